@@ -1,0 +1,572 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import format_date
+
+from ..tools import add_working_days, amount_band, is_overdue_more_than, missing_items
+from .key_account_document_type import REQUEST_KINDS
+
+STATES = [
+    ("draft", "Draft"),
+    ("submitted", "Submitted"),
+    ("approved", "Approved"),
+    ("rejected", "Rejected"),
+    ("cancelled", "Cancelled"),
+]
+# Fields anyone with access may still write once a request left the draft.
+FREE_FIELDS = {
+    "message_follower_ids",
+    "message_main_attachment_id",
+    "activity_ids",
+    "activity_user_id",
+    "activity_type_id",
+    "activity_date_deadline",
+    "activity_summary",
+    "activity_exception_decoration",
+}
+
+
+class KeyAccountRequest(models.Model):
+    _name = "key_account.request"
+    _description = "Key Account Request"
+    _inherit = ["mail.thread", "mail.activity.mixin", "tier.validation"]
+    _order = "id desc"
+
+    # tier.validation configuration: reviews are requested on submission and
+    # must all be approved before the request becomes ``approved``. Requests
+    # have no cancel state of the engine, so no review is ever deleted.
+    _state_from = ["submitted"]
+    _state_to = ["approved"]
+    _cancel_state = "none"
+    _tier_validation_manual_config = False
+
+    # Fields
+    name = fields.Char(
+        string="Reference", required=True, copy=False, readonly=True, default="/"
+    )
+    kind = fields.Selection(
+        REQUEST_KINDS, required=True, default="designation", tracking=True
+    )
+    state = fields.Selection(
+        STATES, default="draft", required=True, copy=False, tracking=True, index=True
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        domain="[('is_company', '=', True)]",
+    )
+    requester_id = fields.Many2one(
+        "res.users",
+        string="Requested By",
+        required=True,
+        default=lambda self: self.env.user,
+        readonly=True,
+        index=True,
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    # Proposed values
+    tier_id = fields.Many2one(
+        "key_account.tier",
+        string="Proposed Tier",
+        check_company=True,
+        tracking=True,
+    )
+    rep_id = fields.Many2one(
+        "res.users",
+        string="Rep",
+        tracking=True,
+        default=lambda self: self.env.user,
+    )
+    executive_id = fields.Many2one(
+        "res.users", string="Account Executive", tracking=True
+    )
+    warehouse_id = fields.Many2one(
+        "stock.warehouse", string="Key-Account Warehouse", check_company=True
+    )
+    credit_level_id = fields.Many2one(
+        "key_account.credit.level", string="Credit Level", tracking=True
+    )
+    credit_limit = fields.Monetary(tracking=True)
+    payment_term_id = fields.Many2one(
+        "account.payment.term", string="Payment Term", tracking=True
+    )
+    expected_amount = fields.Monetary(
+        string="Expected Contract Amount",
+        tracking=True,
+        help="Yearly contract amount in company currency; selects the "
+        "approval band.",
+    )
+    funds_tie_up = fields.Selection(
+        [
+            ("credit_terms", "Credit Terms"),
+            ("held_stock", "Stock Held for the Customer"),
+            ("both", "Credit Terms and Held Stock"),
+        ],
+        string="Funds Tied Up",
+        help="How the business ties up company funds (required to designate).",
+    )
+    evaluation = fields.Text(string="Office Evaluation")
+    reason = fields.Text(tracking=True)
+    reject_reason = fields.Text(readonly=True, copy=False)
+    document_ids = fields.One2many(
+        "key_account.request.document", "request_id", string="Documents"
+    )
+    previous_request_id = fields.Many2one(
+        "key_account.request", string="Resubmission Of", readonly=True, copy=False
+    )
+    # Computed
+    amount_band = fields.Selection(
+        [("1", "Band 1"), ("2", "Band 2"), ("3", "Band 3")],
+        compute="_compute_amount_band",
+        store=True,
+        index=True,
+    )
+    office_manager_id = fields.Many2one(
+        "res.users",
+        compute="_compute_office_manager_id",
+        store=True,
+        help="Leader of the rep's sales team: signs band-1 requests.",
+    )
+    partner_has_invoices = fields.Boolean(compute="_compute_partner_history")
+    amount_owed = fields.Monetary(
+        compute="_compute_partner_history", string="Amount Owed"
+    )
+    past_business = fields.Monetary(
+        compute="_compute_partner_history", string="Invoiced (All Time)"
+    )
+    current_tier_id = fields.Many2one(
+        related="partner_id.key_account_tier_id", string="Current Tier"
+    )
+    current_credit_level_id = fields.Many2one(
+        related="partner_id.key_account_credit_level_id", string="Current Credit Level"
+    )
+
+    # Computes
+    @api.depends("expected_amount", "company_id")
+    def _compute_amount_band(self):
+        for request in self:
+            company = request.company_id or self.env.company
+            band = amount_band(
+                max(request.expected_amount, 0.0),
+                company._key_account_band_thresholds(),
+            )
+            request.amount_band = str(band)
+
+    @api.depends("rep_id.sale_team_id.user_id")
+    def _compute_office_manager_id(self):
+        for request in self:
+            request.office_manager_id = request.rep_id.sale_team_id.user_id
+
+    @api.depends("partner_id")
+    def _compute_partner_history(self):
+        invoices = self.env["account.move"].sudo()
+        for request in self:
+            partner = request.partner_id.commercial_partner_id
+            if not partner:
+                request.partner_has_invoices = False
+                request.amount_owed = request.past_business = 0.0
+                continue
+            # Totals only, for the request file: the requester may not read
+            # every invoice of a customer that is not yet theirs.
+            domain = [
+                ("commercial_partner_id", "=", partner.id),
+                ("move_type", "in", ("out_invoice", "out_refund")),
+                ("state", "=", "posted"),
+                ("company_id", "=", request.company_id.id or self.env.company.id),
+            ]
+            [(count, signed, residual)] = invoices._read_group(
+                domain,
+                aggregates=[
+                    "__count",
+                    "amount_total_signed:sum",
+                    "amount_residual_signed:sum",
+                ],
+            )
+            request.partner_has_invoices = bool(count)
+            request.past_business = signed or 0.0
+            request.amount_owed = residual or 0.0
+
+    # Onchanges
+    @api.onchange("partner_id")
+    def _onchange_partner_id(self):
+        partner = self.partner_id
+        if not partner:
+            return
+        self.rep_id = partner.user_id or self.rep_id
+        self.executive_id = partner.key_account_executive_id
+        self.warehouse_id = partner.key_account_warehouse_id
+        self.credit_level_id = partner.key_account_credit_level_id
+        self.payment_term_id = partner.property_payment_term_id
+        self.credit_limit = partner.credit_limit
+        if partner.key_account_tier_id:
+            self.tier_id = partner.key_account_tier_id
+
+    @api.onchange("tier_id")
+    def _onchange_tier_id(self):
+        if self.tier_id and self.kind == "designation":
+            self.credit_limit = self.credit_limit or self.tier_id.credit_limit
+            self.payment_term_id = self.payment_term_id or self.tier_id.payment_term_id
+
+    # CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = self.env["ir.sequence"].next_by_code(
+                    "key_account.request"
+                ) or "/"
+        requests = super().create(vals_list)
+        requests._sync_document_lines()
+        return requests
+
+    def write(self, vals):
+        if not self.env.su:
+            if "state" in vals:
+                raise AccessError(
+                    self.env._(
+                        "Use the request's buttons to submit, cancel or decide it."
+                    )
+                )
+            locked = set(vals) - FREE_FIELDS
+            if locked and any(r.state != "draft" for r in self):
+                raise UserError(
+                    self.env._(
+                        "Only draft requests can be changed. Cancel this one and "
+                        "create a new request instead."
+                    )
+                )
+        res = super().write(vals)
+        if "kind" in vals or "partner_id" in vals:
+            self._sync_document_lines()
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft(self):
+        if any(r.state != "draft" or r.review_ids for r in self):
+            raise UserError(
+                self.env._("Only draft requests can be deleted; cancel it instead.")
+            )
+
+    # Actions
+    def action_submit(self):
+        for request in self:
+            request._check_can_submit()
+            if request.kind == "designation":
+                request.partner_id._key_account_mark_requested()
+            request._set_state("submitted")
+            reviews = request.request_validation()
+            if not reviews:
+                raise UserError(
+                    self.env._(
+                        "No approval route applies to %(request)s. Ask an "
+                        "administrator to configure the key-account tier "
+                        "definitions.",
+                        request=request.name,
+                    )
+                )
+            request.message_post(
+                body=self.env._("Submitted for approval."),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    def action_cancel(self):
+        for request in self:
+            if request.state not in ("draft", "submitted"):
+                raise UserError(
+                    self.env._("Only draft or submitted requests can be cancelled.")
+                )
+            request._check_owner_or_director()
+            request._set_state("cancelled")
+            request._restore_partner_state()
+        return True
+
+    def action_resubmit(self):
+        """Copy a rejected or cancelled request into a new draft."""
+        self.ensure_one()
+        if self.state not in ("rejected", "cancelled"):
+            raise UserError(
+                self.env._("Only rejected or cancelled requests can be resubmitted.")
+            )
+        new = self.copy(
+            {
+                "previous_request_id": self.id,
+                "requester_id": self.env.uid,
+            }
+        )
+        for old_line, new_line in zip(
+            self.document_ids.sorted("id"), new.document_ids.sorted("id"), strict=False
+        ):
+            if old_line.document_type_id == new_line.document_type_id:
+                new_line.attachment_ids = old_line.attachment_ids
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": new.id,
+            "view_mode": "form",
+        }
+
+    # tier.validation hooks
+    def _validate_tier(self, tiers=False):
+        res = super()._validate_tier(tiers)
+        if self.validation_status == "validated" and self.state == "submitted":
+            self._apply_approval()
+        return res
+
+    def _rejected_tier(self, tiers=False):
+        res = super()._rejected_tier(tiers)
+        if self.state == "submitted" and self.validation_status == "rejected":
+            comments = self.review_ids.filtered(
+                lambda r: r.status == "rejected" and r.comment
+            ).mapped("comment")
+            self.sudo().reject_reason = "\n".join(comments)
+            self._set_state("rejected")
+            self._restore_partner_state()
+            self.message_post(
+                body=self.env._(
+                    "Rejected by %(user)s: %(reason)s",
+                    user=self.env.user.name,
+                    reason=self.reject_reason or self.env._("no reason given"),
+                ),
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=self.requester_id.partner_id.ids,
+            )
+        return res
+
+    # Business methods
+    def _set_state(self, state):
+        """Move the workflow; callers have checked the transition is allowed.
+
+        Runs as superuser because ``state`` is not writable by users (RPC
+        callers must go through the actions), and with the engine's write
+        check skipped since the request is locked under validation.
+        """
+        self.sudo().with_context(skip_validation_check=True).write({"state": state})
+
+    def _check_owner_or_director(self):
+        self.ensure_one()
+        if self.env.uid not in (self.requester_id.id, self.rep_id.id) and not (
+            self.env["res.partner"]._key_account_is_director()
+        ):
+            raise AccessError(
+                self.env._("Only the requester or a director can do this.")
+            )
+
+    def _check_can_submit(self):
+        self.ensure_one()
+        if self.state != "draft":
+            raise UserError(self.env._("Only draft requests can be submitted."))
+        self._check_owner_or_director()
+        problems = self._submission_problems()
+        if problems:
+            raise UserError(
+                self.env._(
+                    "%(request)s cannot be submitted:\n- %(problems)s",
+                    request=self.name,
+                    problems="\n- ".join(problems),
+                )
+            )
+
+    def _submission_problems(self):
+        """Human-readable reasons why this request cannot be submitted."""
+        self.ensure_one()
+        problems = []
+        partner = self.partner_id
+        required = self.document_ids.filtered("required")
+        missing = missing_items(
+            [line.document_type_id.name for line in required],
+            [line.document_type_id.name for line in required if line.provided],
+        )
+        if missing:
+            problems.append(
+                self.env._("Missing documents: %s", ", ".join(missing))
+            )
+        if self.kind == "designation":
+            if partner.is_key_account or partner.key_account_state == "requested":
+                problems.append(
+                    self.env._(
+                        "%s is already a key account or under request.",
+                        partner.display_name,
+                    )
+                )
+            problems += self._eligibility_problems()
+        elif not partner.is_key_account:
+            problems.append(
+                self.env._("%s is not a key account.", partner.display_name)
+            )
+        if self.kind in ("designation", "tier_change") and not self.tier_id:
+            problems.append(self.env._("Choose the proposed tier."))
+        if self.kind != "designation" and not (self.reason or "").strip():
+            problems.append(self.env._("Give the reason for the change."))
+        if self.credit_limit < 0 or self.expected_amount < 0:
+            problems.append(self.env._("Amounts cannot be negative."))
+        return problems
+
+    def _eligibility_problems(self):
+        """SPEC R1: funds tied up, credit level, nothing long overdue."""
+        self.ensure_one()
+        problems = []
+        company = self.company_id
+        if not self.funds_tie_up:
+            problems.append(
+                self.env._(
+                    "Say how the business ties up company funds (credit terms "
+                    "or stock held for the customer)."
+                )
+            )
+        minimum = company.key_account_min_credit_level_id
+        if not self.credit_level_id:
+            problems.append(self.env._("Choose the customer's credit level."))
+        elif not self.credit_level_id._meets(minimum):
+            problems.append(
+                self.env._(
+                    "Credit level %(level)s is below the minimum %(minimum)s.",
+                    level=self.credit_level_id.name,
+                    minimum=minimum.name,
+                )
+            )
+        overdue = self._overdue_invoices()
+        if overdue:
+            problems.append(
+                self.env._(
+                    "Receivables more than %(months)s months overdue: %(invoices)s",
+                    months=company.key_account_overdue_months,
+                    invoices=", ".join(overdue.mapped("name")),
+                )
+            )
+        return problems
+
+    def _overdue_invoices(self):
+        """Open invoices more than N months overdue (totals for the request:
+        read as superuser since the customer may not be the requester's yet)."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        months = self.company_id.key_account_overdue_months
+        invoices = (
+            self.env["account.move"]
+            .sudo()
+            .search(
+                [
+                    (
+                        "commercial_partner_id",
+                        "=",
+                        self.partner_id.commercial_partner_id.id,
+                    ),
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                    ("company_id", "=", self.company_id.id),
+                    ("invoice_date_due", "<", today),
+                ]
+            )
+        )
+        return invoices.filtered(
+            lambda inv: is_overdue_more_than(inv.invoice_date_due, today, months)
+        )
+
+    def _sync_document_lines(self):
+        """Create the checklist lines of the request's kind (draft only)."""
+        types = self.env["key_account.document.type"].search([])
+        for request in self.filtered(lambda r: r.state == "draft"):
+            wanted = types.filtered(
+                lambda t, r=request: t.request_kind == r.kind
+                and (not t.company_id or t.company_id == r.company_id)
+            )
+            stale = request.document_ids.filtered(
+                lambda line, w=wanted: line.document_type_id not in w
+            )
+            stale.unlink()
+            have = request.document_ids.document_type_id
+            request.document_ids = [
+                fields.Command.create({"document_type_id": doc_type.id})
+                for doc_type in wanted - have
+            ]
+            request.document_ids._compute_required()
+
+    def _restore_partner_state(self):
+        for request in self.filtered(lambda r: r.kind == "designation"):
+            partner = request.partner_id
+            if partner.key_account_state == "requested":
+                partner._key_account_unmark_requested()
+
+    def _partner_values(self):
+        """Values the approved request writes on the customer."""
+        self.ensure_one()
+        vals = {}
+        if self.kind == "designation":
+            vals.update(
+                key_account_state="key_account",
+                key_account_since=fields.Date.context_today(self),
+                user_id=self.rep_id.id,
+                key_account_executive_id=self.executive_id.id,
+                key_account_warehouse_id=self.warehouse_id.id,
+            )
+            if not self.partner_id.key_account_file_number:
+                vals["key_account_file_number"] = self.env["ir.sequence"].next_by_code(
+                    "key_account.file"
+                )
+        if self.kind == "suspension":
+            vals["key_account_state"] = "suspended"
+        if self.kind in ("designation", "tier_change") and self.tier_id:
+            vals["key_account_tier_id"] = self.tier_id.id
+        if self.kind in ("designation", "credit_change", "tier_change"):
+            if self.credit_level_id:
+                vals["key_account_credit_level_id"] = self.credit_level_id.id
+            if self.payment_term_id:
+                vals["property_payment_term_id"] = self.payment_term_id.id
+            if self.credit_limit or self.kind != "tier_change":
+                vals["credit_limit"] = self.credit_limit
+        return vals
+
+    def _apply_approval(self):
+        """Apply a fully approved request to the customer (R3, R6, R8)."""
+        self.ensure_one()
+        if self.validation_status != "validated":
+            raise UserError(self.env._("This request is not fully approved."))
+        partner = self.partner_id.with_company(self.company_id)
+        # The approval itself is the authority to change the guarded fields:
+        # the approver may lack write access to a customer of another team.
+        partner.sudo().write(self._partner_values())
+        self._set_state("approved")
+        self.message_post(
+            body=self.env._("Approved and applied to %s.", partner.display_name),
+            subtype_xmlid="mail.mt_comment",
+            partner_ids=self.requester_id.partner_id.ids,
+        )
+        partner.sudo().message_post(
+            body=self.env._(
+                "%(kind)s %(request)s approved.",
+                kind=dict(self._fields["kind"]._description_selection(self.env))[
+                    self.kind
+                ],
+                request=self.name,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        if self.kind == "designation":
+            self._schedule_post_approval_report()
+
+    def _schedule_post_approval_report(self):
+        """R4: the rep reports stock and owed goods within N working days."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        deadline = add_working_days(today, self.company_id.key_account_report_days)
+        self.partner_id.sudo().activity_schedule(
+            "key_account.mail_activity_key_account_report",
+            date_deadline=deadline,
+            user_id=(self.rep_id or self.requester_id).id,
+            note=self.env._(
+                "Confirm the contacts and report the office's stock for this "
+                "customer and the goods owed to it (deadline %s).",
+                format_date(self.env, deadline),
+            ),
+        )

@@ -1,0 +1,97 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+
+
+class KeyAccountTier(models.Model):
+    _name = "key_account.tier"
+    _description = "Key Account Tier"
+    _order = "sequence, id"
+
+    # Fields
+    name = fields.Char(required=True, translate=True)
+    code = fields.Char(required=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    credit_limit = fields.Monetary(
+        string="Default Credit Limit",
+        help="Credit limit proposed on designation requests for this tier.",
+    )
+    payment_term_id = fields.Many2one(
+        "account.payment.term",
+        string="Default Payment Term",
+        check_company=True,
+    )
+    min_annual_revenue = fields.Monetary(
+        string="Minimum 12-Month Revenue",
+        help="Trailing twelve-month invoiced revenue from which the monthly "
+        "suggestion proposes this tier.",
+    )
+    visit_interval_days = fields.Integer(
+        string="Visit Every (Days)",
+        default=30,
+    )
+    survey_interval_days = fields.Integer(
+        string="Satisfaction Survey Every (Days)",
+        default=180,
+    )
+    color = fields.Integer()
+    description = fields.Text(translate=True)
+    partner_count = fields.Integer(compute="_compute_partner_count")
+
+    _sql_constraints = [
+        (
+            "code_company_uniq",
+            "unique(code, company_id)",
+            "A tier code must be unique per company.",
+        ),
+        (
+            "credit_limit_positive",
+            "CHECK(credit_limit >= 0)",
+            "A tier's default credit limit cannot be negative.",
+        ),
+        (
+            "min_annual_revenue_positive",
+            "CHECK(min_annual_revenue >= 0)",
+            "A tier's minimum revenue cannot be negative.",
+        ),
+        (
+            "visit_interval_positive",
+            "CHECK(visit_interval_days > 0 AND survey_interval_days > 0)",
+            "Visit and survey intervals must be at least one day.",
+        ),
+    ]
+
+    # Computes
+    def _compute_partner_count(self):
+        counts = dict(
+            self.env["res.partner"]._read_group(
+                [("key_account_tier_id", "in", self.ids)],
+                ["key_account_tier_id"],
+                ["__count"],
+            )
+        )
+        for tier in self:
+            tier.partner_count = counts.get(tier, 0)
+
+    # Actions
+    def action_view_partners(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "key_account.action_key_account_partners"
+        )
+        action["domain"] = [("key_account_tier_id", "=", self.id)]
+        return action
+
+    # Business methods
+    @api.model
+    def _suggestion_table(self, company):
+        """(tier, minimum revenue) pairs of ``company`` for the suggestion."""
+        tiers = self.search([("company_id", "=", company.id)])
+        return [(tier, tier.min_annual_revenue) for tier in tiers]

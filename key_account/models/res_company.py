@@ -1,0 +1,87 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    key_account_band2_amount = fields.Monetary(
+        string="Band 2 From",
+        default=100000.0,
+        help="Contract amount (company currency) from which band 2 applies.",
+    )
+    key_account_band3_amount = fields.Monetary(
+        string="Band 3 From",
+        default=300000.0,
+        help="Contract amount (company currency) from which band 3 applies.",
+    )
+    key_account_min_credit_level_id = fields.Many2one(
+        "key_account.credit.level",
+        string="Minimum Credit Level for Designation",
+    )
+    key_account_overdue_months = fields.Integer(
+        string="Overdue Months Blocking Designation",
+        default=2,
+    )
+    key_account_report_days = fields.Integer(
+        string="Post-Approval Report Within (Working Days)",
+        default=3,
+    )
+    key_account_signer_months = fields.Integer(
+        string="Signer Validity (Months)",
+        default=12,
+    )
+    key_account_signer_reminder_days = fields.Integer(
+        string="Signer Renewal Reminder (Days Before)",
+        default=30,
+    )
+    key_account_date_reminder_days = fields.Integer(
+        string="Important Date Reminder (Days Before)",
+        default=7,
+    )
+    key_account_suggestion_batch = fields.Integer(
+        string="Tier Suggestion Batch Size",
+        default=200,
+    )
+
+    @api.constrains(
+        "key_account_band2_amount",
+        "key_account_band3_amount",
+        "key_account_overdue_months",
+        "key_account_report_days",
+        "key_account_signer_months",
+        "key_account_signer_reminder_days",
+        "key_account_date_reminder_days",
+        "key_account_suggestion_batch",
+    )
+    def _check_key_account_settings(self):
+        for company in self:
+            if not (
+                0 < company.key_account_band2_amount < company.key_account_band3_amount
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The band thresholds must be positive and band 3 must "
+                        "start above band 2."
+                    )
+                )
+            if min(
+                company.key_account_overdue_months,
+                company.key_account_report_days,
+                company.key_account_signer_reminder_days,
+                company.key_account_date_reminder_days,
+            ) < 0 or min(
+                company.key_account_signer_months,
+                company.key_account_suggestion_batch,
+            ) < 1:
+                raise ValidationError(
+                    self.env._(
+                        "Key-account delays cannot be negative, and the signer "
+                        "validity and batch size must be at least 1."
+                    )
+                )
+
+    def _key_account_band_thresholds(self):
+        self.ensure_one()
+        return (self.key_account_band2_amount, self.key_account_band3_amount)

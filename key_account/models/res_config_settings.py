@@ -1,0 +1,31 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    key_account_band2_amount = fields.Monetary(
+        related="company_id.key_account_band2_amount", readonly=False
+    )
+    key_account_band3_amount = fields.Monetary(
+        related="company_id.key_account_band3_amount", readonly=False
+    )
+    key_account_min_credit_level_id = fields.Many2one(
+        related="company_id.key_account_min_credit_level_id", readonly=False
+    )
+    key_account_overdue_months = fields.Integer(
+        related="company_id.key_account_overdue_months", readonly=False
+    )
+    key_account_report_days = fields.Integer(
+        related="company_id.key_account_report_days", readonly=False
+    )
+    key_account_signer_months = fields.Integer(
+        related="company_id.key_account_signer_months", readonly=False
+    )
+    key_account_signer_reminder_days = fields.Integer(
+        related="company_id.key_account_signer_reminder_days", readonly=False
+    )
+    key_account_date_reminder_days = fields.Integer(
+        related="company_id.key_account_date_reminder_days", readonly=False
+    )

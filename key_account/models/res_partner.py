@@ -1,0 +1,361 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from ..tools import completeness
+
+KEY_ACCOUNT_STATES = [
+    ("prospect", "Prospect"),
+    ("requested", "Requested"),
+    ("key_account", "Key Account"),
+    ("suspended", "Suspended"),
+]
+
+# Fields only an approved request or a KA director may change on a key
+# account (SPEC R3, R6, R8). ``key_account_state`` and the tier are guarded on
+# every partner, so nobody turns a prospect into a key account by hand.
+ALWAYS_GUARDED = (
+    "key_account_state",
+    "key_account_tier_id",
+    "key_account_since",
+    "key_account_file_number",
+)
+KEY_ACCOUNT_GUARDED = (
+    "key_account_credit_level_id",
+    "credit_limit",
+    "use_partner_credit_limit",
+    "property_payment_term_id",
+    "active",
+)
+# Untracked guarded fields whose changes are written to the chatter (R89);
+# the others carry ``tracking=True``.
+LOGGED_FIELDS = ("credit_limit", "property_payment_term_id", "active")
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    # Fields: designation
+    key_account_state = fields.Selection(
+        KEY_ACCOUNT_STATES,
+        string="Key-Account Status",
+        index=True,
+        copy=False,
+        tracking=True,
+    )
+    is_key_account = fields.Boolean(
+        compute="_compute_is_key_account",
+        store=True,
+        index=True,
+        recursive=True,
+        string="Is a Key Account",
+    )
+    key_account_tier_id = fields.Many2one(
+        "key_account.tier",
+        string="Tier",
+        index=True,
+        copy=False,
+        tracking=True,
+        ondelete="restrict",
+    )
+    key_account_since = fields.Date(string="Key Account Since", copy=False)
+    key_account_file_number = fields.Char(
+        string="File Number", copy=False, index=True, readonly=True
+    )
+    key_account_executive_id = fields.Many2one(
+        "res.users",
+        string="Account Executive",
+        index=True,
+        tracking=True,
+        domain=lambda self: [
+            ("groups_id", "in", self.env.ref("key_account.group_key_account_rep").id)
+        ],
+        help="Co-serves the rep's customer and earns its share of commission.",
+    )
+    key_account_warehouse_id = fields.Many2one(
+        "stock.warehouse",
+        string="Key-Account Warehouse",
+        tracking=True,
+        help="The office warehouse this key account's orders ship from.",
+    )
+    key_account_credit_level_id = fields.Many2one(
+        "key_account.credit.level",
+        string="Credit Level",
+        tracking=True,
+        ondelete="restrict",
+    )
+    key_account_confidentiality = fields.Selection(
+        [
+            ("normal", "Normal"),
+            ("confidential", "Confidential"),
+            ("secret", "Secret"),
+        ],
+        string="Confidentiality",
+        default="normal",
+        required=True,
+        tracking=True,
+    )
+    key_account_settlement_method = fields.Selection(
+        [
+            ("bank_transfer", "Bank Transfer"),
+            ("acceptance_bill", "Acceptance Bill"),
+            ("cheque", "Cheque"),
+            ("cash", "Cash"),
+            ("other", "Other"),
+        ],
+        string="Settlement Method",
+        tracking=True,
+    )
+    key_account_preferences = fields.Text(string="Preferences")
+    # Fields: customer file (SPEC R67)
+    key_account_ownership_type = fields.Selection(
+        [
+            ("state", "State-Owned"),
+            ("collective", "Collective"),
+            ("private", "Private"),
+            ("foreign", "Foreign-Invested"),
+            ("joint", "Joint Venture"),
+            ("other", "Other"),
+        ],
+        string="Ownership Type",
+    )
+    key_account_staff_count = fields.Integer(string="Staff")
+    key_account_annual_revenue = fields.Monetary(
+        string="Annual Revenue", currency_field="key_account_currency_id"
+    )
+    key_account_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_key_account_currency_id"
+    )
+    key_account_coverage = fields.Char(string="Coverage")
+    key_account_main_results = fields.Text(string="Main Results")
+    key_account_creditworthiness = fields.Text(string="Creditworthiness")
+    key_account_decision_maker_id = fields.Many2one(
+        "res.partner",
+        string="Decision Maker",
+        domain="[('parent_id', '=', id)]",
+    )
+    key_account_management_background = fields.Text(string="Management Background")
+    key_account_file_completeness = fields.Float(
+        string="File Completeness (%)",
+        compute="_compute_key_account_file_completeness",
+        store=True,
+        aggregator="avg",
+    )
+    key_account_date_ids = fields.One2many(
+        "key_account.partner.date", "partner_id", string="Important Dates"
+    )
+    key_account_signer_ids = fields.One2many(
+        "key_account.signer", "partner_id", string="Authorized Signers"
+    )
+    key_account_request_ids = fields.One2many(
+        "key_account.request", "partner_id", string="Key-Account Requests"
+    )
+    key_account_request_count = fields.Integer(
+        compute="_compute_key_account_request_count"
+    )
+    key_account_suggestion_ids = fields.One2many(
+        "key_account.tier.suggestion", "partner_id", string="Tier Suggestions"
+    )
+    key_account_suggestion_date = fields.Date(
+        string="Last Tier Suggestion", copy=False, readonly=True
+    )
+
+    # Computes
+    @api.depends("key_account_state", "parent_id.is_key_account", "is_company")
+    def _compute_is_key_account(self):
+        for partner in self:
+            if partner.parent_id and not partner.is_company:
+                partner.is_key_account = partner.parent_id.is_key_account
+            else:
+                partner.is_key_account = partner.key_account_state in (
+                    "key_account",
+                    "suspended",
+                )
+
+    @api.depends_context("company")
+    def _compute_key_account_currency_id(self):
+        for partner in self:
+            partner.key_account_currency_id = self.env.company.currency_id
+
+    @api.model
+    def _key_account_file_fields(self):
+        """Partner fields a file item may require (SPEC R67)."""
+        return [
+            "name",
+            "company_registry",
+            "vat",
+            "street",
+            "city",
+            "phone",
+            "email",
+            "key_account_ownership_type",
+            "key_account_staff_count",
+            "key_account_annual_revenue",
+            "key_account_coverage",
+            "key_account_main_results",
+            "key_account_creditworthiness",
+            "key_account_decision_maker_id",
+            "key_account_settlement_method",
+            "key_account_management_background",
+        ]
+
+    @api.depends(lambda self: self._key_account_file_fields() + ["is_key_account"])
+    def _compute_key_account_file_completeness(self):
+        items = self.env["key_account.file.item"].sudo().search([])
+        for partner in self:
+            if not partner.is_key_account:
+                partner.key_account_file_completeness = 0.0
+                continue
+            company = partner.company_id or self.env.company
+            required = {
+                item.field_name
+                for item in items
+                if not item.company_id or item.company_id == company
+            }
+            filled = {name for name in required if partner[name]}
+            partner.key_account_file_completeness = completeness(filled, required)
+
+    def _compute_key_account_request_count(self):
+        counts = dict(
+            self.env["key_account.request"]._read_group(
+                [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.key_account_request_count = counts.get(partner, 0)
+
+    # CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._key_account_check_guarded(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su:
+            self._key_account_check_guarded(vals, self)
+        tracked = self._key_account_snapshot(vals)
+        res = super().write(vals)
+        self._key_account_log_changes(tracked)
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_key_account(self):
+        if any(p.is_key_account or p.key_account_file_number for p in self):
+            raise UserError(
+                self.env._(
+                    "Key accounts and their files cannot be deleted; a KA "
+                    "director may archive them."
+                )
+            )
+
+    # Business methods
+    @api.model
+    def _key_account_is_director(self):
+        return self.env.su or self.env.user.has_group(
+            "key_account.group_key_account_director"
+        )
+
+    def _key_account_check_guarded(self, vals, partners=None):
+        """Refuse guarded key-account fields to anyone below director.
+
+        Checked server-side on create and write, so RPC callers cannot skip
+        it; approved requests apply their changes through
+        ``key_account.request._apply_to_partner``.
+        """
+        if self._key_account_is_director():
+            return
+        partners = partners if partners is not None else self.browse()
+        touched = [
+            name
+            for name in ALWAYS_GUARDED
+            if name in vals and (partners or vals[name])
+        ]
+        harmless_state = vals.get("key_account_state") in (False, "prospect") and all(
+            p.key_account_state in (False, "prospect") for p in partners
+        )
+        if harmless_state and "key_account_state" in touched:
+            touched.remove("key_account_state")
+        if any(p.is_key_account and p.commercial_partner_id == p for p in partners):
+            touched += [name for name in KEY_ACCOUNT_GUARDED if name in vals]
+        if touched:
+            names = ", ".join(
+                self._fields[f].get_description(self.env)["string"] for f in touched
+            )
+            raise AccessError(
+                self.env._(
+                    "Only an approved key-account request or a key-account "
+                    "director can change: %(fields)s.",
+                    fields=names,
+                )
+            )
+
+    def _key_account_snapshot(self, vals):
+        """Old display values of logged fields about to change on key accounts."""
+        names = [f for f in LOGGED_FIELDS if f in vals]
+        if not names:
+            return {}
+        return {
+            partner: {name: partner._key_account_display(name) for name in names}
+            for partner in self
+            if partner.is_key_account and partner.commercial_partner_id == partner
+        }
+
+    def _key_account_display(self, name):
+        value = self[name]
+        field = self._fields[name]
+        if field.type == "many2one":
+            return value.display_name or ""
+        if field.type == "selection":
+            return dict(field._description_selection(self.env)).get(value, "")
+        return "" if value is False else str(value)
+
+    def _key_account_log_changes(self, snapshot):
+        """Post old → new values of guarded fields in the chatter (R8, R89)."""
+        for partner, old_values in snapshot.items():
+            lines = []
+            for name, old in old_values.items():
+                new = partner._key_account_display(name)
+                if new != old:
+                    label = partner._fields[name].get_description(self.env)["string"]
+                    lines.append(f"{label}: {old or '-'} → {new or '-'}")
+            if lines:
+                partner.message_post(
+                    body=self.env._("Key-account data changed:\n%s", "\n".join(lines)),
+                    subtype_xmlid="mail.mt_note",
+                )
+
+    def _key_account_mark_requested(self):
+        """A submitted designation request marks the customer ``requested``.
+
+        As superuser: the rep may submit but not set the status by hand.
+        """
+        self.sudo().write({"key_account_state": "requested"})
+
+    def _key_account_unmark_requested(self):
+        """A rejected or cancelled designation returns it to ``prospect``."""
+        self.sudo().write({"key_account_state": "prospect"})
+
+    # Actions
+    def action_view_key_account_requests(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "key_account.action_key_account_request"
+        )
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action
+
+    def action_key_account_request(self):
+        """Open a new designation (or change) request for this customer."""
+        self.ensure_one()
+        kind = "tier_change" if self.is_key_account else "designation"
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "key_account.request",
+            "view_mode": "form",
+            "context": {
+                "default_partner_id": self.commercial_partner_id.id,
+                "default_kind": kind,
+            },
+        }

@@ -1,0 +1,32 @@
+"""Pure business maths of key_account: no Odoo import here.
+
+Models call these functions; ``tests_pure`` tests them with plain pytest and
+hypothesis.
+"""
+
+from .bands import amount_band
+from .checklist import missing_items
+from .completeness import completeness
+from .dates import (
+    add_months,
+    add_working_days,
+    is_overdue_more_than,
+    next_anniversary,
+    reminder_is_due,
+)
+from .signers import signer_state
+from .tiers import average_days_to_pay, suggest_tier
+
+__all__ = [
+    "add_months",
+    "add_working_days",
+    "amount_band",
+    "average_days_to_pay",
+    "completeness",
+    "is_overdue_more_than",
+    "missing_items",
+    "next_anniversary",
+    "reminder_is_due",
+    "signer_state",
+    "suggest_tier",
+]

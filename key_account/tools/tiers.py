@@ -1,0 +1,32 @@
+"""Tier suggestion from trailing revenue and payment behaviour (SPEC R5)."""
+
+
+def suggest_tier(revenue, tiers):
+    """Return the code of the tier whose minimum revenue is the highest one
+    not above ``revenue``; ``None`` when no tier qualifies.
+
+    ``tiers`` is an iterable of ``(code, minimum_revenue)``. On equal minimums
+    the first listed wins.
+    """
+    best_code, best_min = None, None
+    for code, minimum in tiers:
+        minimum = minimum or 0.0
+        if revenue >= minimum and (best_min is None or minimum > best_min):
+            best_code, best_min = code, minimum
+    return best_code
+
+
+def average_days_to_pay(pairs):
+    """Average days between invoice date and payment date, weighted by amount.
+
+    ``pairs`` is an iterable of ``(days, amount)``; amounts <= 0 are ignored.
+    Returns ``None`` when nothing was paid.
+    """
+    total = weighted = 0.0
+    for days, amount in pairs:
+        if amount and amount > 0:
+            total += amount
+            weighted += days * amount
+    if not total:
+        return None
+    return round(weighted / total, 1)
