@@ -264,6 +264,7 @@ class KeyAccountRequest(models.Model):
                 request.partner_id._key_account_mark_requested()
             request._set_state("submitted")
             reviews = request.request_validation()
+            request.invalidate_recordset(["need_validation"])
             if not reviews:
                 raise UserError(
                     self.env._(
@@ -328,8 +329,7 @@ class KeyAccountRequest(models.Model):
             comments = self.review_ids.filtered(
                 lambda r: r.status == "rejected" and r.comment
             ).mapped("comment")
-            self.sudo().reject_reason = "\n".join(comments)
-            self._set_state("rejected")
+            self._set_state("rejected", reject_reason="\n".join(comments))
             self._restore_partner_state()
             self.message_post(
                 body=self.env._(
@@ -343,14 +343,19 @@ class KeyAccountRequest(models.Model):
         return res
 
     # Business methods
-    def _set_state(self, state):
+    def _set_state(self, state, **extra):
         """Move the workflow; callers have checked the transition is allowed.
 
         Runs as superuser because ``state`` is not writable by users (RPC
         callers must go through the actions), and with the engine's write
         check skipped since the request is locked under validation.
         """
-        self.sudo().with_context(skip_validation_check=True).write({"state": state})
+        # ``need_validation`` has no dependencies: drop the value cached before
+        # the reviews existed, or the engine would request them again.
+        self.invalidate_recordset(["need_validation"])
+        self.sudo().with_context(skip_validation_check=True).write(
+            dict(extra, state=state)
+        )
 
     def _check_owner_or_director(self):
         self.ensure_one()

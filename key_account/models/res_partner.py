@@ -36,6 +36,12 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     # Fields: designation
+    # Reps and KA staff read the credit limit on the Key Account page; who may
+    # change it on a key account is decided by ``_key_account_check_guarded``.
+    credit_limit = fields.Float(
+        groups="account.group_account_invoice,account.group_account_readonly,"
+        "key_account.group_key_account_rep"
+    )
     key_account_state = fields.Selection(
         KEY_ACCOUNT_STATES,
         string="Key-Account Status",

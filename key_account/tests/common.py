@@ -1,0 +1,143 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+
+from odoo import Command, fields
+from odoo.tests import new_test_user
+from odoo.tests.common import TransactionCase
+
+REP = "key_account.group_key_account_rep"
+SUPERVISOR = "key_account.group_key_account_supervisor"
+DIRECTOR = "key_account.group_key_account_director"
+MANAGER = "key_account.group_key_account_manager"
+HEAD = "key_account.group_key_account_head"
+DEPUTY_SD = "key_account.group_key_account_deputy_sales_director"
+SD = "key_account.group_key_account_sales_director"
+
+
+class KeyAccountCase(TransactionCase):
+    """Users in the real groups, customers owned by reps, no demo data."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False))
+        cls.company = cls.env.company
+        cls.rep_a = new_test_user(cls.env, "ka_rep_a", groups=f"base.group_user,{REP}")
+        cls.rep_b = new_test_user(cls.env, "ka_rep_b", groups=f"base.group_user,{REP}")
+        cls.office_manager = new_test_user(
+            cls.env, "ka_office_mgr", groups=f"base.group_user,{SUPERVISOR}"
+        )
+        cls.head = new_test_user(
+            cls.env, "ka_head", groups=f"base.group_user,{DIRECTOR},{HEAD}"
+        )
+        cls.deputy_sd = new_test_user(
+            cls.env, "ka_deputy_sd", groups=f"base.group_user,{DIRECTOR},{DEPUTY_SD}"
+        )
+        cls.sd = new_test_user(
+            cls.env, "ka_sd", groups=f"base.group_user,{DIRECTOR},{SD}"
+        )
+        cls.manager = new_test_user(
+            cls.env, "ka_manager", groups=f"base.group_user,{MANAGER}"
+        )
+        cls.team = cls.env["crm.team"].create(
+            {
+                "name": "Shanghai Office",
+                "user_id": cls.office_manager.id,
+                "member_ids": [Command.set([cls.rep_a.id, cls.office_manager.id])],
+            }
+        )
+        cls.team_b = cls.env["crm.team"].create(
+            {"name": "Beijing Office", "member_ids": [Command.set([cls.rep_b.id])]}
+        )
+        cls.tier_a = cls.env.ref("key_account.tier_a")
+        cls.tier_b = cls.env.ref("key_account.tier_b")
+        cls.tier_c = cls.env.ref("key_account.tier_c")
+        cls.level_good = cls.env.ref("key_account.credit_level_good")
+        cls.level_watch = cls.env.ref("key_account.credit_level_watch")
+        cls.term_30 = cls.env.ref("account.account_payment_term_30days")
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "ACME Ltd", "is_company": True, "user_id": cls.rep_a.id}
+        )
+        cls.customer_b = cls.env["res.partner"].create(
+            {"name": "Beta Corp", "is_company": True, "user_id": cls.rep_b.id}
+        )
+
+    # Helpers
+    @classmethod
+    def _make_key_account(cls, partner, tier=None, **extra):
+        """Designate directly as a director would (setup shortcut)."""
+        vals = {
+            "key_account_state": "key_account",
+            "key_account_tier_id": (tier or cls.tier_b).id,
+            "key_account_credit_level_id": cls.level_good.id,
+            "key_account_since": fields.Date.today(),
+        }
+        vals.update(extra)
+        partner.with_user(cls.head).write(vals)
+        return partner
+
+    def _flush_tracking(self):
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+
+    def _tracked(self, partner, field_name):
+        """Tracking values of ``field_name``, newest first (tracking is written
+        at commit time, so run the pre-commit hooks first)."""
+        self._flush_tracking()
+        return partner.message_ids.tracking_value_ids.filtered(
+            lambda t: t.field_id.name == field_name
+        ).sorted("id", reverse=True)
+
+    def _attach(self, request, user=None):
+        """Attach a file to every checklist line, as ``user``."""
+        env = request.with_user(user or request.requester_id).env
+        for line in request.document_ids:
+            attachment = env["ir.attachment"].create(
+                {
+                    "name": f"{line.document_type_id.name}.pdf",
+                    "datas": base64.b64encode(b"%PDF-1.4 scan"),
+                    "res_model": "key_account.request",
+                    "res_id": request.id,
+                }
+            )
+            line.with_env(env).attachment_ids = [Command.link(attachment.id)]
+
+    def _new_request(self, partner=None, user=None, **vals):
+        user = user or self.rep_a
+        values = {
+            "kind": "designation",
+            "partner_id": (partner or self.customer).id,
+            "tier_id": self.tier_c.id,
+            "rep_id": user.id,
+            "credit_level_id": self.level_good.id,
+            "credit_limit": 50000.0,
+            "payment_term_id": self.term_30.id,
+            "expected_amount": 80000.0,
+            "funds_tie_up": "credit_terms",
+            "evaluation": "Stable buyer, monthly orders.",
+        }
+        values.update(vals)
+        return self.env["key_account.request"].with_user(user).create(values)
+
+    def _invoice(self, partner, amount, invoice_date, due_date=None, post=True):
+        move = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": partner.id,
+                "invoice_date": invoice_date,
+                "invoice_date_due": due_date or invoice_date,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Service",
+                            "quantity": 1,
+                            "price_unit": amount,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        if post:
+            move.action_post()
+        return move
