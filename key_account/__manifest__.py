@@ -40,6 +40,11 @@
         "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "key_account/static/src/tours/*.js",
+        ],
+    },
     "demo": [
         "demo/key_account_demo.xml",
     ],
