@@ -324,6 +324,12 @@ class KeyAccountRequest(models.Model):
         return res
 
     def _rejected_tier(self, tiers=False):
+        mine = (tiers or self.review_ids).filtered(
+            lambda r: r.status in ("waiting", "pending")
+            and self.env.user in r.reviewer_ids
+        )
+        if mine and not all(mine.mapped("comment")):
+            raise UserError(self.env._("Give the reason for the rejection."))
         res = super()._rejected_tier(tiers)
         if self.state == "submitted" and self.validation_status == "rejected":
             comments = self.review_ids.filtered(

@@ -13,8 +13,23 @@ class TestRequest(KeyAccountCase):
     def _reviews(self, request):
         return request.review_ids.sorted("sequence")
 
-    def _approve(self, request, user):
-        request.with_user(user).validate_tier()
+    def _decide(self, request, user, method, comment):
+        """Approve or reject as the UI does: through the comment wizard."""
+        action = getattr(request.with_user(user), method)()
+        if action:
+            wizard = (
+                self.env["comment.wizard"]
+                .with_user(user)
+                .with_context(action["context"])
+                .create({"comment": comment})
+            )
+            wizard.add_comment()
+
+    def _approve(self, request, user, comment="Agreed"):
+        self._decide(request, user, "validate_tier", comment)
+
+    def _reject(self, request, user, reason):
+        self._decide(request, user, "reject_tier", reason)
 
     def test_checklist_created_per_kind(self):
         request = self._new_request()
@@ -153,7 +168,7 @@ class TestRequest(KeyAccountCase):
         request = self._new_request(expected_amount=150000.0)
         self._attach(request)
         request.with_user(self.rep_a).action_submit()
-        request.with_user(self.rep_a).validate_tier()
+        self._approve(request, self.rep_a)
         self.assertEqual(request.validation_status, "pending")
         review = self._reviews(request)[0]
         with self.assertRaises(AccessError):
@@ -192,8 +207,9 @@ class TestRequest(KeyAccountCase):
         request = self._new_request(expected_amount=150000.0)
         self._attach(request)
         request.with_user(self.rep_a).action_submit()
-        self._reviews(request)[0].comment = "Contract prices below floor"
-        request.with_user(self.head).reject_tier()
+        with self.assertRaisesRegex(UserError, "reason for the rejection"):
+            request.with_user(self.head)._rejected_tier()
+        self._reject(request, self.head, "Contract prices below floor")
         self.assertEqual(request.state, "rejected")
         self.assertEqual(request.reject_reason, "Contract prices below floor")
         self.assertEqual(self.customer.key_account_state, "prospect")
@@ -238,7 +254,7 @@ class TestRequest(KeyAccountCase):
         )
         self._attach(request)
         request.with_user(self.rep_a).action_submit()
-        request.with_user(self.head).reject_tier()
+        self._reject(request, self.head, "Not justified")
         self.assertEqual(request.state, "rejected")
         self.assertEqual(self.customer.credit_limit, 200000.0)
         self.assertTrue(self.customer.is_key_account)
