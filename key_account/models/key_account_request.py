@@ -323,6 +323,16 @@ class KeyAccountRequest(models.Model):
             self._apply_approval()
         return res
 
+    def restart_validation(self):
+        """The engine's restart deletes the reviews: the approval history of
+        a request is kept instead, so a request is cancelled and resubmitted."""
+        raise UserError(
+            self.env._(
+                "Approvals of a key-account request cannot be restarted: cancel "
+                "the request and resubmit it."
+            )
+        )
+
     def _rejected_tier(self, tiers=False):
         mine = (tiers or self.review_ids).filtered(
             lambda r: r.status in ("waiting", "pending")

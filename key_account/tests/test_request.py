@@ -196,7 +196,10 @@ class TestRequest(KeyAccountCase):
             request.with_user(self.rep_a).write({"state": "approved"})
         with self.assertRaises(UserError):
             request.with_user(self.rep_a).unlink()
+        with self.assertRaisesRegex(UserError, "cannot be restarted"):
+            request.with_user(self.rep_a).restart_validation()
         self.assertEqual(request.tier_id, self.tier_c)
+        self.assertEqual(len(request.review_ids), 2)
 
     def test_rep_cannot_write_state_in_draft(self):
         request = self._new_request()
