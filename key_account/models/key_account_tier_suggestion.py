@@ -1,11 +1,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-from ..tools import suggest_tier
+from ..tools import average_days_to_pay, suggest_tier
 
 
 class KeyAccountTierSuggestion(models.Model):
@@ -120,46 +122,53 @@ class KeyAccountTierSuggestion(models.Model):
 
     @api.model
     def _revenue_and_days(self, partners, company, since):
-        """{partner id: (revenue, weighted average days to pay)} in one query."""
+        """{partner id: (revenue, weighted average days to pay)}: two queries
+        for the whole batch, the weighting in ``tools.average_days_to_pay``."""
         self.env["account.move"].flush_model()
         self.env["account.move.line"].flush_model()
         self.env["account.partial.reconcile"].flush_model()
+        invoices = SQL(
+            """
+            SELECT m.id, m.commercial_partner_id AS partner_id,
+                   m.invoice_date, m.amount_untaxed_signed
+              FROM account_move m
+             WHERE m.commercial_partner_id = ANY(%(partners)s)
+               AND m.company_id = %(company)s
+               AND m.state = 'posted'
+               AND m.move_type IN ('out_invoice', 'out_refund')
+               AND m.invoice_date >= %(since)s
+            """,
+            partners=partners.ids,
+            company=company.id,
+            since=since,
+        )
+        self.env.cr.execute(
+            SQL(
+                "SELECT partner_id, SUM(amount_untaxed_signed) FROM (%s) inv "
+                "GROUP BY partner_id",
+                invoices,
+            )
+        )
+        revenue = dict(self.env.cr.fetchall())
         self.env.cr.execute(
             SQL(
                 """
-            WITH inv AS (
-                SELECT m.id, m.commercial_partner_id AS partner_id,
-                       m.invoice_date, m.amount_untaxed_signed
-                  FROM account_move m
-                 WHERE m.commercial_partner_id = ANY(%(partners)s)
-                   AND m.company_id = %(company)s
-                   AND m.state = 'posted'
-                   AND m.move_type IN ('out_invoice', 'out_refund')
-                   AND m.invoice_date >= %(since)s
-            ), paid AS (
-                SELECT inv.partner_id,
-                       SUM((apr.max_date - inv.invoice_date) * apr.amount)
-                           AS weighted,
-                       SUM(apr.amount) AS amount
-                  FROM inv
-                  JOIN account_move_line aml ON aml.move_id = inv.id
-                  JOIN account_partial_reconcile apr
-                    ON apr.debit_move_id = aml.id
-                 WHERE aml.display_type = 'payment_term'
-                 GROUP BY inv.partner_id
-            )
-            SELECT r.partner_id, r.revenue,
-                   COALESCE(paid.weighted / NULLIF(paid.amount, 0), 0)
-              FROM (SELECT partner_id, SUM(amount_untaxed_signed) AS revenue
-                      FROM inv GROUP BY partner_id) r
-              LEFT JOIN paid ON paid.partner_id = r.partner_id
+            SELECT inv.partner_id, apr.max_date - inv.invoice_date, apr.amount
+              FROM (%s) inv
+              JOIN account_move_line aml ON aml.move_id = inv.id
+              JOIN account_partial_reconcile apr ON apr.debit_move_id = aml.id
+             WHERE aml.display_type = 'payment_term'
             """,
-                partners=partners.ids,
-                company=company.id,
-                since=since,
+                invoices,
             )
         )
+        payments = defaultdict(list)
+        for partner_id, days, amount in self.env.cr.fetchall():
+            payments[partner_id].append((days, amount))
         return {
-            pid: (float(revenue or 0.0), round(float(days or 0.0), 1))
-            for pid, revenue, days in self.env.cr.fetchall()
+            pid: (
+                float(revenue.get(pid) or 0.0),
+                average_days_to_pay(payments.get(pid, ())) or 0.0,
+            )
+            for pid in partners.ids
         }

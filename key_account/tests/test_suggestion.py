@@ -80,11 +80,11 @@ class TestTierSuggestion(KeyAccountCase):
         self._customers(8)
         self.env.flush_all()
         self.env.invalidate_all()
-        with self.assertQueryCount(14):
+        with self.assertQueryCount(15):
             done = self.Suggestion._cron_suggest(batch_size=len(small))
         self.assertEqual(done, 4)
         self.env.invalidate_all()
-        with self.assertQueryCount(14):
+        with self.assertQueryCount(15):
             done = self.Suggestion._cron_suggest(batch_size=8)
         self.assertEqual(done, 8)
 
