@@ -9,7 +9,6 @@
     "author": "Key Account Contributors",
     "license": "AGPL-3",
     "application": True,
-    "installable": True,
     "depends": [
         "sale_management",
         "sale_stock",

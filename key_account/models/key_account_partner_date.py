@@ -1,6 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import datetime
-
 from odoo import api, fields, models
 
 from ..tools import next_anniversary, reminder_is_due
@@ -20,7 +18,6 @@ class KeyAccountPartnerDate(models.Model):
     )
     contact_id = fields.Many2one(
         "res.partner",
-        string="Contact",
         domain="[('parent_id', '=', partner_id)]",
     )
     kind = fields.Selection(
@@ -66,11 +63,8 @@ class KeyAccountPartnerDate(models.Model):
     def _cron_remind(self):
         """Schedule one activity per occurrence for the rep (idempotent)."""
         today = fields.Date.context_today(self)
-        horizon = max(self.search([]).mapped("reminder_days") or [0])
-        for record in self.search([]):
+        for record in self.search([("date", "!=", False)]):
             occurrence = next_anniversary(record.date, today)
-            if occurrence - today > datetime.timedelta(days=horizon):
-                continue
             if record.reminded_occurrence == occurrence:
                 continue
             if not reminder_is_due(record.date, today, record.reminder_days):

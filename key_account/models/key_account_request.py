@@ -82,7 +82,6 @@ class KeyAccountRequest(models.Model):
     )
     rep_id = fields.Many2one(
         "res.users",
-        string="Rep",
         tracking=True,
         default=lambda self: self.env.user,
     )
@@ -93,11 +92,11 @@ class KeyAccountRequest(models.Model):
         "stock.warehouse", string="Key-Account Warehouse", check_company=True
     )
     credit_level_id = fields.Many2one(
-        "key_account.credit.level", string="Credit Level", tracking=True
+        "key_account.credit.level", tracking=True
     )
     credit_limit = fields.Monetary(tracking=True)
     payment_term_id = fields.Many2one(
-        "account.payment.term", string="Payment Term", tracking=True
+        "account.payment.term", tracking=True
     )
     expected_amount = fields.Monetary(
         string="Expected Contract Amount",
@@ -138,7 +137,7 @@ class KeyAccountRequest(models.Model):
     )
     partner_has_invoices = fields.Boolean(compute="_compute_partner_history")
     amount_owed = fields.Monetary(
-        compute="_compute_partner_history", string="Amount Owed"
+        compute="_compute_partner_history"
     )
     past_business = fields.Monetary(
         compute="_compute_partner_history", string="Invoiced (All Time)"
@@ -496,7 +495,9 @@ class KeyAccountRequest(models.Model):
 
     def _sync_document_lines(self):
         """Create the checklist lines of the request's kind (draft only)."""
-        types = self.env["key_account.document.type"].search([])
+        types = self.env["key_account.document.type"].search(
+            [("request_kind", "in", self.mapped("kind"))]
+        )
         for request in self.filtered(lambda r: r.state == "draft"):
             wanted = types.filtered(
                 lambda t, r=request: t.request_kind == r.kind

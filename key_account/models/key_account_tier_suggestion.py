@@ -27,7 +27,7 @@ class KeyAccountTierSuggestion(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     revenue = fields.Monetary(string="12-Month Revenue")
     days_to_pay = fields.Float(string="Average Days to Pay")
-    current_tier_id = fields.Many2one("key_account.tier", string="Current Tier")
+    current_tier_id = fields.Many2one("key_account.tier")
     tier_id = fields.Many2one("key_account.tier", string="Suggested Tier")
     state = fields.Selection(
         [

@@ -64,7 +64,7 @@ class ResPartner(models.Model):
         tracking=True,
         ondelete="restrict",
     )
-    key_account_since = fields.Date(string="Key Account Since", copy=False)
+    key_account_since = fields.Date(copy=False)
     key_account_file_number = fields.Char(
         string="File Number", copy=False, index=True, readonly=True
     )
@@ -207,7 +207,9 @@ class ResPartner(models.Model):
 
     @api.depends(lambda self: self._key_account_file_fields() + ["is_key_account"])
     def _compute_key_account_file_completeness(self):
-        items = self.env["key_account.file.item"].sudo().search([])
+        items = self.env["key_account.file.item"].sudo().search(
+            [("active", "=", True)]
+        )
         for partner in self:
             if not partner.is_key_account:
                 partner.key_account_file_completeness = 0.0

@@ -32,14 +32,14 @@ class TierReview(models.Model):
             self._key_account_check_decider()
         return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_key_account_history(self):
         if not self.env.su and any(
             review.model in self._key_account_models() for review in self
         ):
             raise AccessError(
                 self.env._("Key-account approval history cannot be deleted.")
             )
-        return super().unlink()
 
     def _key_account_check_decider(self):
         """Only a reviewer of the review may approve or reject it (RPC too)."""

@@ -20,7 +20,7 @@ class TestRequest(KeyAccountCase):
             wizard = (
                 self.env["comment.wizard"]
                 .with_user(user)
-                .with_context(action["context"])
+                .with_context(**action["context"])
                 .create({"comment": comment})
             )
             wizard.add_comment()

@@ -1,0 +1,126 @@
+"""Benchmarks of key_account against plain Odoo, in one run.
+
+Run through ``bench/run`` (it creates a fresh database with key_account).
+Prints ``BENCH <name> <metric>=<value> ...`` lines: query counts and time
+ratios measured in the same process, never absolute timings.
+"""
+
+import argparse
+import time
+
+import odoo
+from odoo import Command, api
+
+
+def _queries(env, func):
+    env.flush_all()
+    env.invalidate_all()
+    before = env.cr.sql_log_count
+    func()
+    env.flush_all()
+    return env.cr.sql_log_count - before
+
+
+def _best_time(env, func, repeat=7):
+    best = None
+    for _ in range(repeat):
+        env.invalidate_all()
+        start = time.perf_counter()
+        func()
+        elapsed = time.perf_counter() - start
+        best = elapsed if best is None else min(best, elapsed)
+    return best
+
+
+def _setup(env, count):
+    rep = env["res.users"].create(
+        {
+            "name": "Bench Rep",
+            "login": "bench_rep",
+            "groups_id": [
+                Command.set([env.ref("key_account.group_key_account_rep").id])
+            ],
+        }
+    )
+    tier = env.ref("key_account.tier_c")
+    partners = env["res.partner"].create(
+        [
+            {
+                "name": f"Bench Customer {i}",
+                "is_company": True,
+                "user_id": rep.id if i % 2 else env.uid,
+                "key_account_state": "key_account",
+                "key_account_tier_id": tier.id,
+            }
+            for i in range(count)
+        ]
+    )
+    plain = env["res.partner"].create(
+        [{"name": f"Plain Customer {i}", "is_company": True} for i in range(count)]
+    )
+    moves = env["account.move"].create(
+        [
+            {
+                "move_type": "out_invoice",
+                "partner_id": partner.id,
+                "invoice_date": "2026-01-15",
+                "invoice_line_ids": [
+                    Command.create(
+                        {"name": "Bench", "quantity": 1, "price_unit": 1000.0 + i}
+                    )
+                ],
+            }
+            for i, partner in enumerate(partners)
+        ]
+    )
+    moves.action_post()
+    return rep, partners, plain
+
+
+def bench_suggest(env, partners):
+    Suggestion = env["key_account.tier.suggestion"]
+    small = _queries(env, lambda: Suggestion._cron_suggest(batch_size=10))
+    large = _queries(env, lambda: Suggestion._cron_suggest(batch_size=len(partners)))
+    print(
+        f"BENCH suggest_batch queries_batch10={small} "
+        f"queries_batch{len(partners)}={large} ratio={large / small:.2f}"
+    )
+
+
+def bench_partner_write(env, partners, plain):
+    ka = _queries(env, lambda: partners[:50].write({"phone": "+86 21 5555 0000"}))
+    base = _queries(env, lambda: plain[:50].write({"phone": "+86 21 5555 0000"}))
+    print(f"BENCH partner_write queries_ka={ka} queries_plain={base}")
+
+
+def bench_rule_search(env, rep):
+    """Searching partners as a rep (record rules) vs as superuser (plain)."""
+    domain = [("is_company", "=", True)]
+    as_rep = env["res.partner"].with_user(rep)
+    t_rep = _best_time(env, lambda: as_rep.search(domain, limit=80).mapped("name"))
+    t_su = _best_time(
+        env, lambda: env["res.partner"].search(domain, limit=80).mapped("name")
+    )
+    print(f"BENCH partner_search_rep ratio={t_rep / t_su:.2f}")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--database", required=True)
+    parser.add_argument("--count", type=int, default=300)
+    parser.add_argument("odoo_args", nargs=argparse.REMAINDER)
+    args = parser.parse_args()
+    odoo_args = [a for a in args.odoo_args if a != "--"]
+    odoo.tools.config.parse_config(odoo_args)
+    registry = odoo.modules.registry.Registry(args.database)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+        rep, partners, plain = _setup(env, args.count)
+        bench_suggest(env, partners)
+        bench_partner_write(env, partners, plain)
+        bench_rule_search(env, rep)
+        cr.rollback()
+
+
+if __name__ == "__main__":
+    main()
