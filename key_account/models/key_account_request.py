@@ -219,6 +219,8 @@ class KeyAccountRequest(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            if not self.env.su:
+                vals["requester_id"] = self.env.uid
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code(
                     "key_account.request"

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class KeyAccountRequestDocument(models.Model):
@@ -38,3 +39,27 @@ class KeyAccountRequestDocument(models.Model):
     def _compute_provided(self):
         for line in self:
             line.provided = bool(line.attachment_ids)
+
+    # CRUD: the checklist is frozen once the request left the draft, so
+    # reviewers decide on the documents they saw.
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines._check_request_draft()
+        return lines
+
+    def write(self, vals):
+        self._check_request_draft()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft(self):
+        self._check_request_draft()
+
+    def _check_request_draft(self):
+        if self.env.su:
+            return
+        if any(line.request_id.state != "draft" for line in self):
+            raise UserError(
+                self.env._("The documents of a submitted request cannot be changed.")
+            )

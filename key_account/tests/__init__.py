@@ -7,3 +7,4 @@ from . import test_signer
 from . import test_partner_date
 from . import test_suggestion
 from . import test_tour
+from . import test_rpc

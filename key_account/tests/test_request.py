@@ -196,6 +196,8 @@ class TestRequest(KeyAccountCase):
             request.with_user(self.rep_a).write({"state": "approved"})
         with self.assertRaises(UserError):
             request.with_user(self.rep_a).unlink()
+        with self.assertRaisesRegex(UserError, "documents of a submitted request"):
+            request.document_ids[:1].with_user(self.rep_a).attachment_ids = False
         with self.assertRaisesRegex(UserError, "cannot be restarted"):
             request.with_user(self.rep_a).restart_validation()
         self.assertEqual(request.tier_id, self.tier_c)
