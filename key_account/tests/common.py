@@ -76,6 +76,13 @@ class KeyAccountCase(TransactionCase):
         partner.with_user(cls.head).write(vals)
         return partner
 
+    def _activities(self, partner, xmlid):
+        """Activities of type ``key_account.<xmlid>`` on ``partner``."""
+        activity_type = self.env.ref(f"key_account.{xmlid}")
+        return partner.activity_ids.filtered(
+            lambda a: a.activity_type_id == activity_type
+        )
+
     def _flush_tracking(self):
         self.env.flush_all()
         self.env.cr.precommit.run()

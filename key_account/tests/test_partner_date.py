@@ -17,10 +17,7 @@ class TestPartnerDate(KeyAccountCase):
         )
 
     def _reminders(self):
-        return self.customer.activity_ids.filtered(
-            lambda a: a.activity_type_id
-            == self.env.ref("key_account.mail_activity_key_account_date")
-        )
+        return self._activities(self.customer, "mail_activity_key_account_date")
 
     def test_birthday_reminder_seven_days_before_once(self):
         record = self.env["key_account.partner.date"].with_user(self.rep_a).create(

@@ -122,9 +122,8 @@ class TestRequest(KeyAccountCase):
             ],
         )
         self.assertTrue(self.customer.key_account_file_number.startswith("KA-2025-"))
-        activity = self.customer.activity_ids.filtered(
-            lambda a: a.activity_type_id
-            == self.env.ref("key_account.mail_activity_key_account_report")
+        activity = self._activities(
+            self.customer, "mail_activity_key_account_report"
         )
         self.assertEqual(activity.user_id, self.rep_a)
         # 3 working days after Friday 2025-06-06 is Wednesday 2025-06-11.

@@ -30,10 +30,7 @@ class TestSigner(KeyAccountCase):
         return self.env["key_account.signer"].with_user(self.rep_a).create(values)
 
     def _renewal_activities(self):
-        return self.customer.activity_ids.filtered(
-            lambda a: a.activity_type_id
-            == self.env.ref("key_account.mail_activity_key_account_signer")
-        )
+        return self._activities(self.customer, "mail_activity_key_account_signer")
 
     def test_validity_defaults_to_twelve_months(self):
         signer = self.env["key_account.signer"].with_user(self.rep_a).create(
