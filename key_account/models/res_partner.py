@@ -35,6 +35,10 @@ LOGGED_FIELDS = ("credit_limit", "property_payment_term_id", "active")
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    # Key data of the customer file are tracked in the chatter (R69, R89).
+    vat = fields.Char(tracking=True)
+    company_registry = fields.Char(tracking=True)
+    street = fields.Char(tracking=True)
     # Fields: designation
     # Reps and KA staff read the credit limit on the Key Account page; who may
     # change it on a key account is decided by ``_key_account_check_guarded``.
@@ -138,6 +142,7 @@ class ResPartner(models.Model):
     key_account_decision_maker_id = fields.Many2one(
         "res.partner",
         string="Decision Maker",
+        tracking=True,
         domain="[('parent_id', '=', id)]",
     )
     key_account_management_background = fields.Text(string="Management Background")

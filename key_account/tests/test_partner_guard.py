@@ -43,6 +43,13 @@ class TestPartnerGuard(KeyAccountCase):
         prospect.write({"key_account_state": "prospect"})
         self.assertFalse(prospect.is_key_account)
 
+    def test_key_file_data_tracked(self):
+        self._flush_tracking()
+        self.customer.with_user(self.rep_a).vat = "91310000MA1FL0001X"
+        tracked = self._tracked(self.customer, "vat")
+        self.assertEqual(tracked[:1].new_value_char, "91310000MA1FL0001X")
+        self.assertEqual(tracked[:1].create_uid, self.rep_a)
+
     def test_rep_edits_free_fields_and_non_key_accounts(self):
         self.customer.with_user(self.rep_a).write(
             {"key_account_preferences": "Tea, no alcohol", "vat": "CN123"}
