@@ -10,8 +10,8 @@ import importlib.util
 import pathlib
 import sys
 
-import pytest
 from hypothesis.configuration import set_hypothesis_home_dir
+import pytest
 
 TOOLS_DIR = pathlib.Path(__file__).resolve().parent.parent / "key_account" / "tools"
 PACKAGE = "key_account_tools"

@@ -1,6 +1,5 @@
+from hypothesis import given, strategies as st
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from key_account_tools import amount_band
 
@@ -53,7 +52,16 @@ def test_non_ascending_thresholds_raise_even_for_zero_amount():
 
 @pytest.mark.parametrize(
     ("amount", "band"),
-    [(0, 1), (9.99, 1), (10, 2), (49.99, 2), (50, 3), (999.99, 3), (1000, 4), (10**9, 4)],
+    [
+        (0, 1),
+        (9.99, 1),
+        (10, 2),
+        (49.99, 2),
+        (50, 3),
+        (999.99, 3),
+        (1000, 4),
+        (10**9, 4),
+    ],
 )
 def test_custom_thresholds(amount, band):
     assert amount_band(amount, (10.0, 50.0, 1000.0)) == band
@@ -78,7 +86,9 @@ def test_band_is_monotonic_in_amount(a, b):
 @given(
     amount=amounts,
     thresholds=st.lists(
-        st.floats(min_value=-1e9, max_value=1e9, allow_nan=False), unique=True, max_size=6
+        st.floats(min_value=-1e9, max_value=1e9, allow_nan=False),
+        unique=True,
+        max_size=6,
     ).map(sorted),
 )
 def test_band_in_range_and_counts_reached_bounds(amount, thresholds):
@@ -89,7 +99,10 @@ def test_band_in_range_and_counts_reached_bounds(amount, thresholds):
 
 @given(
     thresholds=st.lists(
-        st.floats(min_value=0, max_value=1e9, allow_nan=False), unique=True, min_size=1, max_size=6
+        st.floats(min_value=0, max_value=1e9, allow_nan=False),
+        unique=True,
+        min_size=1,
+        max_size=6,
     ).map(sorted),
     data=st.data(),
 )

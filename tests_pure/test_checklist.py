@@ -1,9 +1,10 @@
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from key_account_tools import missing_items
 
-items = st.lists(st.sampled_from(["id", "kbis", "rib", "statutes", "tax", "vat"]), max_size=10)
+items = st.lists(
+    st.sampled_from(["id", "kbis", "rib", "statutes", "tax", "vat"]), max_size=10
+)
 
 
 def test_missing_preserves_required_order():

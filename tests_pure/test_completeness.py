@@ -1,6 +1,5 @@
+from hypothesis import given, strategies as st
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from key_account_tools import completeness
 
@@ -31,7 +30,9 @@ def test_rounded_to_two_decimals():
 
 
 def test_duplicates_do_not_inflate():
-    assert completeness(["a", "a", "a"], ["a", "b", "b", "c", "d"]) == pytest.approx(25.0)
+    assert completeness(["a", "a", "a"], ["a", "b", "b", "c", "d"]) == pytest.approx(
+        25.0
+    )
 
 
 @given(filled=keys, required=keys)

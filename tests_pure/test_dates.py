@@ -1,9 +1,8 @@
 import calendar
 import datetime as dt
 
+from hypothesis import assume, given, strategies as st
 import pytest
-from hypothesis import assume, given
-from hypothesis import strategies as st
 
 from key_account_tools import (
     add_months,
@@ -171,7 +170,9 @@ def test_next_anniversary_properties(day, today):
     assert result.day == min(day.day, last_day(result.year, result.month))
     # It is the *next* one: the previous year's occurrence is already past.
     previous_year = result.year - 1
-    previous = D(previous_year, day.month, min(day.day, last_day(previous_year, day.month)))
+    previous = D(
+        previous_year, day.month, min(day.day, last_day(previous_year, day.month))
+    )
     assert previous < today
 
 
@@ -238,8 +239,12 @@ def test_add_working_days_examples(start, n, expected):
 
 def test_holidays_are_skipped():
     easter_monday = D(2025, 4, 21)
-    assert add_working_days(D(2025, 4, 18), 1, holidays=[easter_monday]) == D(2025, 4, 22)
-    assert add_working_days(D(2025, 4, 18), 2, holidays=[easter_monday]) == D(2025, 4, 23)
+    assert add_working_days(D(2025, 4, 18), 1, holidays=[easter_monday]) == D(
+        2025, 4, 22
+    )
+    assert add_working_days(D(2025, 4, 18), 2, holidays=[easter_monday]) == D(
+        2025, 4, 23
+    )
 
 
 def test_holiday_on_weekend_changes_nothing():
@@ -268,7 +273,9 @@ def test_week_without_working_day_raises():
         add_working_days(FRIDAY, 1, weekend=range(7))
 
 
-holiday_sets = st.sets(st.dates(min_value=D(2024, 1, 1), max_value=D(2026, 12, 31)), max_size=30)
+holiday_sets = st.sets(
+    st.dates(min_value=D(2024, 1, 1), max_value=D(2026, 12, 31)), max_size=30
+)
 starts = st.dates(min_value=D(2024, 1, 1), max_value=D(2025, 12, 31))
 
 
@@ -292,7 +299,9 @@ def test_working_days_without_holidays_bounds(start, n):
 
 @given(start=starts, a=st.integers(0, 60), b=st.integers(0, 60), holidays=holiday_sets)
 def test_working_days_compose(start, a, b, holidays):
-    step = add_working_days(add_working_days(start, a, holidays=holidays), b, holidays=holidays)
+    step = add_working_days(
+        add_working_days(start, a, holidays=holidays), b, holidays=holidays
+    )
     assert step == add_working_days(start, a + b, holidays=holidays)
     assert add_working_days(start, min(a, b), holidays=holidays) <= add_working_days(
         start, max(a, b), holidays=holidays

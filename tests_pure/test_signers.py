@@ -1,8 +1,7 @@
 import datetime as dt
 
+from hypothesis import assume, given, strategies as st
 import pytest
-from hypothesis import assume, given
-from hypothesis import strategies as st
 
 from key_account_tools import signer_state
 
@@ -64,12 +63,19 @@ def test_end_before_start_raises():
         signer_state(END, START, D(2025, 3, 1))
 
 
-@given(date_from=optional_dates, date_to=optional_dates, today=dates, warn=st.integers(0, 365))
+@given(
+    date_from=optional_dates,
+    date_to=optional_dates,
+    today=dates,
+    warn=st.integers(0, 365),
+)
 def test_signer_state_partition(date_from, date_to, today, warn):
     assume(not (date_from and date_to and date_to < date_from))
     state = signer_state(date_from, date_to, today, warn_days=warn)
     assert state in {"future", "valid", "expiring", "expired"}
-    in_validity = (date_from is None or date_from <= today) and (date_to is None or today <= date_to)
+    in_validity = (date_from is None or date_from <= today) and (
+        date_to is None or today <= date_to
+    )
     assert (state in {"valid", "expiring"}) == in_validity
     if state == "future":
         assert date_from is not None and today < date_from

@@ -1,6 +1,5 @@
+from hypothesis import given, strategies as st
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from key_account_tools import average_days_to_pay, suggest_tier
 
@@ -34,7 +33,9 @@ def test_none_when_nothing_qualifies():
 
 
 def test_ties_pick_first_listed():
-    assert suggest_tier(200_000, [("X", 100_000.0), ("Y", 100_000.0), ("C", 0.0)]) == "X"
+    assert (
+        suggest_tier(200_000, [("X", 100_000.0), ("Y", 100_000.0), ("C", 0.0)]) == "X"
+    )
     assert suggest_tier(200_000, [("Y", 100_000.0), ("X", 100_000.0)]) == "Y"
 
 
@@ -96,7 +97,10 @@ def test_average_days_rounded_to_one_decimal():
 
 
 def test_average_days_ignores_non_positive_amounts():
-    assert average_days_to_pay([(10, 100.0), (500, 0.0), (900, -50.0), (700, None)]) == 10.0
+    assert (
+        average_days_to_pay([(10, 100.0), (500, 0.0), (900, -50.0), (700, None)])
+        == 10.0
+    )
 
 
 def test_average_days_none_when_nothing_paid():
@@ -105,7 +109,9 @@ def test_average_days_none_when_nothing_paid():
 
 
 pairs = st.lists(
-    st.tuples(st.integers(0, 365), st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)),
+    st.tuples(
+        st.integers(0, 365), st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
+    ),
     max_size=20,
 )
 

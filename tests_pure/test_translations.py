@@ -22,10 +22,21 @@ PRINTF_RE = re.compile(
 )
 # str.format placeholders: ``{}``, ``{0}``, ``{name}``, ``{name!r}``,
 # ``{name:>10}``, ``{obj.attr}``; doubled braces are literal and skipped.
-BRACE_RE = re.compile(r"(?<!\{)\{(?:[A-Za-z_][\w.]*|\d*)(?:![rsa])?(?::[^{}]*)?\}(?!\})")
+BRACE_RE = re.compile(
+    r"(?<!\{)\{(?:[A-Za-z_][\w.]*|\d*)(?:![rsa])?(?::[^{}]*)?\}(?!\})"
+)
 
-_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "a": "\a",
-            "b": "\b", "f": "\f", "v": "\v"}
+_ESCAPES = {
+    "n": "\n",
+    "t": "\t",
+    "r": "\r",
+    '"': '"',
+    "\\": "\\",
+    "a": "\a",
+    "b": "\b",
+    "f": "\f",
+    "v": "\v",
+}
 
 Entry = collections.namedtuple("Entry", "msgctxt msgid msgid_plural msgstrs flags line")
 
@@ -43,7 +54,7 @@ def _unquote(token, path, lineno):
                 out.append(_ESCAPES[nxt])
                 i += 2
                 continue
-            octal = re.match(r"[0-7]{1,3}", body[i + 1:])
+            octal = re.match(r"[0-7]{1,3}", body[i + 1 :])
             if octal:
                 out.append(chr(int(octal.group(), 8)))
                 i += 1 + len(octal.group())
@@ -54,7 +65,7 @@ def _unquote(token, path, lineno):
     return "".join(out)
 
 
-def read_catalog(path):
+def read_catalog(path):  # noqa: C901 - one small state machine
     """Return the active (non-obsolete) entries of a .po/.pot file, header included."""
     entries = []
     current = None  # dict being filled for the entry in progress
@@ -63,15 +74,27 @@ def read_catalog(path):
     def finish():
         nonlocal current, section
         if current is not None and current["msgid"] is not None:
-            entries.append(Entry(
-                current["msgctxt"], current["msgid"], current["msgid_plural"],
-                dict(current["msgstrs"]), frozenset(current["flags"]), current["line"],
-            ))
+            entries.append(
+                Entry(
+                    current["msgctxt"],
+                    current["msgid"],
+                    current["msgid_plural"],
+                    dict(current["msgstrs"]),
+                    frozenset(current["flags"]),
+                    current["line"],
+                )
+            )
         current, section = None, None
 
     def new_entry(lineno):
-        return {"msgctxt": None, "msgid": None, "msgid_plural": None,
-                "msgstrs": {}, "flags": set(), "line": lineno}
+        return {
+            "msgctxt": None,
+            "msgid": None,
+            "msgid_plural": None,
+            "msgstrs": {},
+            "flags": set(),
+            "line": lineno,
+        }
 
     lines = path.read_text(encoding="utf-8").splitlines()
     for lineno, raw in enumerate(lines, 1):
@@ -96,7 +119,9 @@ def read_catalog(path):
             continue
         if line.startswith('"'):
             if current is None or section is None:
-                raise ValueError(f"{path}:{lineno}: string continuation outside a keyword")
+                raise ValueError(
+                    f"{path}:{lineno}: string continuation outside a keyword"
+                )
             value = _unquote(line, path, lineno)
             if isinstance(section, tuple):
                 current["msgstrs"][section[1]] += value
@@ -104,7 +129,11 @@ def read_catalog(path):
                 current[section] += value
             continue
         keyword, _, rest = line.partition(" ")
-        if keyword in ("msgctxt", "msgid") and current is not None and current["msgstrs"]:
+        if (
+            keyword in ("msgctxt", "msgid")
+            and current is not None
+            and current["msgstrs"]
+        ):
             finish()
         if current is None:
             current = new_entry(lineno)
@@ -223,12 +252,14 @@ def test_header_declares_simplified_chinese(po_catalog):
 # Sanity checks of the helpers themselves, so a parser bug cannot make the
 # checks above pass vacuously.
 
+
 def test_reader_handles_multiline_and_flags(tmp_path):
     sample = tmp_path / "sample.po"
     sample.write_text(
         'msgid ""\nmsgstr ""\n"Language: zh_CN\\n"\n\n'
-        '#. module: x\n#: code:addons/x.py:0\n#, fuzzy, python-format\n'
-        'msgid ""\n"%(a)s line one\\n"\n"line \\"two\\""\nmsgstr ""\n"\u7b2c\u4e00\u884c\\n"\n"%(a)s"\n\n'
+        "#. module: x\n#: code:addons/x.py:0\n#, fuzzy, python-format\n"
+        'msgid ""\n"%(a)s line one\\n"\n"line \\"two\\""\n'
+        'msgstr ""\n"\u7b2c\u4e00\u884c\\n"\n"%(a)s"\n\n'
         '#~ msgid "old"\n#~ msgstr "\u65e7"\n',
         encoding="utf-8",
     )

@@ -91,18 +91,13 @@ class KeyAccountRequest(models.Model):
     warehouse_id = fields.Many2one(
         "stock.warehouse", string="Key-Account Warehouse", check_company=True
     )
-    credit_level_id = fields.Many2one(
-        "key_account.credit.level", tracking=True
-    )
+    credit_level_id = fields.Many2one("key_account.credit.level", tracking=True)
     credit_limit = fields.Monetary(tracking=True)
-    payment_term_id = fields.Many2one(
-        "account.payment.term", tracking=True
-    )
+    payment_term_id = fields.Many2one("account.payment.term", tracking=True)
     expected_amount = fields.Monetary(
         string="Expected Contract Amount",
         tracking=True,
-        help="Yearly contract amount in company currency; selects the "
-        "approval band.",
+        help="Yearly contract amount in company currency; selects the approval band.",
     )
     funds_tie_up = fields.Selection(
         [
@@ -136,9 +131,7 @@ class KeyAccountRequest(models.Model):
         help="Leader of the rep's sales team: signs band-1 requests.",
     )
     partner_has_invoices = fields.Boolean(compute="_compute_partner_history")
-    amount_owed = fields.Monetary(
-        compute="_compute_partner_history"
-    )
+    amount_owed = fields.Monetary(compute="_compute_partner_history")
     past_business = fields.Monetary(
         compute="_compute_partner_history", string="Invoiced (All Time)"
     )
@@ -222,9 +215,9 @@ class KeyAccountRequest(models.Model):
             if not self.env.su:
                 vals["requester_id"] = self.env.uid
             if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].next_by_code(
-                    "key_account.request"
-                ) or "/"
+                vals["name"] = (
+                    self.env["ir.sequence"].next_by_code("key_account.request") or "/"
+                )
         requests = super().create(vals_list)
         requests._sync_document_lines()
         return requests
@@ -336,8 +329,9 @@ class KeyAccountRequest(models.Model):
 
     def _rejected_tier(self, tiers=False):
         mine = (tiers or self.review_ids).filtered(
-            lambda r: r.status in ("waiting", "pending")
-            and self.env.user in r.reviewer_ids
+            lambda r: (
+                r.status in ("waiting", "pending") and self.env.user in r.reviewer_ids
+            )
         )
         if mine and not all(mine.mapped("comment")):
             raise UserError(self.env._("Give the reason for the rejection."))
@@ -409,9 +403,7 @@ class KeyAccountRequest(models.Model):
             [line.document_type_id.name for line in required if line.provided],
         )
         if missing:
-            problems.append(
-                self.env._("Missing documents: %s", ", ".join(missing))
-            )
+            problems.append(self.env._("Missing documents: %s", ", ".join(missing)))
         if self.kind == "designation":
             if partner.is_key_account or partner.key_account_state == "requested":
                 problems.append(
@@ -502,8 +494,10 @@ class KeyAccountRequest(models.Model):
         )
         for request in self.filtered(lambda r: r.state == "draft"):
             wanted = types.filtered(
-                lambda t, r=request: t.request_kind == r.kind
-                and (not t.company_id or t.company_id == r.company_id)
+                lambda t, r=request: (
+                    t.request_kind == r.kind
+                    and (not t.company_id or t.company_id == r.company_id)
+                )
             )
             stale = request.document_ids.filtered(
                 lambda line, w=wanted: line.document_type_id not in w

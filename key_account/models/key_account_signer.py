@@ -37,8 +37,10 @@ class KeyAccountSigner(models.Model):
         string="Valid To",
         required=True,
         tracking=True,
-        default=lambda self: fields.Date.context_today(self)
-        + relativedelta(months=self.env.company.key_account_signer_months, days=-1),
+        default=lambda self: (
+            fields.Date.context_today(self)
+            + relativedelta(months=self.env.company.key_account_signer_months, days=-1)
+        ),
     )
     state = fields.Selection(
         [

@@ -66,15 +66,20 @@ class ResCompany(models.Model):
                         "start above band 2."
                     )
                 )
-            if min(
-                company.key_account_overdue_months,
-                company.key_account_report_days,
-                company.key_account_signer_reminder_days,
-                company.key_account_date_reminder_days,
-            ) < 0 or min(
-                company.key_account_signer_months,
-                company.key_account_suggestion_batch,
-            ) < 1:
+            if (
+                min(
+                    company.key_account_overdue_months,
+                    company.key_account_report_days,
+                    company.key_account_signer_reminder_days,
+                    company.key_account_date_reminder_days,
+                )
+                < 0
+                or min(
+                    company.key_account_signer_months,
+                    company.key_account_suggestion_batch,
+                )
+                < 1
+            ):
                 raise ValidationError(
                     self.env._(
                         "Key-account delays cannot be negative, and the signer "

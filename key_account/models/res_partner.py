@@ -212,9 +212,7 @@ class ResPartner(models.Model):
 
     @api.depends(lambda self: self._key_account_file_fields() + ["is_key_account"])
     def _compute_key_account_file_completeness(self):
-        items = self.env["key_account.file.item"].sudo().search(
-            [("active", "=", True)]
-        )
+        items = self.env["key_account.file.item"].sudo().search([("active", "=", True)])
         for partner in self:
             if not partner.is_key_account:
                 partner.key_account_file_completeness = 0.0
@@ -280,9 +278,7 @@ class ResPartner(models.Model):
             return
         partners = partners if partners is not None else self.browse()
         touched = [
-            name
-            for name in ALWAYS_GUARDED
-            if name in vals and (partners or vals[name])
+            name for name in ALWAYS_GUARDED if name in vals and (partners or vals[name])
         ]
         harmless_state = vals.get("key_account_state") in (False, "prospect") and all(
             p.key_account_state in (False, "prospect") for p in partners

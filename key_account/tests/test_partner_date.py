@@ -20,13 +20,17 @@ class TestPartnerDate(KeyAccountCase):
         return self._activities(self.customer, "mail_activity_key_account_date")
 
     def test_birthday_reminder_seven_days_before_once(self):
-        record = self.env["key_account.partner.date"].with_user(self.rep_a).create(
-            {
-                "partner_id": self.customer.id,
-                "contact_id": self.contact.id,
-                "kind": "birthday",
-                "date": "1980-06-20",
-            }
+        record = (
+            self.env["key_account.partner.date"]
+            .with_user(self.rep_a)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "contact_id": self.contact.id,
+                    "kind": "birthday",
+                    "date": "1980-06-20",
+                }
+            )
         )
         self.assertEqual(record.reminder_days, 7)
         with freeze_time("2025-06-12"):
@@ -59,5 +63,9 @@ class TestPartnerDate(KeyAccountCase):
 
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
             self.env["key_account.partner.date"].create(
-                {"partner_id": self.customer.id, "date": "2000-01-01", "reminder_days": -1}
+                {
+                    "partner_id": self.customer.id,
+                    "date": "2000-01-01",
+                    "reminder_days": -1,
+                }
             )

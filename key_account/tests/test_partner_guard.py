@@ -28,14 +28,20 @@ class TestPartnerGuard(KeyAccountCase):
         self.assertEqual(self.customer.credit_limit, 100000.0)
 
     def test_rep_cannot_self_designate(self):
-        prospect = self.env["res.partner"].with_user(self.rep_a).create(
-            {"name": "Gamma", "is_company": True}
+        prospect = (
+            self.env["res.partner"]
+            .with_user(self.rep_a)
+            .create({"name": "Gamma", "is_company": True})
         )
         with self.assertRaises(AccessError):
             prospect.write({"key_account_state": "key_account"})
         with self.assertRaises(AccessError):
             self.env["res.partner"].with_user(self.rep_a).create(
-                {"name": "Delta", "is_company": True, "key_account_state": "key_account"}
+                {
+                    "name": "Delta",
+                    "is_company": True,
+                    "key_account_state": "key_account",
+                }
             )
         with self.assertRaises(AccessError):
             prospect.write({"key_account_tier_id": self.tier_a.id})
@@ -55,15 +61,19 @@ class TestPartnerGuard(KeyAccountCase):
             {"key_account_preferences": "Tea, no alcohol", "vat": "CN123"}
         )
         self.assertEqual(self.customer.key_account_preferences, "Tea, no alcohol")
-        other = self.env["res.partner"].with_user(self.rep_a).create(
-            {"name": "Small Shop", "is_company": True}
+        other = (
+            self.env["res.partner"]
+            .with_user(self.rep_a)
+            .create({"name": "Small Shop", "is_company": True})
         )
         other.write({"credit_limit": 5000.0})
         self.assertEqual(other.credit_limit, 5000.0)
 
     def test_rep_adds_contact_to_key_account(self):
-        contact = self.env["res.partner"].with_user(self.rep_a).create(
-            {"name": "Ms Li", "parent_id": self.customer.id}
+        contact = (
+            self.env["res.partner"]
+            .with_user(self.rep_a)
+            .create({"name": "Ms Li", "parent_id": self.customer.id})
         )
         self.assertTrue(contact.is_key_account)
         self.assertEqual(contact.credit_limit, 100000.0)

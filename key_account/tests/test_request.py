@@ -36,7 +36,9 @@ class TestRequest(KeyAccountCase):
         names = request.document_ids.document_type_id.mapped("name")
         self.assertIn("Draft Contract with Settlement Base Prices", names)
         self.assertIn("Key-Account Application Form", names)
-        statement = request.document_ids.filtered(lambda d: d.document_type_id.only_if_invoiced)
+        statement = request.document_ids.filtered(
+            lambda d: d.document_type_id.only_if_invoiced
+        )
         self.assertFalse(statement.required, "no invoices yet: statement optional")
 
     def test_submit_with_missing_documents_lists_them(self):
@@ -52,13 +54,17 @@ class TestRequest(KeyAccountCase):
     def test_statement_required_once_invoiced(self):
         self._invoice(self.customer, 1000.0, fields.Date.today())
         request = self._new_request()
-        statement = request.document_ids.filtered(lambda d: d.document_type_id.only_if_invoiced)
+        statement = request.document_ids.filtered(
+            lambda d: d.document_type_id.only_if_invoiced
+        )
         self.assertTrue(statement.required)
         self.assertEqual(request.past_business, 1000.0)
         self.assertEqual(request.amount_owed, 1000.0)
 
     def test_eligibility_failures_listed(self):
-        request = self._new_request(funds_tie_up=False, credit_level_id=self.level_watch.id)
+        request = self._new_request(
+            funds_tie_up=False, credit_level_id=self.level_watch.id
+        )
         self._attach(request)
         with self.assertRaises(UserError) as err:
             request.with_user(self.rep_a).action_submit()
@@ -68,7 +74,9 @@ class TestRequest(KeyAccountCase):
 
     @freeze_time("2025-03-15")
     def test_overdue_receivable_blocks_designation(self):
-        invoice = self._invoice(self.customer, 5000.0, "2025-01-01", due_date="2025-01-10")
+        invoice = self._invoice(
+            self.customer, 5000.0, "2025-01-01", due_date="2025-01-10"
+        )
         request = self._new_request()
         self._attach(request)
         with self.assertRaisesRegex(UserError, "more than 2 months overdue") as err:
@@ -122,9 +130,7 @@ class TestRequest(KeyAccountCase):
             ],
         )
         self.assertTrue(self.customer.key_account_file_number.startswith("KA-2025-"))
-        activity = self._activities(
-            self.customer, "mail_activity_key_account_report"
-        )
+        activity = self._activities(self.customer, "mail_activity_key_account_report")
         self.assertEqual(activity.user_id, self.rep_a)
         # 3 working days after Friday 2025-06-06 is Wednesday 2025-06-11.
         self.assertEqual(activity.date_deadline, fields.Date.to_date("2025-06-11"))
@@ -134,12 +140,20 @@ class TestRequest(KeyAccountCase):
             99999.99: ["tier_request_office_manager", "tier_request_ka_head"],
             100000.0: ["tier_request_ka_head", "tier_request_deputy_sd"],
             299999.99: ["tier_request_ka_head", "tier_request_deputy_sd"],
-            300000.0: ["tier_request_ka_head", "tier_request_deputy_sd", "tier_request_sd"],
+            300000.0: [
+                "tier_request_ka_head",
+                "tier_request_deputy_sd",
+                "tier_request_sd",
+            ],
         }
         for amount, xmlids in expectations.items():
             with self.subTest(amount=amount):
                 partner = self.env["res.partner"].create(
-                    {"name": f"Cust {amount}", "is_company": True, "user_id": self.rep_a.id}
+                    {
+                        "name": f"Cust {amount}",
+                        "is_company": True,
+                        "user_id": self.rep_a.id,
+                    }
                 )
                 request = self._new_request(partner=partner, expected_amount=amount)
                 self._attach(request)
@@ -300,7 +314,9 @@ class TestRequest(KeyAccountCase):
         form.tier_id = self.tier_a
         form.reason = "Revenue above 300,000"
         request = form.save()
-        self.assertEqual(request.document_ids.document_type_id.request_kind, "tier_change")
+        self.assertEqual(
+            request.document_ids.document_type_id.request_kind, "tier_change"
+        )
 
     def test_designation_of_key_account_refused(self):
         self._make_key_account(self.customer)
@@ -313,8 +329,10 @@ class TestRequest(KeyAccountCase):
         request = self._new_request()
         self._attach(request)
         request.with_user(self.rep_a).action_submit()
-        to_review = self.env["key_account.request"].with_user(self.office_manager).search(
-            [("can_review", "=", True)]
+        to_review = (
+            self.env["key_account.request"]
+            .with_user(self.office_manager)
+            .search([("can_review", "=", True)])
         )
         self.assertIn(request, to_review)
 

@@ -14,7 +14,9 @@ class TestRpc(HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.rep = new_test_user(cls.env, "ka_rpc_rep", groups=f"base.group_user,{REP}")
-        cls.other = new_test_user(cls.env, "ka_rpc_other", groups=f"base.group_user,{REP}")
+        cls.other = new_test_user(
+            cls.env, "ka_rpc_other", groups=f"base.group_user,{REP}"
+        )
         tier = cls.env.ref("key_account.tier_b")
         cls.mine, cls.theirs = cls.env["res.partner"].create(
             [

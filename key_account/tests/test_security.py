@@ -16,8 +16,10 @@ class TestSecurity(KeyAccountCase):
     def test_rep_cannot_read_other_reps_key_account(self):
         with self.assertRaises(AccessError):
             self.customer_b.with_user(self.rep_a).read(["name"])
-        found = self.env["res.partner"].with_user(self.rep_a).search(
-            [("is_key_account", "=", True)]
+        found = (
+            self.env["res.partner"]
+            .with_user(self.rep_a)
+            .search([("is_key_account", "=", True)])
         )
         self.assertIn(self.customer, found)
         self.assertNotIn(self.customer_b, found)
@@ -42,15 +44,18 @@ class TestSecurity(KeyAccountCase):
         self.assertEqual(self.customer.with_user(self.head).name, "ACME Ltd")
 
     def test_rep_requests_are_private(self):
-        request = self._new_request(partner=self.customer_b, user=self.rep_b,
-                                    kind="tier_change", reason="Grew")
+        request = self._new_request(
+            partner=self.customer_b, user=self.rep_b, kind="tier_change", reason="Grew"
+        )
         with self.assertRaises(AccessError):
             request.with_user(self.rep_a).read(["name"])
         self.assertEqual(request.with_user(self.head).name, request.name)
 
     def test_reps_cannot_export(self):
         self.assertFalse(self.rep_a.has_group("base.group_allow_export"))
-        supervisor = new_test_user(self.env, "ka_sup2", groups=f"base.group_user,{SUPERVISOR}")
+        supervisor = new_test_user(
+            self.env, "ka_sup2", groups=f"base.group_user,{SUPERVISOR}"
+        )
         self.assertTrue(supervisor.has_group("key_account.group_key_account_rep"))
 
     def test_tiers_are_company_bound(self):

@@ -33,8 +33,10 @@ class TestSigner(KeyAccountCase):
         return self._activities(self.customer, "mail_activity_key_account_signer")
 
     def test_validity_defaults_to_twelve_months(self):
-        signer = self.env["key_account.signer"].with_user(self.rep_a).create(
-            {"partner_id": self.customer.id, "contact_id": self.contact.id}
+        signer = (
+            self.env["key_account.signer"]
+            .with_user(self.rep_a)
+            .create({"partner_id": self.customer.id, "contact_id": self.contact.id})
         )
         today = fields.Date.context_today(signer)
         self.assertEqual(signer.date_from, today)
@@ -75,7 +77,7 @@ class TestSigner(KeyAccountCase):
     def test_other_rep_cannot_see_signers(self):
         signer = self._signer()
         self.assertFalse(
-            self.env["key_account.signer"].with_user(self.rep_b).search(
-                [("id", "=", signer.id)]
-            )
+            self.env["key_account.signer"]
+            .with_user(self.rep_b)
+            .search([("id", "=", signer.id)])
         )

@@ -52,9 +52,11 @@ class TestTierSuggestion(KeyAccountCase):
     @freeze_time("2025-06-15")
     def test_days_to_pay(self):
         invoice = self._invoice(self.customer, 1000.0, "2025-05-01")
-        payment = self.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=invoice.ids
-        ).create({"payment_date": "2025-05-21"})
+        payment = (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"payment_date": "2025-05-21"})
+        )
         payment.action_create_payments()
         self.Suggestion._cron_suggest()
         suggestion = self.Suggestion.search([("partner_id", "=", self.customer.id)])
@@ -70,7 +72,8 @@ class TestTierSuggestion(KeyAccountCase):
         with freeze_time("2025-07-01"):
             self.Suggestion._cron_suggest()
         self.assertEqual(
-            self.Suggestion.search_count([("partner_id", "=", self.customer.id)]), 1,
+            self.Suggestion.search_count([("partner_id", "=", self.customer.id)]),
+            1,
             "the new month replaces the pending suggestion",
         )
 

@@ -11,7 +11,9 @@ from .common import KeyAccountCase
 @tagged("post_install", "-at_install")
 class TestTier(KeyAccountCase):
     def test_default_tiers_shipped(self):
-        tiers = self.env["key_account.tier"].search([("company_id", "=", self.company.id)])
+        tiers = self.env["key_account.tier"].search(
+            [("company_id", "=", self.company.id)]
+        )
         self.assertEqual(set(tiers.mapped("code")), {"A", "B", "C"})
         self.assertEqual(self.tier_a.min_annual_revenue, 300000)
         self.assertEqual(self.tier_b.min_annual_revenue, 100000)

@@ -17,9 +17,7 @@ class TestKeyAccountTour(HttpCase):
                 "key_account_tier_id": self.env.ref("key_account.tier_b").id,
             }
         )
-        self.start_tour(
-            "/odoo", "key_account_change_request_tour", login="ka_tour_rep"
-        )
+        self.start_tour("/odoo", "key_account_change_request_tour", login="ka_tour_rep")
         request = self.env["key_account.request"].search(
             [("partner_id", "=", partner.id)]
         )

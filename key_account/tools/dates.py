@@ -15,7 +15,7 @@ def add_months(day, months):
 
 
 def is_overdue_more_than(due, today, months):
-    """"More than N months overdue": today > due date + N calendar months."""
+    """ "More than N months overdue": today > due date + N calendar months."""
     return today > add_months(due, months)
 
 
