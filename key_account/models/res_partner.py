@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
@@ -272,7 +274,7 @@ class ResPartner(models.Model):
 
         Checked server-side on create and write, so RPC callers cannot skip
         it; approved requests apply their changes through
-        ``key_account.request._apply_to_partner``.
+        ``key_account.request._apply_approval``.
         """
         if self._key_account_is_director():
             return
@@ -330,7 +332,11 @@ class ResPartner(models.Model):
                     lines.append(f"{label}: {old or '-'} → {new or '-'}")
             if lines:
                 partner.message_post(
-                    body=self.env._("Key-account data changed:\n%s", "\n".join(lines)),
+                    body=Markup("%s<br/>%s")
+                    % (
+                        self.env._("Key-account data changed:"),
+                        Markup("<br/>").join(lines),
+                    ),
                     subtype_xmlid="mail.mt_note",
                 )
 
