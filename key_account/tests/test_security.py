@@ -51,6 +51,16 @@ class TestSecurity(KeyAccountCase):
             request.with_user(self.rep_a).read(["name"])
         self.assertEqual(request.with_user(self.head).name, request.name)
 
+    def test_secret_requests_hidden_from_team_supervisor(self):
+        request = self._new_request(kind="tier_change", reason="Grew")
+        Request = self.env["key_account.request"].with_user(self.office_manager)
+        self.assertIn(request, Request.search([]))
+        self.customer.with_user(self.head).key_account_confidentiality = "secret"
+        self.assertNotIn(request, Request.search([]))
+        self.assertIn(
+            request, self.env["key_account.request"].with_user(self.rep_a).search([])
+        )
+
     def test_reps_cannot_export(self):
         self.assertFalse(self.rep_a.has_group("base.group_allow_export"))
         supervisor = new_test_user(
