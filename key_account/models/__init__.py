@@ -6,6 +6,7 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import key_account_signer
+from . import key_account_sensitive_info
 from . import key_account_partner_date
 from . import key_account_request_document
 from . import key_account_request

@@ -40,6 +40,12 @@ class ResCompany(models.Model):
         string="Important Date Reminder (Days Before)",
         default=7,
     )
+    key_account_sensitive_enabled = fields.Boolean(
+        string="Sensitive Contact Information",
+        help="Record health, physical features, home address and family events "
+        "of key-account contacts, visible only to the rep, the account "
+        "executive and directors.",
+    )
     key_account_suggestion_batch = fields.Integer(
         string="Tier Suggestion Batch Size",
         default=200,

@@ -26,6 +26,9 @@ class ResConfigSettings(models.TransientModel):
     key_account_signer_reminder_days = fields.Integer(
         related="company_id.key_account_signer_reminder_days", readonly=False
     )
+    key_account_sensitive_enabled = fields.Boolean(
+        related="company_id.key_account_sensitive_enabled", readonly=False
+    )
     key_account_date_reminder_days = fields.Integer(
         related="company_id.key_account_date_reminder_days", readonly=False
     )

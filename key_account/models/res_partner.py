@@ -166,6 +166,12 @@ class ResPartner(models.Model):
     key_account_request_count = fields.Integer(
         compute="_compute_key_account_request_count"
     )
+    key_account_sensitive_ids = fields.One2many(
+        "key_account.sensitive.info", "partner_id", string="Sensitive Information"
+    )
+    key_account_sensitive_enabled = fields.Boolean(
+        compute="_compute_key_account_sensitive_enabled"
+    )
     key_account_suggestion_ids = fields.One2many(
         "key_account.tier.suggestion", "partner_id", string="Tier Suggestions"
     )
@@ -227,6 +233,12 @@ class ResPartner(models.Model):
             }
             filled = {name for name in required if partner[name]}
             partner.key_account_file_completeness = completeness(filled, required)
+
+    @api.depends_context("company")
+    def _compute_key_account_sensitive_enabled(self):
+        enabled = self.env["key_account.sensitive.info"]._enabled()
+        for partner in self:
+            partner.key_account_sensitive_enabled = enabled
 
     def _compute_key_account_request_count(self):
         counts = dict(

@@ -8,3 +8,4 @@ from . import test_partner_date
 from . import test_suggestion
 from . import test_tour
 from . import test_rpc
+from . import test_sensitive
