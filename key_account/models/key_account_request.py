@@ -298,11 +298,9 @@ class KeyAccountRequest(models.Model):
                 "requester_id": self.env.uid,
             }
         )
-        for old_line, new_line in zip(
-            self.document_ids.sorted("id"), new.document_ids.sorted("id"), strict=False
-        ):
-            if old_line.document_type_id == new_line.document_type_id:
-                new_line.attachment_ids = old_line.attachment_ids
+        files = {doc.document_type_id: doc.attachment_ids for doc in self.document_ids}
+        for line in new.document_ids:
+            line.attachment_ids = files.get(line.document_type_id, False)
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,
