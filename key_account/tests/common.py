@@ -95,6 +95,14 @@ class KeyAccountCase(TransactionCase):
             lambda t: t.field_id.name == field_name
         ).sorted("id", reverse=True)
 
+    @classmethod
+    def _key_account_contact(cls, name):
+        """Designate ``cls.customer`` and give it a contact named ``name``."""
+        cls._make_key_account(cls.customer)
+        return cls.env["res.partner"].create(
+            {"name": name, "parent_id": cls.customer.id}
+        )
+
     def _attach(self, request, user=None):
         """Attach a file to every checklist line, as ``user``."""
         env = request.with_user(user or request.requester_id).env

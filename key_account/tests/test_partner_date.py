@@ -11,10 +11,7 @@ class TestPartnerDate(KeyAccountCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls._make_key_account(cls.customer)
-        cls.contact = cls.env["res.partner"].create(
-            {"name": "Ms Chen", "parent_id": cls.customer.id}
-        )
+        cls.contact = cls._key_account_contact("Ms Chen")
 
     def _reminders(self):
         return self._activities(self.customer, "mail_activity_key_account_date")

@@ -10,10 +10,7 @@ class TestSensitiveInfo(KeyAccountCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls._make_key_account(cls.customer)
-        cls.contact = cls.env["res.partner"].create(
-            {"name": "Mr Sun", "parent_id": cls.customer.id}
-        )
+        cls.contact = cls._key_account_contact("Mr Sun")
 
     def test_off_by_default(self):
         self.assertFalse(self.company.key_account_sensitive_enabled)

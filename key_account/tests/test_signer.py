@@ -13,10 +13,7 @@ class TestSigner(KeyAccountCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls._make_key_account(cls.customer)
-        cls.contact = cls.env["res.partner"].create(
-            {"name": "Mr Zhang", "parent_id": cls.customer.id}
-        )
+        cls.contact = cls._key_account_contact("Mr Zhang")
 
     def _signer(self, **vals):
         values = {
