@@ -254,25 +254,31 @@ class KeyAccountRequest(models.Model):
     def action_submit(self):
         for request in self:
             request._check_can_submit()
-            if request.kind == "designation":
-                request.partner_id._key_account_mark_requested()
-            request._set_state("submitted")
-            reviews = request.request_validation()
-            request.invalidate_recordset(["need_validation"])
-            if not reviews:
-                raise UserError(
-                    self.env._(
-                        "No approval route applies to %(request)s. Ask an "
-                        "administrator to configure the key-account tier "
-                        "definitions.",
-                        request=request.name,
-                    )
-                )
+            # All or nothing, also for server-side callers that catch errors.
+            with self.env.cr.savepoint():
+                request._start_review()
             request.message_post(
                 body=self.env._("Submitted for approval."),
                 subtype_xmlid="mail.mt_note",
             )
         return True
+
+    def _start_review(self):
+        self.ensure_one()
+        if self.kind == "designation":
+            self.partner_id._key_account_mark_requested()
+        self._set_state("submitted")
+        reviews = self.request_validation()
+        self.invalidate_recordset(["need_validation"])
+        if not reviews:
+            raise UserError(
+                self.env._(
+                    "No approval route applies to %(request)s. Ask an "
+                    "administrator to configure the key-account tier "
+                    "definitions.",
+                    request=self.name,
+                )
+            )
 
     def action_cancel(self):
         for request in self:

@@ -318,6 +318,17 @@ class TestRequest(KeyAccountCase):
             request.document_ids.document_type_id.request_kind, "tier_change"
         )
 
+    def test_no_route_leaves_nothing_behind(self):
+        self.env["tier.definition"].search(
+            [("model", "=", "key_account.request")]
+        ).active = False
+        request = self._new_request()
+        self._attach(request)
+        with self.assertRaisesRegex(UserError, "No approval route"):
+            request.with_user(self.rep_a).action_submit()
+        self.assertEqual(request.state, "draft")
+        self.assertFalse(self.customer.key_account_state)
+
     def test_designation_of_key_account_refused(self):
         self._make_key_account(self.customer)
         request = self._new_request()
