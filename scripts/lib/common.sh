@@ -1,74 +1,141 @@
 # Shared helpers of scripts/run, scripts/test and bench/run (sourced, not run).
 # shellcheck shell=bash
+#
+# Environment knobs (all optional):
+#   ODOO_PYTHON              Python interpreter that imports Odoo 18 (default: python3)
+#   KEY_ACCOUNT_ADDONS_DIR   folder holding the key_account addon (default: the repository)
+#   KEY_ACCOUNT_CACHE_DIR    cache folder: disposable PostgreSQL cluster, run-time data
+#                            (default: ~/.cache/key_account; /var/cache/key_account as root)
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 ODOO_PY="${ODOO_PYTHON:-python3}"
+ADDONS_DIR="${KEY_ACCOUNT_ADDONS_DIR:-$REPO_ROOT}"
 
 say() { printf '%s\n' "$*"; }
-die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+warn() { printf 'warning: %s\n' "$*" >&2; }
+die() {
+    printf 'error: %s\n' "$*" >&2
+    exit 1
+}
 is_root() { [ "$(id -u)" = "0" ]; }
 
-apt_install() {
-    # apt_install PACKAGE...: install Debian packages when running as root.
-    is_root || return 1
-    if [ -z "${KA_APT_UPDATED:-}" ]; then
-        DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null && KA_APT_UPDATED=1
+key_account_cache_dir() {
+    # As root the cluster runs as the "postgres" user, which cannot enter
+    # /root: the cache then lives in /var/cache.
+    if [ -n "${KEY_ACCOUNT_CACHE_DIR:-}" ]; then
+        printf '%s\n' "$KEY_ACCOUNT_CACHE_DIR"
+    elif is_root; then
+        printf '%s\n' /var/cache/key_account
+    else
+        printf '%s\n' "${XDG_CACHE_HOME:-$HOME/.cache}/key_account"
     fi
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+apt_install() {
+    # apt_install PACKAGE...: install Debian packages; only possible as root.
+    is_root || return 1
+    command -v apt-get >/dev/null 2>&1 || return 1
+    if [ -z "${KEY_ACCOUNT_APT_UPDATED:-}" ]; then
+        say "apt-get update"
+        DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null || return 1
+        KEY_ACCOUNT_APT_UPDATED=1
+    fi
+    say "apt-get install $*"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+pip_install() {
+    # pip_install PYTHON ARG...: pip install into that interpreter.
+    local py="$1"
+    shift
+    if ! "$py" -m pip --version >/dev/null 2>&1; then
+        "$py" -m ensurepip --upgrade >/dev/null 2>&1 || apt_install python3-pip \
+            || die "pip is not available for $py"
+    fi
+    local out
+    if out="$("$py" -m pip install -q --disable-pip-version-check "$@" 2>&1)"; then
+        return 0
+    fi
+    if grep -q externally-managed-environment <<<"$out"; then
+        "$py" -m pip install -q --disable-pip-version-check --break-system-packages "$@"
+        return
+    fi
+    printf '%s\n' "$out" >&2
+    return 1
 }
 
 odoo_importable() {
-    "$ODOO_PY" - <<'PY' >/dev/null 2>&1
-import sys
-import odoo.release
-sys.exit(0 if odoo.release.version_info[0] == 18 else 1)
-PY
+    "$ODOO_PY" -c 'import odoo.release, sys; sys.exit(0 if odoo.release.version_info[0] == 18 else 1)' \
+        >/dev/null 2>&1
+}
+
+require_odoo() {
+    odoo_importable || die "Odoo 18 Community must be importable from $ODOO_PY: install Odoo 18.0 from source into it, or set ODOO_PYTHON to an interpreter that has it"
 }
 
 odoo_core_addons() {
-    # The odoo/addons folder holding base and sale (never a stale top-level addons/).
+    # The odoo/addons folder of the imported odoo package that holds base and
+    # sale; never a top-level addons/ folder that may be stale.
     "$ODOO_PY" - <<'PY'
 import os
 import odoo.addons
+
 for path in odoo.addons.__path__:
-    if os.path.isdir(os.path.join(path, "base")) and os.path.isdir(os.path.join(path, "sale")):
+    if all(os.path.isdir(os.path.join(path, name)) for name in ("base", "sale")):
         print(path)
         break
 PY
 }
 
-ensure_odoo_python_deps() {
-    # Test dependencies and OCA wheels into the Odoo interpreter, when missing.
-    # websocket-client drives Chrome for tours (Odoo skips them without it);
-    # odoo-test-helper is imported by the OCA dependencies' own test modules.
-    local module package
+odoo_addons_path() {
+    local core
+    core="$(odoo_core_addons)"
+    [ -n "$core" ] || die "cannot find Odoo's core addons (base, sale) in the odoo package of $ODOO_PY"
+    [ -f "$ADDONS_DIR/key_account/__manifest__.py" ] || die "no key_account addon in $ADDONS_DIR"
+    printf '%s,%s\n' "$core" "$ADDONS_DIR"
+}
+
+ensure_oca_wheels() {
+    # OCA dependencies (requirements-oca.txt) into the Odoo interpreter, when
+    # missing; --no-deps, else pip would reinstall Odoo and build psycopg2.
+    local req addon missing=()
+    while read -r req; do
+        req="${req%%#*}"
+        req="${req//[[:space:]]/}"
+        [ -n "$req" ] || continue
+        addon="${req%%[=<>!~]*}"
+        addon="${addon#odoo-addon-}"
+        addon="${addon//-/_}"
+        if ! "$ODOO_PY" -c "import importlib.util, sys; sys.exit(0 if importlib.util.find_spec('odoo.addons.$addon') else 1)" >/dev/null 2>&1; then
+            missing+=("$req")
+        fi
+    done <"$REPO_ROOT/requirements-oca.txt"
+    if [ "${#missing[@]}" -gt 0 ]; then
+        say "installing OCA wheels into $ODOO_PY: ${missing[*]}"
+        pip_install "$ODOO_PY" --no-deps "${missing[@]}" || die "cannot install ${missing[*]}"
+    fi
+}
+
+ensure_odoo_test_deps() {
+    # websocket-client drives Chrome for the browser tours (Odoo skips them
+    # without it); odoo-test-helper is imported by the OCA addons' tests,
+    # which Odoo imports while collecting tests.
+    local pair module package
     for pair in websocket:websocket-client odoo_test_helper:odoo-test-helper; do
         module="${pair%%:*}"
         package="${pair#*:}"
         if ! "$ODOO_PY" -c "import $module" >/dev/null 2>&1; then
             say "installing $package into $ODOO_PY"
-            "$ODOO_PY" -m pip install -q "$package" || die "cannot install $package"
+            pip_install "$ODOO_PY" "$package" || die "cannot install $package into $ODOO_PY"
         fi
     done
-    local missing=()
-    while read -r req; do
-        case "$req" in ''|'#'*) continue ;; esac
-        local module="${req%%=*}"
-        module="${module#odoo-addon-}"
-        if ! "$ODOO_PY" -c "import odoo.addons.${module}" >/dev/null 2>&1; then
-            missing+=("$req")
-        fi
-    done < "$REPO_ROOT/requirements-oca.txt"
-    if [ "${#missing[@]}" -gt 0 ]; then
-        say "installing OCA wheels: ${missing[*]}"
-        "$ODOO_PY" -m pip install -q --no-deps "${missing[@]}" || die "cannot install ${missing[*]}"
-    fi
 }
 
-ka_cache_dir() {
-    if is_root; then
-        printf '%s\n' "${KA_CACHE_DIR:-/var/cache/key_account}"
-    else
-        printf '%s\n' "${KA_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/key_account}"
-    fi
+ensure_odoo_python_deps() {
+    ensure_oca_wheels
+    ensure_odoo_test_deps
+}
+
+free_port() {
+    "$ODOO_PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
