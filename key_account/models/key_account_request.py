@@ -158,34 +158,44 @@ class KeyAccountRequest(models.Model):
         for request in self:
             request.office_manager_id = request.rep_id.sale_team_id.user_id
 
-    @api.depends("partner_id")
+    @api.depends("partner_id", "company_id")
     def _compute_partner_history(self):
-        invoices = self.env["account.move"].sudo()
-        for request in self:
-            partner = request.partner_id.commercial_partner_id
-            if not partner:
-                request.partner_has_invoices = False
-                request.amount_owed = request.past_business = 0.0
-                continue
-            # Totals only, for the request file: the requester may not read
-            # every invoice of a customer that is not yet theirs.
-            domain = [
-                ("commercial_partner_id", "=", partner.id),
-                ("move_type", "in", ("out_invoice", "out_refund")),
-                ("state", "=", "posted"),
-                ("company_id", "=", request.company_id.id or self.env.company.id),
-            ]
-            [(count, signed, residual)] = invoices._read_group(
-                domain,
+        # Totals only, for the request file, read as superuser: the requester
+        # may not read every invoice of a customer that is not yet theirs.
+        domain = [
+            ("commercial_partner_id", "in", self.partner_id.commercial_partner_id.ids)
+        ]
+        totals = {
+            (partner.id, company.id): (count, signed, residual)
+            for partner, company, count, signed, residual in self.env["account.move"]
+            .sudo()
+            ._read_group(
+                domain + self._customer_invoice_domain(),
+                groupby=["commercial_partner_id", "company_id"],
                 aggregates=[
                     "__count",
                     "amount_total_signed:sum",
                     "amount_residual_signed:sum",
                 ],
             )
+        }
+        for request in self:
+            key = (
+                request.partner_id.commercial_partner_id.id,
+                (request.company_id or self.env.company).id,
+            )
+            count, signed, residual = totals.get(key, (0, 0.0, 0.0))
             request.partner_has_invoices = bool(count)
             request.past_business = signed or 0.0
             request.amount_owed = residual or 0.0
+
+    @api.model
+    def _customer_invoice_domain(self):
+        """Posted customer invoices and credit notes."""
+        return [
+            ("move_type", "in", ("out_invoice", "out_refund")),
+            ("state", "=", "posted"),
+        ]
 
     # Onchanges
     @api.onchange("partner_id")
@@ -473,14 +483,14 @@ class KeyAccountRequest(models.Model):
             self.env["account.move"]
             .sudo()
             .search(
-                [
+                self._customer_invoice_domain()
+                + [
                     (
                         "commercial_partner_id",
                         "=",
                         self.partner_id.commercial_partner_id.id,
                     ),
                     ("move_type", "=", "out_invoice"),
-                    ("state", "=", "posted"),
                     ("payment_state", "in", ("not_paid", "partial")),
                     ("company_id", "=", self.company_id.id),
                     ("invoice_date_due", "<", today),
