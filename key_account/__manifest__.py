@@ -2,7 +2,8 @@
 {
     "name": "Key Accounts",
     "summary": "Key-account (大客户) management: tiers, credit profile, "
-    "designation requests, customer file, signers, confidentiality",
+    "designation requests, order approvals, authority matrix, delegation, "
+    "customer file, signers, confidentiality",
     "version": "18.0.1.0.0",
     "category": "Sales/Sales",
     "website": "https://github.com/key-account/key_account",
@@ -15,6 +16,7 @@
         "account",
         "mail",
         "base_tier_validation",
+        "sale_tier_validation",
     ],
     "data": [
         "security/key_account_security.xml",
@@ -25,6 +27,7 @@
         "data/key_account_credit_level_data.xml",
         "data/key_account_document_type_data.xml",
         "data/key_account_file_item_data.xml",
+        "data/key_account_authority_rule_data.xml",
         "data/tier_definition_data.xml",
         "data/ir_cron_data.xml",
         "views/key_account_tier_views.xml",
@@ -32,6 +35,10 @@
         "views/key_account_document_type_views.xml",
         "views/key_account_file_item_views.xml",
         "views/key_account_request_views.xml",
+        "views/key_account_authority_rule_views.xml",
+        "views/key_account_delegation_views.xml",
+        "views/key_account_exception_request_views.xml",
+        "views/sale_order_views.xml",
         "views/key_account_signer_views.xml",
         "views/key_account_partner_date_views.xml",
         "views/key_account_tier_suggestion_views.xml",

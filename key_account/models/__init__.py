@@ -2,6 +2,8 @@ from . import key_account_tier
 from . import key_account_credit_level
 from . import key_account_document_type
 from . import key_account_file_item
+from . import key_account_authority_rule
+from . import key_account_delegation
 from . import res_company
 from . import res_config_settings
 from . import res_partner
@@ -10,6 +12,10 @@ from . import key_account_sensitive_info
 from . import key_account_partner_date
 from . import key_account_request_document
 from . import key_account_request
+from . import key_account_exception_request
 from . import key_account_tier_suggestion
+from . import sale_order
+from . import sale_order_line
 from . import tier_definition
 from . import tier_review
+from . import tier_validation

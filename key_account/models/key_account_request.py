@@ -325,6 +325,9 @@ class KeyAccountRequest(models.Model):
         }
 
     # tier.validation hooks
+    def _key_account_owner_ids(self):
+        return self.requester_id | self.rep_id
+
     def _validate_tier(self, tiers=False):
         res = super()._validate_tier(tiers)
         if self.validation_status == "validated" and self.state == "submitted":

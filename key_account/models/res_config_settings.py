@@ -32,3 +32,15 @@ class ResConfigSettings(models.TransientModel):
     key_account_date_reminder_days = fields.Integer(
         related="company_id.key_account_date_reminder_days", readonly=False
     )
+    key_account_approval_scope = fields.Selection(
+        related="company_id.key_account_approval_scope", readonly=False
+    )
+    key_account_amount_basis = fields.Selection(
+        related="company_id.key_account_amount_basis", readonly=False
+    )
+    key_account_floor_pricelist_id = fields.Many2one(
+        related="company_id.key_account_floor_pricelist_id", readonly=False
+    )
+    key_account_delegation_same_level = fields.Boolean(
+        related="company_id.key_account_delegation_same_level", readonly=False
+    )

@@ -1,36 +1,96 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 # Review statuses only a reviewer of the review may set.
 DECISIONS = ("approved", "rejected")
+OPEN = ("waiting", "pending")
+# Fields a user may write on a review of a key-account document: the engine's
+# decision, its comment, the move of a waiting review to pending and the
+# can_review flag the engine recomputes by hand.
+USER_FIELDS = {"status", "done_by", "reviewed_date", "comment", "can_review"}
 
 
 class TierReview(models.Model):
+    """Reviews of key-account documents: forged decisions are refused, the
+    history is archived instead of deleted, delegates and escalation groups
+    join the reviewers."""
+
     _inherit = "tier.review"
+
+    # Fields
+    active = fields.Boolean(default=True, index=True)
+    key_account_on_behalf_of_id = fields.Many2one(
+        "res.users", string="On Behalf Of", readonly=True
+    )
+    key_account_pending_since = fields.Datetime(string="Pending Since", readonly=True)
+    key_account_escalated_group_id = fields.Many2one(
+        "res.groups", string="Escalated To", readonly=True
+    )
+    key_account_escalated_date = fields.Datetime(string="Escalated On", readonly=True)
 
     @api.model
     def _key_account_models(self):
         """Models whose reviews key_account protects against forged decisions."""
-        return ["key_account.request"]
+        return ["key_account.request", "key_account.exception.request", "sale.order"]
 
+    # Computes
+    @api.model
+    def _get_reviewer_fields(self):
+        return super()._get_reviewer_fields() + [
+            "key_account_escalated_group_id",
+            "key_account_escalated_group_id.users",
+        ]
+
+    def _get_reviewers(self):
+        reviewers = self._key_account_own_reviewers()
+        if self.model in self._key_account_models() and self.status in OPEN:
+            delegations = self.env["key_account.delegation"]._running(reviewers)
+            reviewers |= delegations.filtered(
+                lambda d: d._covers(self.definition_id)
+            ).delegate_id
+        return reviewers
+
+    def _key_account_own_reviewers(self):
+        """Reviewers in their own right: the definition's, and the group the
+        review was escalated to."""
+        self.ensure_one()
+        return super()._get_reviewers() | self.key_account_escalated_group_id.users
+
+    # CRUD
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su:
-            for vals in vals_list:
-                if (
-                    vals.get("model") in self._key_account_models()
-                    and vals.get("status") in DECISIONS
-                ):
-                    raise AccessError(
-                        self.env._("A review cannot be created already decided.")
+        if not self.env.is_superuser():
+            if any(vals.get("model") in self._key_account_models() for vals in vals_list):
+                raise AccessError(
+                    self.env._(
+                        "Approvals of key-account documents are requested with "
+                        "the document's Request Approval button."
                     )
+                )
+        now = fields.Datetime.now()
+        for vals in vals_list:
+            if vals.get("status") == "pending":
+                vals.setdefault("key_account_pending_since", now)
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self.env.su and vals.get("status") in DECISIONS:
-            self._key_account_check_decider()
-        return super().write(vals)
+        protected = self.filtered(lambda r: r.model in self._key_account_models())
+        if protected and not self.env.is_superuser():
+            protected._key_account_check_user_write(vals)
+        if vals.get("status") in DECISIONS and protected:
+            behalf = protected._key_account_on_behalf()
+            for review in protected:
+                if behalf.get(review.id):
+                    super(TierReview, review).write(
+                        {"key_account_on_behalf_of_id": behalf[review.id].id}
+                    )
+        if vals.get("status") == "pending":
+            vals = dict(vals, key_account_pending_since=fields.Datetime.now())
+        res = super().write(vals)
+        if vals.get("status") in DECISIONS:
+            protected._key_account_log_decision()
+        return res
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_key_account_history(self):
@@ -41,12 +101,61 @@ class TierReview(models.Model):
                 self.env._("Key-account approval history cannot be deleted.")
             )
 
-    def _key_account_check_decider(self):
-        """Only a reviewer of the review may approve or reject it (RPC too)."""
+    # Business methods
+    def _key_account_check_user_write(self, vals):
+        """What a user (RPC included) may write on a review: only the engine's
+        own moves, each by the person entitled to it."""
+        forbidden = set(vals) - USER_FIELDS
+        status = vals.get("status")
+        if forbidden or (status and status not in DECISIONS + ("pending", "cancel")):
+            raise AccessError(
+                self.env._("Approval reviews change only through their decisions.")
+            )
+        if status in DECISIONS or "comment" in vals:
+            self._key_account_check_decider()
+            if vals.get("done_by", self.env.uid) != self.env.uid:
+                raise AccessError(
+                    self.env._("A review is decided in the name of its decider.")
+                )
+        elif {"done_by", "reviewed_date"} & set(vals):
+            raise AccessError(
+                self.env._("Approval reviews change only through their decisions.")
+            )
         for review in self:
-            if review.model not in self._key_account_models():
-                continue
-            if self.env.user not in review.reviewer_ids or review.status in DECISIONS:
+            if status == "pending" and review.status not in OPEN:
+                raise AccessError(self.env._("A decided review stays decided."))
+            if status == "cancel" and not (
+                review.status in OPEN
+                and review._key_account_siblings().filtered(
+                    lambda r: r.status == "rejected"
+                )
+            ):
+                raise AccessError(
+                    self.env._(
+                        "A review is cancelled only when another review of the "
+                        "document was rejected."
+                    )
+                )
+
+    def _key_account_siblings(self):
+        """The active reviews of the same document."""
+        self.ensure_one()
+        return self.search([("model", "=", self.model), ("res_id", "=", self.res_id)])
+
+    def _key_account_check_decider(self):
+        """Only a reviewer of an open review decides it, in turn, never on
+        their own document (SPEC R12, R14, R15)."""
+        for review in self:
+            if review.status not in OPEN or not review.active:
+                raise AccessError(
+                    self.env._(
+                        "The review “%(review)s” is already decided.",
+                        review=review.name or "",
+                    )
+                )
+            if self.env.user not in review.sudo()._key_account_own_reviewers() and not (
+                review._key_account_delegation()
+            ):
                 raise AccessError(
                     self.env._(
                         "Only %(reviewers)s can decide the review “%(review)s”.",
@@ -54,3 +163,168 @@ class TierReview(models.Model):
                         review=review.name or "",
                     )
                 )
+            record = self.env[review.model].browse(review.res_id)
+            if self.env.user in (review.requested_by | record._key_account_owner_ids()):
+                raise AccessError(
+                    self.env._(
+                        "You cannot approve or reject your own %(document)s.",
+                        document=record._description,
+                    )
+                )
+            if review.approve_sequence:
+                earlier = review._key_account_siblings().filtered(
+                    lambda r, rv=review: (
+                        r.sequence < rv.sequence
+                        and r.status != "approved"
+                        and r not in self
+                    )
+                )
+                if earlier:
+                    raise AccessError(
+                        self.env._(
+                            "“%(review)s” comes after “%(earlier)s”, which is "
+                            "not approved yet.",
+                            review=review.name or "",
+                            earlier=earlier[0].name or "",
+                        )
+                    )
+
+    def _key_account_delegation(self, user=None):
+        """The running delegation through which ``user`` may decide this
+        review for one of its own reviewers, if any."""
+        self.ensure_one()
+        user = user or self.env.user
+        delegations = self.env["key_account.delegation"]._running(
+            self.sudo()._key_account_own_reviewers()
+        )
+        return delegations.filtered(
+            lambda d: d.delegate_id == user and d._covers(self.definition_id)
+        )[:1]
+
+    def _key_account_on_behalf(self):
+        """{review id: absent reviewer} for reviews the current user decides
+        as a delegate."""
+        result = {}
+        for review in self:
+            if self.env.user in review.sudo()._key_account_own_reviewers():
+                continue
+            delegation = review._key_account_delegation()
+            if delegation:
+                result[review.id] = delegation.user_id
+        return result
+
+    def _key_account_log_decision(self):
+        """Chatter line on the document: who decided, on behalf of whom."""
+        for review in self:
+            record = self.env[review.model].browse(review.res_id)
+            if not hasattr(record, "message_post"):
+                continue
+            status = dict(self._fields["status"]._description_selection(self.env))[
+                review.status
+            ]
+            if review.key_account_on_behalf_of_id:
+                body = self.env._(
+                    "%(review)s: %(status)s by %(user)s on behalf of %(absent)s.",
+                    review=review.name,
+                    status=status,
+                    user=(review.done_by or self.env.user).name,
+                    absent=review.key_account_on_behalf_of_id.name,
+                )
+            else:
+                body = self.env._(
+                    "%(review)s: %(status)s by %(user)s.",
+                    review=review.name,
+                    status=status,
+                    user=(review.done_by or self.env.user).name,
+                )
+            if review.comment:
+                body = f"{body} ({review.comment})"
+            record.sudo().message_post(body=body, subtype_xmlid="mail.mt_note")
+
+    def _key_account_archive(self):
+        """Keep reviews out of the running validation, in the history."""
+        reviews = self.sudo()
+        reviews.filtered(lambda r: r.status in OPEN).write({"status": "cancel"})
+        reviews.write({"active": False})
+        # Archiving is not a dependency of the engine's validation status.
+        for model in set(reviews.mapped("model")):
+            records = self.env[model].browse(
+                reviews.filtered(lambda r, m=model: r.model == m).mapped("res_id")
+            )
+            records.invalidate_recordset(["review_ids"])
+            self.env.add_to_compute(records._fields["validation_status"], records)
+
+    # Reminders and escalation
+    def _send_review_reminder(self):
+        """Key-account reviews remind each reviewer with an activity."""
+        mine = self.filtered(lambda r: r.model in self._key_account_models())
+        super(TierReview, self - mine)._send_review_reminder()
+        for review in mine:
+            record = self.env[review.model].browse(review.res_id)
+            if not record.exists():
+                continue
+            for user in review.reviewer_ids[:10]:
+                record.activity_schedule(
+                    act_type_xmlid=review._get_reminder_activity_type(),
+                    note=review._notify_review_reminder_body(),
+                    user_id=user.id,
+                )
+            review.last_reminder_date = fields.Datetime.now()
+
+    def _notify_review_reminder_body(self):
+        if self.key_account_pending_since:
+            delay = (fields.Datetime.now() - self.key_account_pending_since).days
+            return self.env._(
+                "%(review)s has been waiting for your decision for %(days)s days.",
+                review=self.name,
+                days=delay,
+            )
+        return super()._notify_review_reminder_body()
+
+    @api.model
+    def _cron_key_account_escalate(self, batch_size=200):
+        """Reviews pending longer than their step allows go to the next level."""
+        now = fields.Datetime.now()
+        definitions = self.env["tier.definition"].search(
+            [
+                ("model", "in", self._key_account_models()),
+                ("key_account_escalation_days", ">", 0),
+                ("key_account_escalate_group_id", "!=", False),
+            ]
+        )
+        for definition in definitions:
+            limit = fields.Datetime.subtract(
+                now, days=definition.key_account_escalation_days
+            )
+            reviews = self.search(
+                [
+                    ("definition_id", "=", definition.id),
+                    ("status", "=", "pending"),
+                    ("key_account_escalated_group_id", "=", False),
+                    ("key_account_pending_since", "<=", limit),
+                ],
+                limit=batch_size,
+            )
+            reviews._key_account_escalate(definition.key_account_escalate_group_id)
+            self.env["ir.cron"]._notify_progress(done=len(reviews), remaining=0)
+
+    def _key_account_escalate(self, group):
+        self.sudo().write(
+            {
+                "key_account_escalated_group_id": group.id,
+                "key_account_escalated_date": fields.Datetime.now(),
+            }
+        )
+        for review in self:
+            record = self.env[review.model].browse(review.res_id)
+            days = (fields.Datetime.now() - review.key_account_pending_since).days
+            record.sudo().message_post(
+                body=self.env._(
+                    "%(review)s pending for %(days)s days: escalated to %(group)s.",
+                    review=review.name,
+                    days=days,
+                    group=group.name,
+                ),
+                subtype_xmlid="mail.mt_note",
+                partner_ids=group.users.partner_id.ids,
+            )

@@ -9,3 +9,4 @@ from . import test_suggestion
 from . import test_tour
 from . import test_rpc
 from . import test_sensitive
+from . import test_order_approval

@@ -4,6 +4,13 @@ Models call these functions; ``tests_pure`` tests them with plain pytest and
 hypothesis.
 """
 
+from .authority import (
+    LEVELS,
+    authority_level,
+    highest_level,
+    level_rank,
+    percent_below,
+)
 from .bands import amount_band
 from .checklist import missing_items
 from .completeness import completeness
@@ -18,6 +25,11 @@ from .signers import signer_state
 from .tiers import average_days_to_pay, suggest_tier
 
 __all__ = [
+    "LEVELS",
+    "authority_level",
+    "highest_level",
+    "level_rank",
+    "percent_below",
     "add_months",
     "add_working_days",
     "amount_band",

@@ -1,0 +1,487 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from ..tools import amount_band, highest_level, level_rank, percent_below
+from .key_account_authority_rule import LEVEL_SELECTION
+
+BANDS = [("1", "Band 1"), ("2", "Band 2"), ("3", "Band 3")]
+# Order fields whose change restarts an approval (SPEC R12).
+RESTART_FIELDS = {
+    "partner_id",
+    "order_line",
+    "pricelist_id",
+    "payment_term_id",
+    "warehouse_id",
+    "currency_id",
+    "company_id",
+    "key_account_rebate_rate",
+    "key_account_commission_rate",
+}
+# Computed approval data nobody writes directly (RPC included).
+PROTECTED_FIELDS = {
+    "validation_status",
+    "key_account_needs_approval",
+    "key_account_amount",
+    "key_account_amount_band",
+    "key_account_office_manager_id",
+    "key_account_authority_level",
+    "key_account_authority_note",
+    "key_account_approved_amount",
+    "key_account_approved_band",
+    "key_account_approved_level",
+}
+
+
+class SaleOrder(models.Model):
+    """Key-account approval of orders: amount band and authority matrix select
+    the reviews (OCA tier validation); confirmation waits for them."""
+
+    _inherit = "sale.order"
+
+    # Fields
+    key_account_needs_approval = fields.Boolean(
+        string="Needs Key-Account Approval",
+        compute="_compute_key_account_needs_approval",
+        store=True,
+        index=True,
+    )
+    key_account_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company Currency"
+    )
+    key_account_amount = fields.Monetary(
+        string="Contract Amount",
+        currency_field="key_account_currency_id",
+        compute="_compute_key_account_amount",
+        store=True,
+        help="Amount in company currency at the order date: selects the band.",
+    )
+    key_account_amount_band = fields.Selection(
+        BANDS,
+        string="Approval Band",
+        compute="_compute_key_account_amount_band",
+        store=True,
+        index=True,
+    )
+    key_account_office_manager_id = fields.Many2one(
+        "res.users",
+        string="Office Manager",
+        compute="_compute_key_account_office_manager_id",
+        store=True,
+        help="Leader of the order's sales team: signs band-1 orders.",
+    )
+    key_account_authority_level = fields.Selection(
+        LEVEL_SELECTION,
+        string="Authority Needed",
+        compute="_compute_key_account_authority",
+        store=True,
+        index=True,
+        help="Who may grant the order's terms under the authority matrix.",
+    )
+    key_account_authority_note = fields.Text(
+        string="Beyond the Rep's Authority",
+        compute="_compute_key_account_authority",
+        store=True,
+    )
+    key_account_rebate_rate = fields.Float(
+        string="Customer Rebate (%)",
+        tracking=True,
+        help="Rebate promised to the customer on the amounts it pays.",
+    )
+    key_account_commission_rate = fields.Float(
+        string="Special Commission Rate (%)",
+        tracking=True,
+        help="Leave empty to use the commission rules.",
+    )
+    key_account_approved_amount = fields.Monetary(
+        string="Approved Amount",
+        currency_field="key_account_currency_id",
+        readonly=True,
+        copy=False,
+    )
+    key_account_approved_band = fields.Selection(BANDS, readonly=True, copy=False)
+    key_account_approved_level = fields.Selection(
+        LEVEL_SELECTION, readonly=True, copy=False
+    )
+    key_account_review_history_ids = fields.One2many(
+        "tier.review",
+        "res_id",
+        string="Approval History",
+        domain=[("model", "=", "sale.order")],
+        context={"active_test": False},
+        readonly=True,
+    )
+
+    # Computes
+    @api.depends(
+        "partner_id.commercial_partner_id.is_key_account",
+        "company_id.key_account_approval_scope",
+    )
+    def _compute_key_account_needs_approval(self):
+        for order in self:
+            order.key_account_needs_approval = bool(
+                order.partner_id.commercial_partner_id.is_key_account
+                or order.company_id.key_account_approval_scope == "all"
+            )
+
+    @api.depends(
+        "amount_total",
+        "amount_untaxed",
+        "currency_rate",
+        "company_id.key_account_amount_basis",
+    )
+    def _compute_key_account_amount(self):
+        for order in self:
+            company = order.company_id
+            amount = (
+                order.amount_untaxed
+                if company.key_account_amount_basis == "untaxed"
+                else order.amount_total
+            )
+            if order.currency_rate:
+                amount /= order.currency_rate
+            order.key_account_amount = company.currency_id.round(amount)
+
+    @api.depends(
+        "key_account_amount",
+        "company_id.key_account_band2_amount",
+        "company_id.key_account_band3_amount",
+    )
+    def _compute_key_account_amount_band(self):
+        for order in self:
+            order.key_account_amount_band = str(
+                amount_band(
+                    max(order.key_account_amount, 0.0),
+                    order.company_id._key_account_band_thresholds(),
+                )
+            )
+
+    @api.depends("team_id.user_id")
+    def _compute_key_account_office_manager_id(self):
+        for order in self:
+            order.key_account_office_manager_id = order.team_id.user_id
+
+    @api.depends(
+        "key_account_needs_approval",
+        "order_line.discount",
+        "order_line.price_unit",
+        "order_line.product_uom_qty",
+        "order_line.product_uom",
+        "order_line.product_id",
+        "order_line.display_type",
+        "payment_term_id",
+        "partner_id",
+        "pricelist_id",
+        "currency_id",
+        "key_account_rebate_rate",
+        "key_account_commission_rate",
+    )
+    def _compute_key_account_authority(self):
+        rules_by_company = {}
+        for order in self:
+            if not order.key_account_needs_approval:
+                order.key_account_authority_level = "rep"
+                order.key_account_authority_note = False
+                continue
+            company = order.company_id or self.env.company
+            if company.id not in rules_by_company:
+                rules_by_company[company.id] = self.env[
+                    "key_account.authority.rule"
+                ]._rules_by_type(company)
+            findings = order._key_account_authority_findings(
+                rules_by_company[company.id]
+            )
+            order.key_account_authority_level = highest_level(
+                [level for level, _text in findings]
+            )
+            order.key_account_authority_note = (
+                "\n".join(text for _level, text in findings) or False
+            )
+
+    # CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._key_account_check_protected(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._key_account_check_protected(vals)
+        watched = self.env["sale.order"]
+        if RESTART_FIELDS & set(vals):
+            watched = self.filtered("review_ids")
+        res = super().write(vals)
+        if watched:
+            watched._key_account_on_approval_change(
+                self.env._("the order was changed")
+            )
+        return res
+
+    def unlink(self):
+        history = (
+            self.env["tier.review"]
+            .sudo()
+            .with_context(active_test=False)
+            .search_count(
+                [("model", "=", self._name), ("res_id", "in", self.ids)], limit=1
+            )
+        )
+        if history:
+            raise UserError(
+                self.env._(
+                    "Orders with an approval history cannot be deleted: cancel "
+                    "them instead."
+                )
+            )
+        return super().unlink()
+
+    # tier.validation hooks
+    def _key_account_owner_ids(self):
+        return self.user_id
+
+    def _tier_validation_check_state_on_write(self, vals):
+        """Confirmation gate (SPEC R12): whatever the caller and its context,
+        an order confirms only with every approval it needs."""
+        for order in self:
+            if order._check_state_conditions(vals):
+                missing = order._key_account_missing_approvals()
+                if missing:
+                    raise ValidationError(
+                        self.env._(
+                            "%(order)s cannot be confirmed before these "
+                            "approvals:\n- %(missing)s",
+                            order=order.name,
+                            missing="\n- ".join(missing),
+                        )
+                    )
+
+    def _tier_validation_check_write_allowed(self, vals):
+        """Orders are not locked under validation: a change restarts the
+        approval instead (see ``write``)."""
+        return
+
+    def _tier_validation_check_write_remove_reviews(self, vals):
+        """Cancelling or resetting an order keeps its reviews in the history."""
+        for order in self:
+            if order._allow_to_remove_reviews(vals) and order.review_ids:
+                order._key_account_restart_approval(
+                    self.env._("the order was cancelled or reset"), request=False
+                )
+
+    def _get_tier_validation_readonly_domain(self):
+        return "validation_status == 'pending'"
+
+    def _add_tier_validation_buttons(self, node, params):
+        from lxml import etree
+
+        arch = self.env["ir.qweb"]._render(
+            "key_account.sale_order_approval_buttons", params
+        )
+        return etree.fromstring(arch)
+
+    def restart_validation(self):
+        """Withdraw the approval request; its reviews stay in the history."""
+        for order in self:
+            if order.state not in self._state_from:
+                raise UserError(
+                    self.env._(
+                        "Only a quotation's approval request can be withdrawn."
+                    )
+                )
+            order.check_access("write")
+            order._key_account_restart_approval(
+                self.env._("the request was withdrawn by %s", self.env.user.name),
+                request=False,
+            )
+
+    def _validate_tier(self, tiers=False):
+        res = super()._validate_tier(tiers)
+        if self.validation_status == "validated":
+            self._key_account_on_validated()
+        return res
+
+    # Business methods
+    @api.model
+    def _key_account_check_protected(self, vals):
+        if not self.env.su and PROTECTED_FIELDS & set(vals):
+            raise AccessError(
+                self.env._(
+                    "Approval data of an order is computed: %s cannot be set.",
+                    ", ".join(sorted(PROTECTED_FIELDS & set(vals))),
+                )
+            )
+
+    def _key_account_missing_approvals(self):
+        """Readable list of what the order still needs before confirmation."""
+        self.ensure_one()
+        reviews = self.review_ids
+        if reviews:
+            return [
+                self.env._(
+                    "%(review)s (%(who)s): %(status)s",
+                    review=review.name,
+                    who=review.todo_by or "-",
+                    status=review.display_status,
+                )
+                for review in reviews.sorted("sequence")
+                if review.status != "approved"
+            ]
+        self.invalidate_recordset(["need_validation"])
+        if not self.need_validation:
+            return []
+        definitions = (
+            self.env["tier.definition"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", self._name),
+                    ("company_id", "in", [False, self.company_id.id]),
+                ],
+                order="sequence desc",
+            )
+        )
+        return [
+            self.env._("%s: not requested yet (click Request Approval)", d.name)
+            for d in definitions
+            if self.evaluate_tier(d)
+        ]
+
+    def _key_account_on_approval_change(self, reason):
+        """Restart the approval of changed orders (SPEC R12). A quotation
+        restarts on any change; a confirmed order when the change needs more
+        than was approved, and asks for the new approvals at once."""
+        for order in self:
+            if order.state in self._state_from:
+                order._key_account_restart_approval(reason, request=False)
+            elif order.state == "sale" and order._key_account_exceeds_approval():
+                order._key_account_restart_approval(reason, request=True)
+
+    def _key_account_exceeds_approval(self):
+        self.ensure_one()
+        if not self.key_account_approved_band:
+            return bool(self.review_ids)
+        rounding = self.key_account_currency_id.rounding
+        return (
+            self.key_account_amount > self.key_account_approved_amount + rounding
+            or int(self.key_account_amount_band) > int(self.key_account_approved_band)
+            or level_rank(self.key_account_authority_level)
+            > level_rank(self.key_account_approved_level)
+        )
+
+    def _key_account_restart_approval(self, reason, request=False):
+        """Archive the current reviews into the history and, if asked,
+        request the approvals the order needs now."""
+        self.ensure_one()
+        reviews = self.review_ids
+        if not reviews:
+            return
+        reviews._key_account_archive()
+        self.sudo().write(
+            {
+                "key_account_approved_amount": 0.0,
+                "key_account_approved_band": False,
+                "key_account_approved_level": False,
+            }
+        )
+        self.invalidate_recordset(["review_ids", "need_validation"])
+        self.message_post(
+            body=self.env._(
+                "Approval restarted: %(reason)s. Earlier reviews are kept in "
+                "the approval history.",
+                reason=reason,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        if request:
+            self.with_context(skip_check_state_condition=True).request_validation()
+
+    def _key_account_on_validated(self):
+        """Remember what was approved, and tell the rep."""
+        self.ensure_one()
+        self.sudo().write(
+            {
+                "key_account_approved_amount": self.key_account_amount,
+                "key_account_approved_band": self.key_account_amount_band,
+                "key_account_approved_level": self.key_account_authority_level,
+            }
+        )
+        self.sudo().message_post(
+            body=self.env._("Fully approved: the order can be confirmed."),
+            subtype_xmlid="mail.mt_comment",
+            partner_ids=self.user_id.partner_id.ids,
+        )
+
+    def _key_account_authority_findings(self, rules):
+        """[(level, explanation)] for each term beyond the rep's authority."""
+        self.ensure_one()
+        findings = []
+
+        def check(rule_type, subject, value):
+            rule = rules.get(rule_type)
+            text = rule and value > 0 and rule._explain(subject, value)
+            if text:
+                findings.append((rule._level(value), text))
+
+        lines = self.order_line.filtered(
+            lambda line: not line.display_type and not line.is_downpayment
+        )
+        free_value = 0.0
+        for index, line in enumerate(lines, 1):
+            if line._key_account_is_free():
+                free_value += line._key_account_list_value()
+                continue
+            check(
+                "discount", self.env._("line %s: discount", index), line.discount
+            )
+            floor = line._key_account_floor_price()
+            if floor:
+                price = line.price_unit * (1.0 - line.discount / 100.0)
+                check(
+                    "price_floor",
+                    self.env._("line %s: price below the floor by", index),
+                    percent_below(price, floor),
+                )
+        check(
+            "free_quantity", self.env._("free quantities worth"), free_value
+        )
+        check(
+            "payment_term",
+            self.env._("payment term longer than the customer's by"),
+            self._key_account_extra_term_days(),
+        )
+        check("rebate", self.env._("customer rebate"), self.key_account_rebate_rate)
+        check(
+            "commission",
+            self.env._("special commission rate"),
+            self.key_account_commission_rate,
+        )
+        return findings
+
+    def _key_account_customer_payment_term(self):
+        """The payment term the customer is entitled to: its own, else its
+        tier's."""
+        self.ensure_one()
+        partner = self.partner_id.commercial_partner_id.with_company(self.company_id)
+        return (
+            partner.property_payment_term_id
+            or partner.key_account_tier_id.payment_term_id
+        )
+
+    def _key_account_extra_term_days(self):
+        self.ensure_one()
+        if not self.payment_term_id:
+            return 0
+        date = fields.Date.to_date(self.date_order) or fields.Date.context_today(self)
+        return self._key_account_term_days(
+            self.payment_term_id, date
+        ) - self._key_account_term_days(
+            self._key_account_customer_payment_term(), date
+        )
+
+    @api.model
+    def _key_account_term_days(self, term, date):
+        """Days from ``date`` to the last due date of ``term`` (0: immediate)."""
+        return max(
+            [(line._get_due_date(date) - date).days for line in term.line_ids],
+            default=0,
+        )

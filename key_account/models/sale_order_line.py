@@ -1,0 +1,83 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, models
+
+# Line fields whose change restarts the order's approval (SPEC R12).
+RESTART_LINE_FIELDS = {
+    "product_id",
+    "product_uom_qty",
+    "product_uom",
+    "price_unit",
+    "discount",
+    "display_type",
+}
+
+
+class SaleOrderLine(models.Model):
+    _inherit = "sale.order.line"
+
+    # CRUD: lines written directly (RPC, import) restart the approval too.
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines.order_id.filtered("review_ids")._key_account_on_approval_change(
+            self.env._("a line was added")
+        )
+        return lines
+
+    def write(self, vals):
+        orders = self.env["sale.order"]
+        if RESTART_LINE_FIELDS & set(vals):
+            orders = self.order_id.filtered("review_ids")
+        res = super().write(vals)
+        if orders:
+            orders._key_account_on_approval_change(
+                self.env._("a line's product, quantity or price was changed")
+            )
+        return res
+
+    def unlink(self):
+        orders = self.order_id.filtered("review_ids")
+        res = super().unlink()
+        orders.exists()._key_account_on_approval_change(
+            self.env._("a line was removed")
+        )
+        return res
+
+    # Business methods
+    def _key_account_is_free(self):
+        """A line given away: full discount or no price (SPEC R17)."""
+        self.ensure_one()
+        return bool(
+            self.product_id
+            and self.product_uom_qty > 0
+            and (self.discount >= 100.0 or not self.price_unit)
+        )
+
+    def _key_account_list_value(self):
+        """Value of the line at list price, in company currency."""
+        self.ensure_one()
+        quantity = self.product_uom._compute_quantity(
+            self.product_uom_qty, self.product_id.uom_id, raise_if_failure=False
+        )
+        return quantity * self.product_id.lst_price
+
+    def _key_account_floor_price(self):
+        """Settlement floor price of the line, in the order currency (0 when
+        there is none). Agreements override this with their price system."""
+        self.ensure_one()
+        order = self.order_id
+        pricelist = order.company_id.key_account_floor_pricelist_id
+        if not pricelist or not self.product_id:
+            return 0.0
+        price = pricelist._get_product_price(
+            self.product_id,
+            self.product_uom_qty or 1.0,
+            uom=self.product_uom,
+            date=order.date_order,
+        )
+        return pricelist.currency_id._convert(
+            price,
+            order.currency_id,
+            order.company_id,
+            order.date_order or order.create_date,
+        )

@@ -1,0 +1,50 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+
+class TierValidation(models.AbstractModel):
+    """Request side of key-account approvals, for every protected model."""
+
+    _inherit = "tier.validation"
+
+    def _key_account_protected(self):
+        return self._name in self.env["tier.review"]._key_account_models()
+
+    def _key_account_owner_ids(self):
+        """Users who may not decide this document's reviews (SPEC R14)."""
+        return self.env["res.users"]
+
+    def request_validation(self):
+        if not self._key_account_protected():
+            return super().request_validation()
+        # Whoever may edit the document may ask for its approval. The reviews
+        # are created as superuser: users cannot create reviews themselves
+        # (see tier.review.create), so none can be forged over RPC.
+        self.check_access("write")
+        reviews = super(TierValidation, self.sudo()).request_validation()
+        reviews = reviews.with_env(self.env)
+        self._key_account_requester_signs(reviews)
+        return reviews
+
+    def _key_account_requester_signs(self, reviews):
+        """Steps marked "signed when requested by the reviewer" count as
+        signed when the requester is their reviewer (SPEC R14)."""
+        signed = reviews.filtered(
+            lambda r: (
+                r.definition_id.key_account_requester_signs
+                and r.sudo()._key_account_own_reviewers() == self.env.user
+            )
+        )
+        if not signed:
+            return
+        signed.sudo().write(
+            {
+                "status": "approved",
+                "done_by": self.env.uid,
+                "reviewed_date": fields.Datetime.now(),
+                "comment": self.env._("Signed as the requester."),
+            }
+        )
+        for record in self:
+            record.review_ids._compute_can_review()
+            record.invalidate_recordset(["validation_status"])

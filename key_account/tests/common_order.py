@@ -1,0 +1,75 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import Command
+
+from .common import KeyAccountCase
+
+
+class OrderApprovalCase(KeyAccountCase):
+    """Key-account orders of rep A, products without taxes."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._make_key_account(cls.customer)
+        cls.product = cls.env["product.product"].create(
+            {
+                "name": "Printing Paper",
+                "type": "consu",
+                "list_price": 100.0,
+                "taxes_id": [Command.clear()],
+            }
+        )
+
+    def _order(self, amount=50000.0, user=None, partner=None, lines=None, **vals):
+        """A quotation of ``amount`` (one line) created by ``user``."""
+        user = user or self.rep_a
+        values = {
+            "partner_id": (partner or self.customer).id,
+            "user_id": user.id,
+            "team_id": self.team.id,
+            "order_line": [
+                Command.create(
+                    dict(
+                        {
+                            "product_id": self.product.id,
+                            "product_uom_qty": 1,
+                            "price_unit": amount,
+                            "tax_id": [Command.clear()],
+                        },
+                        **line,
+                    )
+                )
+                for line in (lines or [{}])
+            ],
+        }
+        values.update(vals)
+        return self.env["sale.order"].with_user(user).create(values)
+
+    def _decide(self, order, user, method, comment):
+        """Approve or reject as the UI does: through the comment wizard."""
+        action = getattr(order.with_user(user), method)()
+        if action:
+            wizard = (
+                self.env["comment.wizard"]
+                .with_user(user)
+                .with_context(**action["context"])
+                .create({"comment": comment})
+            )
+            wizard.add_comment()
+
+    def _approve(self, order, user, comment="Agreed"):
+        self._decide(order, user, "validate_tier", comment)
+
+    def _reject(self, order, user, reason):
+        self._decide(order, user, "reject_tier", reason)
+
+    def _route(self, order):
+        """Reviewer step names of the running validation, in order."""
+        return order.review_ids.sorted("sequence").mapped("definition_id")
+
+    def _history(self, order):
+        return (
+            self.env["tier.review"]
+            .with_context(active_test=False)
+            .search([("model", "=", "sale.order"), ("res_id", "=", order.id)])
+        )
