@@ -1,6 +1,7 @@
 /** @odoo-module **/
 // License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import {registry} from "@web/core/registry";
+import saleTourUtils from "@sale/js/tours/tour_utils";
 
 registry.category("web_tour.tours").add("key_account_change_request_tour", {
     url: "/odoo/action-key_account.action_key_account_partners",
@@ -45,6 +46,94 @@ registry.category("web_tour.tours").add("key_account_change_request_tour", {
         {
             content: "Saved with a reference",
             trigger: ".o_form_saved .o_field_widget[name='name']:contains('KAR/')",
+        },
+    ],
+});
+
+// SPEC R11/R12: a band-2 quotation goes to the KA department, then the
+// deputy sales director, before the rep can confirm it.
+registry.category("web_tour.tours").add("key_account_order_request_tour", {
+    url: "/odoo/action-sale.action_quotations_with_onboarding",
+    steps: () => [
+        ...saleTourUtils.createNewSalesOrder(),
+        ...saleTourUtils.selectCustomer("Tour Trading Ltd"),
+        ...saleTourUtils.addProduct("Tour Server Rack"),
+        {
+            content: "The list price fills the line",
+            trigger: ".o_data_row .o_field_widget[name='price_unit'] input:value('250,000.00')",
+        },
+        {
+            content: "Save the quotation",
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "Request the approval",
+            trigger: ".o_form_saved button[name='request_validation']:contains('Request Approval')",
+            run: "click",
+        },
+        {
+            content: "The request can now be withdrawn, not repeated",
+            trigger: "button[name='restart_validation']:contains('Withdraw Approval Request')",
+        },
+        {
+            content: "Open the approval page",
+            trigger: ".o_notebook .nav-link:contains('Approval')",
+            run: "click",
+        },
+        {
+            content: "Band 2 is shown",
+            trigger: ".o_field_widget[name='key_account_amount_band']:contains('Band 2')",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("key_account_order_approve_tour", {
+    url: "/odoo/action-key_account.action_key_account_orders_to_approve",
+    steps: () => [
+        {
+            content: "Open the order waiting for my approval",
+            trigger: ".o_data_row td.o_data_cell:contains('Tour Trading Ltd')",
+            run: "click",
+        },
+        {
+            content: "Approve",
+            trigger: "button[name='validate_tier']",
+            run: "click",
+        },
+        {
+            content: "Comment the approval",
+            trigger: ".modal .o_field_widget[name='comment'] input",
+            run: "edit Agreed for this customer",
+        },
+        {
+            content: "Confirm the approval",
+            trigger: ".modal button[name='add_comment']",
+            run: "click",
+        },
+        {
+            content: "My review is done",
+            trigger: "body:not(:has(.modal)) .o_form_view:not(:has(button[name='validate_tier']))",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("key_account_order_confirm_tour", {
+    url: "/odoo/action-sale.action_quotations_with_onboarding",
+    steps: () => [
+        {
+            content: "Open the approved quotation",
+            trigger: ".o_data_row td.o_data_cell:contains('Tour Trading Ltd')",
+            run: "click",
+        },
+        {
+            content: "Confirm it",
+            trigger: "button[name='action_confirm']",
+            run: "click",
+        },
+        {
+            content: "It is a sales order",
+            trigger: ".o_statusbar_status .o_arrow_button_current:contains('Sales Order')",
         },
     ],
 });
