@@ -279,6 +279,11 @@ class SaleOrder(models.Model):
         )
         return etree.fromstring(arch)
 
+    def action_request_approval(self):
+        """Request Approval button (and RPC entry point: returns True)."""
+        self.request_validation()
+        return True
+
     def restart_validation(self):
         """Withdraw the approval request; its reviews stay in the history."""
         for order in self:

@@ -69,7 +69,7 @@ registry.category("web_tour.tours").add("key_account_order_request_tour", {
         },
         {
             content: "Request the approval",
-            trigger: ".o_form_saved button[name='request_validation']:contains('Request Approval')",
+            trigger: ".o_form_saved button[name='action_request_approval']:contains('Request Approval')",
             run: "click",
         },
         {
