@@ -205,7 +205,9 @@ class KeyAccountDelegation(models.Model):
                 ]
             )
         )
-        self.env.add_to_compute(self.env["tier.review"]._fields["reviewer_ids"], reviews)
+        self.env.add_to_compute(
+            self.env["tier.review"]._fields["reviewer_ids"], reviews
+        )
         reviews.flush_recordset(["reviewer_ids"])
 
     @api.model

@@ -135,9 +135,7 @@ class KeyAccountExceptionRequest(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
         if any(r.state != "draft" or r.review_ids for r in self):
-            raise UserError(
-                self.env._("Only draft exception requests can be deleted.")
-            )
+            raise UserError(self.env._("Only draft exception requests can be deleted."))
 
     # Actions
     def action_submit(self):
@@ -203,8 +201,9 @@ class KeyAccountExceptionRequest(models.Model):
 
     def _rejected_tier(self, tiers=False):
         mine = (tiers or self.review_ids).filtered(
-            lambda r: r.status in ("waiting", "pending")
-            and self.env.user in r.reviewer_ids
+            lambda r: (
+                r.status in ("waiting", "pending") and self.env.user in r.reviewer_ids
+            )
         )
         if mine and not all(mine.mapped("comment")):
             raise UserError(self.env._("Give the reason for the rejection."))

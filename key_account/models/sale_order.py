@@ -212,9 +212,7 @@ class SaleOrder(models.Model):
             watched = self.filtered("review_ids")
         res = super().write(vals)
         if watched:
-            watched._key_account_on_approval_change(
-                self.env._("the order was changed")
-            )
+            watched._key_account_on_approval_change(self.env._("the order was changed"))
         return res
 
     def unlink(self):
@@ -289,9 +287,7 @@ class SaleOrder(models.Model):
         for order in self:
             if order.state not in self._state_from:
                 raise UserError(
-                    self.env._(
-                        "Only a quotation's approval request can be withdrawn."
-                    )
+                    self.env._("Only a quotation's approval request can be withdrawn.")
                 )
             order.check_access("write")
             order._key_account_restart_approval(
@@ -435,9 +431,7 @@ class SaleOrder(models.Model):
             if line._key_account_is_free():
                 free_value += line._key_account_list_value()
                 continue
-            check(
-                "discount", self.env._("line %s: discount", index), line.discount
-            )
+            check("discount", self.env._("line %s: discount", index), line.discount)
             floor = line._key_account_floor_price()
             if floor:
                 price = line.price_unit * (1.0 - line.discount / 100.0)
@@ -446,9 +440,7 @@ class SaleOrder(models.Model):
                     self.env._("line %s: price below the floor by", index),
                     percent_below(price, floor),
                 )
-        check(
-            "free_quantity", self.env._("free quantities worth"), free_value
-        )
+        check("free_quantity", self.env._("free quantities worth"), free_value)
         check(
             "payment_term",
             self.env._("payment term longer than the customer's by"),
@@ -479,9 +471,7 @@ class SaleOrder(models.Model):
         date = fields.Date.to_date(self.date_order) or fields.Date.context_today(self)
         return self._key_account_term_days(
             self.payment_term_id, date
-        ) - self._key_account_term_days(
-            self._key_account_customer_payment_term(), date
-        )
+        ) - self._key_account_term_days(self._key_account_customer_payment_term(), date)
 
     @api.model
     def _key_account_term_days(self, term, date):

@@ -61,7 +61,9 @@ class TierReview(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.is_superuser():
-            if any(vals.get("model") in self._key_account_models() for vals in vals_list):
+            if any(
+                vals.get("model") in self._key_account_models() for vals in vals_list
+            ):
                 raise AccessError(
                     self.env._(
                         "Approvals of key-account documents are requested with "
@@ -258,7 +260,7 @@ class TierReview(models.Model):
     def _send_review_reminder(self):
         """Key-account reviews remind each reviewer with an activity."""
         mine = self.filtered(lambda r: r.model in self._key_account_models())
-        super(TierReview, self - mine)._send_review_reminder()
+        res = super(TierReview, self - mine)._send_review_reminder()
         for review in mine:
             record = self.env[review.model].browse(review.res_id)
             if not record.exists():
@@ -270,6 +272,7 @@ class TierReview(models.Model):
                     user_id=user.id,
                 )
             review.last_reminder_date = fields.Datetime.now()
+        return res
 
     def _notify_review_reminder_body(self):
         if self.key_account_pending_since:

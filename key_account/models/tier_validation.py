@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import fields, models
+from odoo.exceptions import AccessError
 
 
 class TierValidation(models.AbstractModel):
@@ -25,6 +26,30 @@ class TierValidation(models.AbstractModel):
         reviews = reviews.with_env(self.env)
         self._key_account_requester_signs(reviews)
         return reviews
+
+    def validate_tier(self):
+        self._key_account_check_has_turn()
+        return super().validate_tier()
+
+    def reject_tier(self):
+        self._key_account_check_has_turn()
+        return super().reject_tier()
+
+    def _key_account_check_has_turn(self):
+        """Deciding with nothing to decide is refused (the engine would
+        otherwise move waiting reviews on)."""
+        if not self._key_account_protected():
+            return
+        for record in self:
+            if not record._get_sequences_to_approve(self.env.user):
+                raise AccessError(
+                    self.env._(
+                        "%(document)s has no review for you to decide now "
+                        "(next: %(next)s).",
+                        document=record.display_name,
+                        next=record.next_review or "-",
+                    )
+                )
 
     def _key_account_requester_signs(self, reviews):
         """Steps marked "signed when requested by the reviewer" count as

@@ -10,3 +10,4 @@ from . import test_tour
 from . import test_rpc
 from . import test_sensitive
 from . import test_order_approval
+from . import test_exception_request

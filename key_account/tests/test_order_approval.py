@@ -33,9 +33,7 @@ class TestOrderBands(OrderApprovalCase):
                 self.assertEqual(order.key_account_amount_band, band)
                 order.with_user(self.rep_a).request_validation()
                 self.assertEqual(self._route(order), route)
-                self.assertEqual(
-                    self._route(order)[:1], route.sorted("sequence")[-1:]
-                )
+                self.assertEqual(self._route(order)[:1], route.sorted("sequence")[-1:])
 
     def test_untaxed_basis_setting(self):
         tax = self.env["account.tax"].create(
@@ -109,9 +107,9 @@ class TestOrderBands(OrderApprovalCase):
             with self.subTest(key=key), self.assertRaises(ValidationError):
                 order.with_user(self.rep_a).with_context(**{key: True}).action_confirm()
         with self.assertRaises(ValidationError):
-            order.with_user(self.rep_a).with_context(
-                skip_validation_check=True
-            ).write({"state": "sale"})
+            order.with_user(self.rep_a).with_context(skip_validation_check=True).write(
+                {"state": "sale"}
+            )
         with self.assertRaises(ValidationError):
             order.sudo().action_confirm()
         self.assertEqual(order.state, "draft")
@@ -283,9 +281,13 @@ class TestAuthorityMatrix(OrderApprovalCase):
         self.assertEqual(order.key_account_authority_level, "rep")
 
     def test_free_quantities_valued_at_list_price(self):
-        order = self._order(1000.0, lines=[{}, {"price_unit": 0.0, "product_uom_qty": 50}])
+        order = self._order(
+            1000.0, lines=[{}, {"price_unit": 0.0, "product_uom_qty": 50}]
+        )
         self.assertEqual(order.key_account_authority_level, "director")
-        self.assertIn("free quantities worth 5,000.00", order.key_account_authority_note)
+        self.assertIn(
+            "free quantities worth 5,000.00", order.key_account_authority_note
+        )
         order.order_line[1].with_user(self.rep_a).write(
             {"product_uom_qty": 101, "price_unit": 0.0}
         )
@@ -293,7 +295,9 @@ class TestAuthorityMatrix(OrderApprovalCase):
         order.order_line[1].with_user(self.rep_a).write(
             {"price_unit": 100.0, "discount": 100.0, "product_uom_qty": 10}
         )
-        self.assertIn("free quantities worth 1,000.00", order.key_account_authority_note)
+        self.assertIn(
+            "free quantities worth 1,000.00", order.key_account_authority_note
+        )
 
     def test_rebate_and_commission_rates(self):
         order = self._order(1000.0)
@@ -513,7 +517,9 @@ class TestDelegation(OrderApprovalCase):
 
     def test_delegate_cannot_act_outside_window(self):
         today = fields.Date.today()
-        self._delegate(fields.Date.add(today, days=-10), fields.Date.add(today, days=-1))
+        self._delegate(
+            fields.Date.add(today, days=-10), fields.Date.add(today, days=-1)
+        )
         self._delegate(fields.Date.add(today, days=2), fields.Date.add(today, days=5))
         order = self._order(250000.0)
         order.with_user(self.rep_a).request_validation()
@@ -584,9 +590,7 @@ class TestEscalation(OrderApprovalCase):
             fields.Datetime.now(), days=3
         )
         self.env["tier.definition"]._cron_send_review_reminder()
-        activity = order.sudo().activity_ids.filtered(
-            lambda a: a.user_id == self.head
-        )
+        activity = order.sudo().activity_ids.filtered(lambda a: a.user_id == self.head)
         self.assertEqual(len(activity), 1)
         self.env["tier.review"]._cron_key_account_escalate()
         self.assertFalse(review.key_account_escalated_group_id)

@@ -107,7 +107,8 @@ class TestRequest(KeyAccountCase):
             ],
         )
         # The KA head cannot act before the office manager (fixed order).
-        self._approve(request, self.head)
+        with self.assertRaises(AccessError):
+            self._approve(request, self.head)
         self.assertNotEqual(reviews[1].status, "approved")
         self.assertFalse(reviews[1].done_by)
         self._approve(request, self.office_manager)
@@ -181,7 +182,8 @@ class TestRequest(KeyAccountCase):
         request = self._new_request(expected_amount=150000.0)
         self._attach(request)
         request.with_user(self.rep_a).action_submit()
-        self._approve(request, self.rep_a)
+        with self.assertRaises(AccessError):
+            self._approve(request, self.rep_a)
         self.assertEqual(request.validation_status, "pending")
         review = self._reviews(request)[0]
         with self.assertRaises(AccessError):

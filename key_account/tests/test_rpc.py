@@ -148,7 +148,9 @@ class TestOrderApprovalRpc(HttpCase):
             self._call("tier.review", "unlink", [review.ids])
         with self.assertRaises(Fault):
             self._call(
-                "sale.order", "write", [[self.order.id], {"key_account_amount_band": "1"}]
+                "sale.order",
+                "write",
+                [[self.order.id], {"key_account_amount_band": "1"}],
             )
         review.invalidate_recordset()
         self.assertEqual(review.status, "pending")

@@ -1,0 +1,119 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
+
+from .common import SUPERVISOR
+from .common_order import OrderApprovalCase
+
+
+@tagged("post_install", "-at_install")
+class TestExceptionRequest(OrderApprovalCase):
+    """SPEC R16-R18: exceptions on documents other than orders."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.cs_supervisor = new_test_user(
+            cls.env,
+            "ka_cs_supervisor",
+            groups=(
+                f"base.group_user,{SUPERVISOR},"
+                "key_account.group_key_account_contract_reviewer"
+            ),
+        )
+        cls.document = cls._order_for_setup()
+
+    @classmethod
+    def _order_for_setup(cls):
+        return cls.env["sale.order"].create({"partner_id": cls.customer.id})
+
+    def _exception(self, rate, **vals):
+        return (
+            self.env["key_account.exception.request"]
+            .with_user(self.rep_a)
+            ._key_account_request_for(
+                self.document,
+                "rebate",
+                rate,
+                partner_id=self.customer.id,
+                justification="Competitor offers the same rebate.",
+                **vals,
+            )
+        )
+
+    def test_level_from_the_matrix(self):
+        for rate, level in ((5.0, "rep"), (7.0, "director"), (10.0, "manager")):
+            with self.subTest(rate=rate):
+                self.assertEqual(self._exception(rate).required_level, level)
+
+    def test_within_rep_authority_needs_no_request(self):
+        request = self._exception(4.0)
+        with self.assertRaises(UserError):
+            request.with_user(self.rep_a).action_submit()
+
+    def test_ka_head_decides_and_document_can_proceed(self):
+        request = self._exception(7.0, notify_user_ids=[(6, 0, self.rep_b.ids)])
+        Exception = self.env["key_account.exception.request"]
+        self.assertFalse(Exception._key_account_is_approved(self.document, "rebate", 7))
+        request.with_user(self.rep_a).action_submit()
+        self.assertEqual(request.state, "submitted")
+        self.assertEqual(
+            request.review_ids.definition_id,
+            self.env.ref("key_account.tier_exception_ka_head"),
+        )
+        # R18: the CS supervisor follows, the named colleague is informed.
+        followers = request.message_partner_ids
+        self.assertIn(self.cs_supervisor.partner_id, followers)
+        self.assertIn(self.rep_b.partner_id, followers)
+        # The rep cannot decide, nor change the request any more.
+        with self.assertRaises(AccessError):
+            request.review_ids.with_user(self.rep_a).write({"status": "approved"})
+        with self.assertRaises(UserError):
+            request.with_user(self.rep_a).requested_value = 4.0
+        self._approve(request, self.head)
+        self.assertEqual(request.state, "approved")
+        self.assertTrue(Exception._key_account_is_approved(self.document, "rebate", 7))
+        self.assertFalse(Exception._key_account_is_approved(self.document, "rebate", 8))
+
+    def test_general_manager_beyond_the_ka_head(self):
+        request = self._exception(12.0)
+        request.with_user(self.rep_a).action_submit()
+        self._approve(request, self.head)
+        self.assertEqual(request.state, "submitted")
+        with self.assertRaises(AccessError):
+            self._approve(request, self.head)
+        self._approve(request, self.manager)
+        self.assertEqual(request.state, "approved")
+
+    def test_rejection_needs_a_reason(self):
+        request = self._exception(7.0)
+        request.with_user(self.rep_a).action_submit()
+        self._reject(request, self.head, "Margin too thin")
+        self.assertEqual(request.state, "rejected")
+        self.assertEqual(request.reject_reason, "Margin too thin")
+
+    def test_cancel_keeps_history(self):
+        request = self._exception(7.0)
+        request.with_user(self.rep_a).action_submit()
+        request.with_user(self.rep_a).action_cancel()
+        self.assertEqual(request.state, "cancelled")
+        self.assertFalse(request.review_ids)
+        history = (
+            self.env["tier.review"]
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("model", "=", "key_account.exception.request"),
+                    ("res_id", "=", request.id),
+                ]
+            )
+        )
+        self.assertEqual(history.status, "cancel")
+
+    def test_other_reps_cannot_see_it(self):
+        request = self._exception(7.0)
+        self.assertFalse(
+            self.env["key_account.exception.request"]
+            .with_user(self.rep_b)
+            .search([("id", "=", request.id)])
+        )
