@@ -266,6 +266,15 @@ class SaleOrder(models.Model):
                     self.env._("the order was cancelled or reset"), request=False
                 )
 
+    def _compute_hide_reviews(self):
+        """A confirmed order whose approval restarted still shows its reviews
+        and the approvers' buttons."""
+        for order in self:
+            order.hide_reviews = order.state == "cancel" or (
+                order.state not in self._state_from
+                and order.validation_status in ("no", "validated")
+            )
+
     def _get_tier_validation_readonly_domain(self):
         return "validation_status == 'pending'"
 

@@ -200,6 +200,11 @@ class TestOrderBands(OrderApprovalCase):
             self.step_head | self.step_deputy,
         )
         self.assertEqual(len(self._history(order)), 4)
+        self.assertFalse(order.hide_reviews)
+        self._approve(order, self.head)
+        self._approve(order, self.deputy_sd)
+        self.assertEqual(order.validation_status, "validated")
+        self.assertEqual(order.key_account_approved_band, "2")
 
     def test_cancel_keeps_history_and_delete_refused(self):
         order = self._order(50000.0)
