@@ -26,7 +26,6 @@ PROTECTED_FIELDS = {
     "key_account_amount_band",
     "key_account_office_manager_id",
     "key_account_authority_level",
-    "key_account_authority_note",
     "key_account_approved_amount",
     "key_account_approved_band",
     "key_account_approved_level",
@@ -73,15 +72,15 @@ class SaleOrder(models.Model):
     key_account_authority_level = fields.Selection(
         LEVEL_SELECTION,
         string="Authority Needed",
-        compute="_compute_key_account_authority",
+        compute="_compute_key_account_authority_level",
         store=True,
         index=True,
         help="Who may grant the order's terms under the authority matrix.",
     )
     key_account_authority_note = fields.Text(
         string="Beyond the Rep's Authority",
-        compute="_compute_key_account_authority",
-        store=True,
+        compute="_compute_key_account_authority_note",
+        help="Each term beyond the rep's authority, in the reader's language.",
     )
     key_account_rebate_rate = fields.Float(
         string="Customer Rebate (%)",
@@ -161,7 +160,7 @@ class SaleOrder(models.Model):
         for order in self:
             order.key_account_office_manager_id = order.team_id.user_id
 
-    @api.depends(
+    AUTHORITY_DEPENDS = (
         "key_account_needs_approval",
         "order_line.discount",
         "order_line.price_unit",
@@ -176,26 +175,22 @@ class SaleOrder(models.Model):
         "key_account_rebate_rate",
         "key_account_commission_rate",
     )
-    def _compute_key_account_authority(self):
-        rules_by_company = {}
+
+    @api.depends(*AUTHORITY_DEPENDS)
+    def _compute_key_account_authority_level(self):
+        findings = self._key_account_all_findings()
         for order in self:
-            if not order.key_account_needs_approval:
-                order.key_account_authority_level = "rep"
-                order.key_account_authority_note = False
-                continue
-            company = order.company_id or self.env.company
-            if company.id not in rules_by_company:
-                rules_by_company[company.id] = self.env[
-                    "key_account.authority.rule"
-                ]._rules_by_type(company)
-            findings = order._key_account_authority_findings(
-                rules_by_company[company.id]
-            )
             order.key_account_authority_level = highest_level(
-                [level for level, _text in findings]
+                [level for level, _text in findings[order]]
             )
+
+    @api.depends(*AUTHORITY_DEPENDS)
+    @api.depends_context("lang")
+    def _compute_key_account_authority_note(self):
+        findings = self._key_account_all_findings()
+        for order in self:
             order.key_account_authority_note = (
-                "\n".join(text for _level, text in findings) or False
+                "\n".join(text for _level, text in findings[order]) or False
             )
 
     # CRUD
@@ -420,6 +415,24 @@ class SaleOrder(models.Model):
             subtype_xmlid="mail.mt_comment",
             partner_ids=self.user_id.partner_id.ids,
         )
+
+    def _key_account_all_findings(self):
+        """{order: [(level, explanation)]}, the matrix read once per company."""
+        rules_by_company = {}
+        result = {}
+        for order in self:
+            if not order.key_account_needs_approval:
+                result[order] = []
+                continue
+            company = order.company_id or self.env.company
+            if company.id not in rules_by_company:
+                rules_by_company[company.id] = self.env[
+                    "key_account.authority.rule"
+                ]._rules_by_type(company)
+            result[order] = order._key_account_authority_findings(
+                rules_by_company[company.id]
+            )
+        return result
 
     def _key_account_authority_findings(self, rules):
         """[(level, explanation)] for each term beyond the rep's authority."""
