@@ -415,6 +415,7 @@ class TestReviewSecurity(OrderApprovalCase):
             {
                 "name": "Second KA head",
                 "login": "ka_head_2",
+                "email": "ka_head_2@example.com",
                 "groups_id": [
                     Command.set(
                         [
@@ -472,6 +473,7 @@ class TestDelegation(OrderApprovalCase):
             {
                 "name": "Acting Director",
                 "login": "ka_acting",
+                "email": "ka_acting@example.com",
                 "groups_id": [
                     Command.set(
                         [
