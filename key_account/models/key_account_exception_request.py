@@ -200,13 +200,6 @@ class KeyAccountExceptionRequest(models.Model):
         return res
 
     def _rejected_tier(self, tiers=False):
-        mine = (tiers or self.review_ids).filtered(
-            lambda r: (
-                r.status in ("waiting", "pending") and self.env.user in r.reviewer_ids
-            )
-        )
-        if mine and not all(mine.mapped("comment")):
-            raise UserError(self.env._("Give the reason for the rejection."))
         res = super()._rejected_tier(tiers)
         if self.state == "submitted" and self.validation_status == "rejected":
             reason = "\n".join(
@@ -223,13 +216,6 @@ class KeyAccountExceptionRequest(models.Model):
         return res
 
     # Business methods
-    def _set_state(self, state, **extra):
-        """Move the workflow (the actions checked the transition)."""
-        self.invalidate_recordset(["need_validation"])
-        self.sudo().with_context(skip_validation_check=True).write(
-            dict(extra, state=state)
-        )
-
     def _notify_reviewers_and_colleagues(self):
         """R18: the customer-support supervisor follows every exception; the
         colleagues the rep named are informed."""

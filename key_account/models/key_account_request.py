@@ -345,13 +345,6 @@ class KeyAccountRequest(models.Model):
         )
 
     def _rejected_tier(self, tiers=False):
-        mine = (tiers or self.review_ids).filtered(
-            lambda r: (
-                r.status in ("waiting", "pending") and self.env.user in r.reviewer_ids
-            )
-        )
-        if mine and not all(mine.mapped("comment")):
-            raise UserError(self.env._("Give the reason for the rejection."))
         res = super()._rejected_tier(tiers)
         if self.state == "submitted" and self.validation_status == "rejected":
             comments = self.review_ids.filtered(
@@ -371,20 +364,6 @@ class KeyAccountRequest(models.Model):
         return res
 
     # Business methods
-    def _set_state(self, state, **extra):
-        """Move the workflow; callers have checked the transition is allowed.
-
-        Runs as superuser because ``state`` is not writable by users (RPC
-        callers must go through the actions), and with the engine's write
-        check skipped since the request is locked under validation.
-        """
-        # ``need_validation`` has no dependencies: drop the value cached before
-        # the reviews existed, or the engine would request them again.
-        self.invalidate_recordset(["need_validation"])
-        self.sudo().with_context(skip_validation_check=True).write(
-            dict(extra, state=state)
-        )
-
     def _check_owner_or_director(self):
         self.ensure_one()
         if self.env.uid not in (self.requester_id.id, self.rep_id.id) and not (

@@ -1,6 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 
 class TierValidation(models.AbstractModel):
@@ -26,6 +26,34 @@ class TierValidation(models.AbstractModel):
         reviews = reviews.with_env(self.env)
         self._key_account_requester_signs(reviews)
         return reviews
+
+    def _set_state(self, state, **extra):
+        """Move a key-account request's workflow; callers checked that the
+        transition is allowed.
+
+        Runs as superuser because ``state`` is not writable by users (RPC
+        callers must go through the actions), and with the engine's write
+        check skipped since the request is locked under validation.
+        """
+        # ``need_validation`` has no dependencies: drop the value cached before
+        # the reviews existed, or the engine would request them again.
+        self.invalidate_recordset(["need_validation"])
+        self.sudo().with_context(skip_validation_check=True).write(
+            dict(extra, state=state)
+        )
+
+    def _rejected_tier(self, tiers=False):
+        """A rejection of a key-account document needs its reason (R13)."""
+        if self._key_account_protected():
+            mine = (tiers or self.review_ids).filtered(
+                lambda r: (
+                    r.status in ("waiting", "pending")
+                    and self.env.user in r.reviewer_ids
+                )
+            )
+            if mine and not all(mine.mapped("comment")):
+                raise UserError(self.env._("Give the reason for the rejection."))
+        return super()._rejected_tier(tiers)
 
     def validate_tier(self):
         self._key_account_check_has_turn()

@@ -76,6 +76,24 @@ class KeyAccountCase(TransactionCase):
         partner.with_user(cls.head).write(vals)
         return partner
 
+    def _decide(self, record, user, method, comment):
+        """Approve or reject as the UI does: through the comment wizard."""
+        action = getattr(record.with_user(user), method)()
+        if action:
+            wizard = (
+                self.env["comment.wizard"]
+                .with_user(user)
+                .with_context(**action["context"])
+                .create({"comment": comment})
+            )
+            wizard.add_comment()
+
+    def _approve(self, record, user, comment="Agreed"):
+        self._decide(record, user, "validate_tier", comment)
+
+    def _reject(self, record, user, reason):
+        self._decide(record, user, "reject_tier", reason)
+
     def _activities(self, partner, xmlid):
         """Activities of type ``key_account.<xmlid>`` on ``partner``."""
         activity_type = self.env.ref(f"key_account.{xmlid}")

@@ -45,24 +45,6 @@ class OrderApprovalCase(KeyAccountCase):
         values.update(vals)
         return self.env["sale.order"].with_user(user).create(values)
 
-    def _decide(self, order, user, method, comment):
-        """Approve or reject as the UI does: through the comment wizard."""
-        action = getattr(order.with_user(user), method)()
-        if action:
-            wizard = (
-                self.env["comment.wizard"]
-                .with_user(user)
-                .with_context(**action["context"])
-                .create({"comment": comment})
-            )
-            wizard.add_comment()
-
-    def _approve(self, order, user, comment="Agreed"):
-        self._decide(order, user, "validate_tier", comment)
-
-    def _reject(self, order, user, reason):
-        self._decide(order, user, "reject_tier", reason)
-
     def _route(self, order):
         """Reviewer step names of the running validation, in order."""
         return order.review_ids.sorted("sequence").mapped("definition_id")

@@ -13,24 +13,6 @@ class TestRequest(KeyAccountCase):
     def _reviews(self, request):
         return request.review_ids.sorted("sequence")
 
-    def _decide(self, request, user, method, comment):
-        """Approve or reject as the UI does: through the comment wizard."""
-        action = getattr(request.with_user(user), method)()
-        if action:
-            wizard = (
-                self.env["comment.wizard"]
-                .with_user(user)
-                .with_context(**action["context"])
-                .create({"comment": comment})
-            )
-            wizard.add_comment()
-
-    def _approve(self, request, user, comment="Agreed"):
-        self._decide(request, user, "validate_tier", comment)
-
-    def _reject(self, request, user, reason):
-        self._decide(request, user, "reject_tier", reason)
-
     def test_checklist_created_per_kind(self):
         request = self._new_request()
         names = request.document_ids.document_type_id.mapped("name")
