@@ -56,6 +56,11 @@ class KeyAccountAuthorityRule(models.Model):
         help="Untick when the limit itself is already the general manager's "
         "(a customer rebate of 10 %).",
     )
+    head_minimum = fields.Boolean(
+        string="Always the KA Head",
+        help="Even a value within the rep's limit needs the KA head (credit "
+        "exceptions).",
+    )
     note = fields.Char(help="Where the limit comes from.")
     company_id = fields.Many2one(
         "res.company", index=True, help="Leave empty for every company."
@@ -111,12 +116,15 @@ class KeyAccountAuthorityRule(models.Model):
     def _level(self, value):
         """Level needed to grant ``value`` under this rule."""
         self.ensure_one()
-        return authority_level(
+        level = authority_level(
             value,
             self.rep_limit,
             self.head_limit,
             head_inclusive=self.head_limit_inclusive,
         )
+        if level == "rep" and self.head_minimum:
+            return "director"
+        return level
 
     def _format(self, value):
         self.ensure_one()

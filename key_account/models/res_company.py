@@ -45,6 +45,54 @@ class ResCompany(models.Model):
         help="A delegate must have at least the key-account access level of "
         "the person they act for.",
     )
+    key_account_credit_policy = fields.Selection(
+        [("block", "Block Confirmation"), ("warn", "Warn Only")],
+        string="Credit Hold",
+        default="block",
+        required=True,
+        help="What happens when a key-account order exceeds the credit limit, "
+        "has receivables long overdue or a credit level on hold (SPEC R10).",
+    )
+    key_account_aging_unit = fields.Selection(
+        [("months", "Months"), ("days", "Days")],
+        string="Overdue Ladder Unit",
+        default="months",
+        required=True,
+    )
+    key_account_monitor_after = fields.Integer(
+        string="Key Monitoring After",
+        default=2,
+        help="Receivables overdue more than this are monitored and hold credit "
+        "(SPEC R39).",
+    )
+    key_account_progress_after = fields.Integer(
+        string="Weekly Collection Notes After",
+        default=4,
+        help="Receivables overdue more than this need a weekly collection note "
+        "(SPEC R40).",
+    )
+    key_account_writeoff_after = fields.Integer(
+        string="Write-Off Possible After",
+        default=6,
+        help="Receivables overdue more than this may be written off (SPEC R41).",
+    )
+    key_account_head_user_id = fields.Many2one(
+        "res.users",
+        string="KA Head for Notices",
+        help="Receives the notices of overdue receivables and missing notes; "
+        "empty: the first KA head.",
+    )
+    key_account_clerk_id = fields.Many2one(
+        "res.users",
+        string="KA Clerk",
+        help="Investigates credit anomalies (SPEC R9); empty: the KA head.",
+    )
+    key_account_investigation_days = fields.Integer(
+        string="Investigation Within (Working Days)", default=3
+    )
+    key_account_aging_batch = fields.Integer(
+        string="Overdue Ladder Batch Size", default=500
+    )
     key_account_min_credit_level_id = fields.Many2one(
         "key_account.credit.level",
         string="Minimum Credit Level for Designation",
@@ -89,6 +137,11 @@ class ResCompany(models.Model):
         "key_account_signer_reminder_days",
         "key_account_date_reminder_days",
         "key_account_suggestion_batch",
+        "key_account_monitor_after",
+        "key_account_progress_after",
+        "key_account_writeoff_after",
+        "key_account_investigation_days",
+        "key_account_aging_batch",
     )
     def _check_key_account_settings(self):
         for company in self:
@@ -121,6 +174,52 @@ class ResCompany(models.Model):
                         "validity and batch size must be at least 1."
                     )
                 )
+
+    @api.constrains(
+        "key_account_monitor_after",
+        "key_account_progress_after",
+        "key_account_writeoff_after",
+        "key_account_investigation_days",
+        "key_account_aging_batch",
+    )
+    def _check_key_account_ladder(self):
+        for company in self:
+            levels = company._key_account_ladder_levels()
+            if not 0 < levels[0] < levels[1] < levels[2]:
+                raise ValidationError(
+                    self.env._(
+                        "The overdue ladder levels must be positive and ascending."
+                    )
+                )
+            if company.key_account_investigation_days < 0 or (
+                company.key_account_aging_batch < 1
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The investigation delay cannot be negative and the "
+                        "batch size must be at least 1."
+                    )
+                )
+
+    def _key_account_ladder_levels(self):
+        self.ensure_one()
+        return (
+            self.key_account_monitor_after,
+            self.key_account_progress_after,
+            self.key_account_writeoff_after,
+        )
+
+    def _key_account_head(self):
+        """The KA head who receives notices."""
+        self.ensure_one()
+        return (
+            self.key_account_head_user_id
+            or self.env.ref("key_account.group_key_account_head").users[:1]
+        )
+
+    def _key_account_clerk(self):
+        self.ensure_one()
+        return self.key_account_clerk_id or self._key_account_head()
 
     def _key_account_band_thresholds(self):
         self.ensure_one()

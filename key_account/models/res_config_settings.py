@@ -44,3 +44,27 @@ class ResConfigSettings(models.TransientModel):
     key_account_delegation_same_level = fields.Boolean(
         related="company_id.key_account_delegation_same_level", readonly=False
     )
+    key_account_credit_policy = fields.Selection(
+        related="company_id.key_account_credit_policy", readonly=False
+    )
+    key_account_aging_unit = fields.Selection(
+        related="company_id.key_account_aging_unit", readonly=False
+    )
+    key_account_monitor_after = fields.Integer(
+        related="company_id.key_account_monitor_after", readonly=False
+    )
+    key_account_progress_after = fields.Integer(
+        related="company_id.key_account_progress_after", readonly=False
+    )
+    key_account_writeoff_after = fields.Integer(
+        related="company_id.key_account_writeoff_after", readonly=False
+    )
+    key_account_head_user_id = fields.Many2one(
+        related="company_id.key_account_head_user_id", readonly=False
+    )
+    key_account_clerk_id = fields.Many2one(
+        related="company_id.key_account_clerk_id", readonly=False
+    )
+    key_account_investigation_days = fields.Integer(
+        related="company_id.key_account_investigation_days", readonly=False
+    )

@@ -4,7 +4,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..tools import completeness
+from ..tools import add_working_days, completeness
 
 KEY_ACCOUNT_STATES = [
     ("prospect", "Prospect"),
@@ -386,3 +386,42 @@ class ResPartner(models.Model):
                 "default_kind": kind,
             },
         }
+
+    def _key_account_open_investigation(self, reason):
+        """R9: a credit anomaly opens an investigation for the KA clerk, due in
+        N working days; one open investigation per customer at a time."""
+        activity_type = self.env.ref(
+            "key_account.mail_activity_key_account_investigation"
+        )
+        Activity = self.env["mail.activity"].sudo()
+        busy = set(
+            Activity.search(
+                [
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "in", self.ids),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
+            ).mapped("res_id")
+        )
+        today = fields.Date.context_today(self)
+        vals_list = []
+        for partner in self:
+            if partner.id in busy:
+                continue
+            company = partner.company_id or self.env.company
+            clerk = company._key_account_clerk()
+            if not clerk:
+                continue
+            vals_list.append(
+                {
+                    "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+                    "res_id": partner.id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": clerk.id,
+                    "date_deadline": add_working_days(
+                        today, company.key_account_investigation_days
+                    ),
+                    "note": reason,
+                }
+            )
+        return Activity.create(vals_list)

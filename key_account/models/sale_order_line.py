@@ -18,21 +18,30 @@ class SaleOrderLine(models.Model):
     # CRUD: lines written directly (RPC, import) restart the approval too.
     @api.model_create_multi
     def create(self, vals_list):
+        orders = self.env["sale.order"].browse(
+            {vals["order_id"] for vals in vals_list if vals.get("order_id")}
+        )
+        before = orders._key_account_confirmed_amounts()
         lines = super().create(vals_list)
         lines.order_id.filtered("review_ids")._key_account_on_approval_change(
             self.env._("a line was added")
         )
+        lines.order_id._key_account_check_raised_amounts(before)
         return lines
 
     def write(self, vals):
         orders = self.env["sale.order"]
+        before = {}
         if RESTART_LINE_FIELDS & set(vals):
             orders = self.order_id.filtered("review_ids")
+            before = self.order_id._key_account_confirmed_amounts()
         res = super().write(vals)
         if orders:
             orders._key_account_on_approval_change(
                 self.env._("a line's product, quantity or price was changed")
             )
+        if before:
+            self.order_id._key_account_check_raised_amounts(before)
         return res
 
     def unlink(self):

@@ -11,3 +11,4 @@ from . import test_rpc
 from . import test_sensitive
 from . import test_order_approval
 from . import test_exception_request
+from . import test_receivables

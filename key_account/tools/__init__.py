@@ -4,6 +4,14 @@ Models call these functions; ``tests_pure`` tests them with plain pytest and
 hypothesis.
 """
 
+from .aging import (
+    BUCKETS,
+    STAGES,
+    aging_bucket,
+    ladder_stage,
+    overdue_more_than,
+    stage_rank,
+)
 from .authority import (
     LEVELS,
     authority_level,
@@ -25,6 +33,12 @@ from .signers import signer_state
 from .tiers import average_days_to_pay, suggest_tier
 
 __all__ = [
+    "BUCKETS",
+    "STAGES",
+    "aging_bucket",
+    "ladder_stage",
+    "overdue_more_than",
+    "stage_rank",
     "LEVELS",
     "authority_level",
     "highest_level",

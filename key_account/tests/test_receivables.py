@@ -1,0 +1,303 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from freezegun import freeze_time
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import tagged
+
+from .common_order import OrderApprovalCase
+
+
+class ReceivablesCase(OrderApprovalCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # Credit is the subject here: orders need no approval route.
+        cls.env["tier.definition"].search([("model", "=", "sale.order")]).active = False
+        cls.customer.with_user(cls.head).credit_limit = 200000.0
+        cls.company.key_account_clerk_id = cls.office_manager
+        cls.company.key_account_head_user_id = cls.head
+
+    def _pay(self, invoice, amount):
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create({"amount": amount})._create_payments()
+
+
+@tagged("post_install", "-at_install")
+class TestCreditHold(ReceivablesCase):
+    """SPEC R10: exposure = receivables + confirmed not invoiced + this order."""
+
+    def _exposure_setup(self):
+        today = fields.Date.today()
+        self._invoice(self.customer, 150000.0, today)
+        confirmed = self._order(20000.0)
+        confirmed.with_user(self.rep_a).action_confirm()
+        return self._order(40000.0)
+
+    def test_limit_blocks_with_the_figures(self):
+        order = self._exposure_setup()
+        with self.assertRaises(UserError) as err:
+            order.with_user(self.rep_a).action_confirm()
+        message = str(err.exception)
+        self.assertIn("Credit limit", message)
+        self.assertIn("200,000.00", message)
+        self.assertIn("exposure", message)
+        self.assertIn("210,000.00", message)
+        self.assertEqual(order.state, "draft")
+        self.assertIn("210,000.00", order.key_account_credit_note)
+        # Within the limit it confirms.
+        order.order_line.with_user(self.rep_a).write(
+            {"product_uom_qty": 1, "price_unit": 30000.0}
+        )
+        self.assertFalse(order.key_account_credit_note)
+        order.with_user(self.rep_a).action_confirm()
+        self.assertEqual(order.state, "sale")
+
+    def test_bypasses_are_refused(self):
+        order = self._exposure_setup()
+        for ctx in ({"skip_validation_check": True}, {"credit_check": False}):
+            with self.subTest(ctx=ctx), self.assertRaises(UserError):
+                order.with_user(self.rep_a).with_context(**ctx).action_confirm()
+        with self.assertRaises(UserError):
+            order.with_user(self.rep_a).write({"state": "sale"})
+        with self.assertRaises(UserError):
+            order.sudo().action_confirm()  # portal or signature confirmation
+
+    def test_ka_head_exception_releases_the_order(self):
+        order = self._exposure_setup()
+        action = order.with_user(self.rep_a).action_key_account_credit_exception()
+        request = (
+            self.env["key_account.exception.request"]
+            .with_user(self.rep_a)
+            .with_context(**action["context"])
+            .create({})
+        )
+        self.assertEqual(request.requested_value, 5.0)
+        self.assertEqual(request.required_level, "director")
+        request.with_user(self.rep_a).action_submit()
+        with self.assertRaises(UserError):
+            order.with_user(self.rep_a).action_confirm()
+        self._approve(request, self.head)
+        self.assertEqual(request.state, "approved")
+        order.with_user(self.rep_a).action_confirm()
+        self.assertEqual(order.state, "sale")
+
+    def test_general_manager_beyond_twenty_percent(self):
+        today = fields.Date.today()
+        self._invoice(self.customer, 190000.0, today)
+        order = self._order(60000.0)  # exposure 250,000: 25 % over
+        action = order.with_user(self.rep_a).action_key_account_credit_exception()
+        request = (
+            self.env["key_account.exception.request"]
+            .with_user(self.rep_a)
+            .with_context(**action["context"])
+            .create({})
+        )
+        self.assertEqual(request.required_level, "manager")
+
+    def test_overdue_and_hold_level_block(self):
+        today = fields.Date.today()
+        self._invoice(
+            self.customer,
+            1000.0,
+            fields.Date.add(today, months=-3),
+            fields.Date.add(today, months=-2, days=-1),
+        )
+        order = self._order(1000.0)
+        with self.assertRaises(UserError) as err:
+            order.with_user(self.rep_a).action_confirm()
+        self.assertIn("key monitoring", str(err.exception))
+        self.customer.with_user(self.head).key_account_credit_level_id = self.env.ref(
+            "key_account.credit_level_hold"
+        )
+        with self.assertRaises(UserError) as err:
+            order.with_user(self.rep_a).action_confirm()
+        self.assertIn("holds orders", str(err.exception))
+
+    def test_not_yet_two_months_overdue_passes(self):
+        today = fields.Date.today()
+        self._invoice(
+            self.customer,
+            1000.0,
+            fields.Date.add(today, months=-3),
+            fields.Date.add(today, months=-2),
+        )
+        order = self._order(1000.0)
+        order.with_user(self.rep_a).action_confirm()
+        self.assertEqual(order.state, "sale")
+
+    def test_warn_policy_confirms_with_a_note(self):
+        self.company.key_account_credit_policy = "warn"
+        order = self._exposure_setup()
+        order.with_user(self.rep_a).action_confirm()
+        self.assertEqual(order.state, "sale")
+        self.assertTrue(
+            any(
+                "held by the customer" in str(b)
+                for b in order.message_ids.mapped("body")
+            )
+        )
+
+    def test_raising_a_confirmed_order_is_checked(self):
+        order = self._order(100000.0)
+        order.with_user(self.rep_a).action_confirm()
+        with self.assertRaises(UserError):
+            order.order_line.with_user(self.rep_a).write(
+                {"product_uom_qty": 3, "price_unit": 100000.0}
+            )
+        with self.assertRaises(UserError):
+            order.with_user(self.rep_a).write(
+                {
+                    "order_line": [
+                        Command.create(
+                            {"product_id": self.product.id, "price_unit": 150000.0}
+                        )
+                    ]
+                }
+            )
+
+    def test_other_customers_unaffected(self):
+        self.customer_b.credit_limit = 1.0
+        order = self._order(50000.0, partner=self.customer_b, user=self.rep_b)
+        order.with_user(self.rep_b).action_confirm()
+        self.assertEqual(order.state, "sale")
+
+
+@tagged("post_install", "-at_install")
+class TestOverdueLadder(ReceivablesCase):
+    """SPEC R38-R41 and R9: the daily cron moves invoices along the ladder."""
+
+    def _cron(self, day):
+        with freeze_time(day):
+            self.env["account.move"]._cron_key_account_aging()
+            self.env.flush_all()
+
+    def _logs(self, invoice):
+        return invoice.message_ids.filtered(lambda m: "Overdue stage" in str(m.body))
+
+    def test_ladder_boundaries_logged_once(self):
+        invoice = self._invoice(self.customer, 50000.0, "2025-01-01", "2025-01-15")
+        self._cron("2025-03-15")
+        self.assertFalse(invoice.key_account_aging_stage)
+        self._cron("2025-03-16")
+        self.assertEqual(invoice.key_account_aging_stage, "monitor")
+        self.assertEqual(len(self._logs(invoice)), 1)
+        rep_activity = self._activities_of(invoice, "mail_activity_key_account_monitor")
+        self.assertEqual(rep_activity.user_id, self.rep_a)
+        investigation = self._activities_of(
+            self.customer, "mail_activity_key_account_investigation"
+        )
+        self.assertEqual(investigation.user_id, self.office_manager)
+        # Re-running changes nothing.
+        self._cron("2025-03-16")
+        self._cron("2025-04-01")
+        self.assertEqual(len(self._logs(invoice)), 1)
+        self.assertEqual(
+            len(self._activities_of(invoice, "mail_activity_key_account_monitor")), 1
+        )
+        self.assertEqual(
+            len(
+                self._activities_of(
+                    self.customer, "mail_activity_key_account_investigation"
+                )
+            ),
+            1,
+        )
+        self._cron("2025-05-15")
+        self.assertEqual(invoice.key_account_aging_stage, "monitor")
+        self._cron("2025-05-16")
+        self.assertEqual(invoice.key_account_aging_stage, "progress")
+        self._cron("2025-07-15")
+        self.assertEqual(invoice.key_account_aging_stage, "progress")
+        self._cron("2025-07-16")
+        self.assertEqual(invoice.key_account_aging_stage, "writeoff")
+        self.assertEqual(len(self._logs(invoice)), 3)
+
+    def _activities_of(self, record, xmlid):
+        activity_type = self.env.ref(f"key_account.{xmlid}")
+        return (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", record._name),
+                    ("res_id", "=", record.id),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
+            )
+        )
+
+    def test_partial_payment_counts_full_payment_clears(self):
+        invoice = self._invoice(self.customer, 50000.0, "2025-01-01", "2025-01-15")
+        self._pay(invoice, 20000.0)
+        self._cron("2025-03-20")
+        self.assertEqual(invoice.payment_state, "partial")
+        self.assertEqual(invoice.key_account_aging_stage, "monitor")
+        self._pay(invoice, 30000.0)
+        self._cron("2025-03-21")
+        self.assertEqual(invoice.key_account_aging_stage, "current")
+
+    def test_levels_in_days(self):
+        self.company.write(
+            {
+                "key_account_aging_unit": "days",
+                "key_account_monitor_after": 60,
+                "key_account_progress_after": 120,
+                "key_account_writeoff_after": 180,
+            }
+        )
+        invoice = self._invoice(self.customer, 1000.0, "2025-01-01", "2025-01-01")
+        self._cron("2025-03-01")  # 59 days
+        self._cron("2025-03-02")  # 60 days
+        self.assertFalse(invoice.key_account_aging_stage)
+        self._cron("2025-03-03")  # 61 days
+        self.assertEqual(invoice.key_account_aging_stage, "monitor")
+        with self.assertRaises(ValidationError):
+            self.company.key_account_progress_after = 30
+
+    def test_only_key_accounts(self):
+        invoice = self._invoice(self.customer_b, 1000.0, "2025-01-01", "2025-01-01")
+        self._cron("2025-12-01")
+        self.assertFalse(invoice.key_account_aging_stage)
+
+    def test_weekly_notes_missing_gives_the_ka_head_an_activity(self):
+        invoice = self._invoice(self.customer, 50000.0, "2025-01-01", "2025-01-15")
+        self._cron("2025-05-20")
+        self.assertEqual(invoice.key_account_aging_stage, "progress")
+        noted = self._invoice(self.customer, 5000.0, "2025-01-01", "2025-01-15")
+        self._cron("2025-05-20")
+        with freeze_time("2025-05-23"):
+            self.env["key_account.collection.note"].with_user(self.rep_a).create(
+                {"invoice_id": noted.id, "note": "Customer promised payment on 30 May."}
+            )
+        with freeze_time("2025-05-26 07:00"):
+            self.env["account.move"]._cron_key_account_missing_notes()
+            self.env["account.move"]._cron_key_account_missing_notes()
+        missing = self._activities_of(invoice, "mail_activity_key_account_missing_note")
+        self.assertEqual(len(missing), 1)
+        self.assertEqual(missing.user_id, self.head)
+        self.assertFalse(
+            self._activities_of(noted, "mail_activity_key_account_missing_note")
+        )
+
+    def test_notes_are_kept_and_private(self):
+        invoice = self._invoice(self.customer, 1000.0, "2025-01-01", "2025-01-01")
+        note = (
+            self.env["key_account.collection.note"]
+            .with_user(self.rep_a)
+            .create({"invoice_id": invoice.id, "note": "Called the CFO."})
+        )
+        self.assertEqual(note.user_id, self.rep_a)
+        self.assertEqual(invoice.key_account_progress_date, note.date)
+        with self.assertRaises(UserError):
+            note.with_user(self.rep_a).note = "Never called."
+        with self.assertRaises(UserError):
+            note.with_user(self.rep_a).unlink()
+        self.assertFalse(
+            self.env["key_account.collection.note"]
+            .with_user(self.rep_b)
+            .search([("id", "=", note.id)])
+        )
+        with self.assertRaises(AccessError):
+            invoice.with_user(self.rep_a).write({"key_account_aging_stage": "current"})

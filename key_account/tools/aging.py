@@ -1,0 +1,55 @@
+"""Receivables aging maths (SPEC R38-R41)."""
+
+import datetime
+
+from .dates import add_months
+
+# Ladder stages, lowest first (SPEC R39-R41).
+STAGES = ("current", "monitor", "progress", "writeoff")
+# Report buckets by days past due: (code, first day, last day or None).
+BUCKETS = (
+    ("not_due", None, 0),
+    ("0_30", 1, 30),
+    ("31_60", 31, 60),
+    ("61_120", 61, 120),
+    ("121_180", 121, 180),
+    ("over_180", 181, None),
+)
+
+
+def overdue_more_than(due, today, amount, unit="months"):
+    """Whether ``today`` is past ``due`` plus ``amount`` months or days."""
+    if unit == "months":
+        limit = add_months(due, amount)
+    elif unit == "days":
+        limit = due + datetime.timedelta(days=amount)
+    else:
+        raise ValueError(f"Unknown unit {unit!r}")
+    return today > limit
+
+
+def ladder_stage(due, today, levels=(2, 4, 6), unit="months"):
+    """Stage of a receivable due on ``due``: ``current``, then ``monitor``
+    (over the first level), ``progress`` (second), ``writeoff`` (third)."""
+    if list(levels) != sorted(levels) or len(levels) != len(STAGES) - 1:
+        raise ValueError("Three ascending ladder levels are expected")
+    stage = STAGES[0]
+    for level, name in zip(levels, STAGES[1:], strict=True):
+        if overdue_more_than(due, today, level, unit):
+            stage = name
+    return stage
+
+
+def stage_rank(stage):
+    return STAGES.index(stage or "current")
+
+
+def aging_bucket(days_past_due):
+    """Report bucket of a receivable ``days_past_due`` days after its due
+    date (0 or less: not due)."""
+    for code, first, last in BUCKETS:
+        if (first is None or days_past_due >= first) and (
+            last is None or days_past_due <= last
+        ):
+            return code
+    raise AssertionError("unreachable")  # pragma: no cover

@@ -1,0 +1,92 @@
+import datetime
+
+from hypothesis import given, strategies as st
+import pytest
+
+from key_account_tools import (
+    aging_bucket,
+    ladder_stage,
+    overdue_more_than,
+    stage_rank,
+)
+
+D = datetime.date
+
+
+@pytest.mark.parametrize(
+    ("today", "stage"),
+    [
+        # SPEC R39-R41 example: 50,000 due 2025-01-15.
+        (D(2025, 3, 15), "current"),
+        (D(2025, 3, 16), "monitor"),
+        (D(2025, 5, 15), "monitor"),
+        (D(2025, 5, 16), "progress"),
+        (D(2025, 6, 20), "progress"),
+        (D(2025, 7, 15), "progress"),
+        (D(2025, 7, 16), "writeoff"),
+    ],
+)
+def test_spec_example_in_months(today, stage):
+    assert ladder_stage(D(2025, 1, 15), today) == stage
+
+
+@pytest.mark.parametrize(
+    ("days", "stage"),
+    [
+        (59, "current"),
+        (60, "current"),
+        (61, "monitor"),
+        (120, "monitor"),
+        (121, "progress"),
+        (180, "progress"),
+        (181, "writeoff"),
+    ],
+)
+def test_levels_in_days(days, stage):
+    due = D(2025, 1, 1)
+    today = due + datetime.timedelta(days=days)
+    assert ladder_stage(due, today, (60, 120, 180), unit="days") == stage
+
+
+def test_month_end_clamps():
+    # 2024-12-31 + 2 months = 2025-02-28: overdue from 1 March.
+    assert not overdue_more_than(D(2024, 12, 31), D(2025, 2, 28), 2)
+    assert overdue_more_than(D(2024, 12, 31), D(2025, 3, 1), 2)
+
+
+def test_bad_levels_and_unit():
+    with pytest.raises(ValueError):
+        ladder_stage(D(2025, 1, 1), D(2025, 9, 1), (4, 2, 6))
+    with pytest.raises(ValueError):
+        overdue_more_than(D(2025, 1, 1), D(2025, 9, 1), 2, unit="weeks")
+
+
+@given(
+    st.dates(min_value=D(2000, 1, 1), max_value=D(2100, 1, 1)),
+    st.integers(min_value=0, max_value=2000),
+)
+def test_stage_never_goes_back_with_time(due, days):
+    today = due + datetime.timedelta(days=days)
+    later = today + datetime.timedelta(days=1)
+    assert stage_rank(ladder_stage(due, later)) >= stage_rank(ladder_stage(due, today))
+
+
+@pytest.mark.parametrize(
+    ("days", "bucket"),
+    [
+        (-5, "not_due"),
+        (0, "not_due"),
+        (1, "0_30"),
+        (30, "0_30"),
+        (31, "31_60"),
+        (60, "31_60"),
+        (61, "61_120"),
+        (120, "61_120"),
+        (121, "121_180"),
+        (180, "121_180"),
+        (181, "over_180"),
+        (5000, "over_180"),
+    ],
+)
+def test_buckets(days, bucket):
+    assert aging_bucket(days) == bucket
