@@ -16,6 +16,7 @@ from . import key_account_exception_request
 from . import key_account_tier_suggestion
 from . import key_account_collection_note
 from . import account_move
+from . import key_account_aging_report
 from . import sale_order
 from . import sale_order_line
 from . import tier_definition

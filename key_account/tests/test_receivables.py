@@ -301,3 +301,58 @@ class TestOverdueLadder(ReceivablesCase):
         )
         with self.assertRaises(AccessError):
             invoice.with_user(self.rep_a).write({"key_account_aging_stage": "current"})
+
+
+@tagged("post_install", "-at_install")
+class TestAgingReport(ReceivablesCase):
+    """SPEC R38: open receivables by bucket, under the record rules."""
+
+    def test_buckets_and_rules(self):
+        today = fields.Date.today()
+        for days, amount in (
+            (-5, 100.0),
+            (0, 200.0),
+            (30, 300.0),
+            (31, 400.0),
+            (120, 500.0),
+            (181, 600.0),
+        ):
+            due = fields.Date.add(today, days=-days)
+            self._invoice(self.customer, amount, fields.Date.add(due, days=-1), due)
+        partial = self._invoice(
+            self.customer,
+            1000.0,
+            fields.Date.add(today, days=-70),
+            fields.Date.add(today, days=-65),
+        )
+        self._pay(partial, 250.0)
+        other = self._invoice(self.customer_b, 999.0, today, today)
+        self.env.flush_all()  # the report is a SQL view
+        Report = self.env["key_account.aging.report"]
+        rows = Report.with_user(self.rep_a).search([])
+        self.assertNotIn(other, rows.move_id)
+        totals = dict(
+            Report.with_user(self.rep_a)._read_group(
+                [("partner_id", "=", self.customer.id)],
+                ["bucket"],
+                ["amount_residual:sum"],
+            )
+        )
+        self.assertEqual(
+            {k: v for k, v in totals.items() if v},
+            {
+                "not_due": 300.0,
+                "0_30": 300.0,
+                "31_60": 400.0,
+                "61_120": 1250.0,
+                "over_180": 600.0,
+            },
+        )
+        self.assertFalse(
+            Report.with_user(self.rep_b).search([("partner_id", "=", self.customer.id)])
+        )
+        self.assertTrue(
+            Report.with_user(self.head).search(
+                [("partner_id", "=", self.customer_b.id)]
+            )
+        )
