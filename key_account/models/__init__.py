@@ -15,7 +15,10 @@ from . import key_account_request
 from . import key_account_exception_request
 from . import key_account_tier_suggestion
 from . import key_account_collection_note
+from . import key_account_revenue_adjustment
+from . import key_account_writeoff_request
 from . import account_move
+from . import account_move_line
 from . import key_account_aging_report
 from . import sale_order
 from . import sale_order_line

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from ..tools import ladder_stage, stage_rank
 
@@ -39,6 +40,14 @@ class AccountMove(models.Model):
         store=True,
     )
 
+    key_account_writeoff_id = fields.Many2one(
+        "key_account.writeoff.request",
+        string="Write-Off Request",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+    )
+
     # Computes
     @api.depends("key_account_collection_note_ids.date")
     def _compute_key_account_progress_date(self):
@@ -46,6 +55,32 @@ class AccountMove(models.Model):
             move.key_account_progress_date = max(
                 move.key_account_collection_note_ids.mapped("date"), default=False
             )
+
+    # Write-off entries (SPEC R42): undone only by a reversal entry
+    def button_draft(self):
+        if self.filtered("key_account_writeoff_id"):
+            raise UserError(
+                self.env._(
+                    "A key-account write-off entry is undone only by reversing it."
+                )
+            )
+        return super().button_draft()
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_key_account_writeoff(self):
+        if self.filtered("key_account_writeoff_id"):
+            raise UserError(
+                self.env._(
+                    "A key-account write-off entry is undone only by reversing it."
+                )
+            )
+
+    def _reverse_moves(self, default_values_list=None, cancel=False):
+        reversals = super()._reverse_moves(default_values_list, cancel)
+        for move, reversal in zip(self, reversals, strict=False):
+            if move.key_account_writeoff_id:
+                move.key_account_writeoff_id._on_reversed(reversal)
+        return reversals
 
     # Business methods
     @api.model

@@ -27,7 +27,7 @@ class KeyAccountAgingReport(models.Model):
     move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     user_id = fields.Many2one("res.users", string="Rep", readonly=True)
-    tier_id = fields.Many2one("key_account.tier", string="Tier", readonly=True)
+    tier_id = fields.Many2one("key_account.tier", readonly=True)
     is_key_account = fields.Boolean(string="Key Account", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)

@@ -90,6 +90,21 @@ class ResCompany(models.Model):
     key_account_investigation_days = fields.Integer(
         string="Investigation Within (Working Days)", default=3
     )
+    key_account_writeoff_journal_id = fields.Many2one(
+        "account.journal",
+        string="Write-Off Journal",
+        domain="[('type', '=', 'general'), ('company_id', '=', id)]",
+    )
+    key_account_bad_debt_account_id = fields.Many2one(
+        "account.account",
+        string="Bad-Debt Expense Account",
+        domain="[('deprecated', '=', False)]",
+    )
+    key_account_doubtful_account_id = fields.Many2one(
+        "account.account",
+        string="Doubtful-Debt Allowance Account",
+        domain="[('deprecated', '=', False)]",
+    )
     key_account_aging_batch = fields.Integer(
         string="Overdue Ladder Batch Size", default=500
     )

@@ -68,3 +68,12 @@ class ResConfigSettings(models.TransientModel):
     key_account_investigation_days = fields.Integer(
         related="company_id.key_account_investigation_days", readonly=False
     )
+    key_account_writeoff_journal_id = fields.Many2one(
+        related="company_id.key_account_writeoff_journal_id", readonly=False
+    )
+    key_account_bad_debt_account_id = fields.Many2one(
+        related="company_id.key_account_bad_debt_account_id", readonly=False
+    )
+    key_account_doubtful_account_id = fields.Many2one(
+        related="company_id.key_account_doubtful_account_id", readonly=False
+    )

@@ -26,6 +26,7 @@ class TierDefinition(models.Model):
         return super()._get_tier_validation_model_names() + [
             "key_account.request",
             "key_account.exception.request",
+            "key_account.writeoff.request",
         ]
 
     def _get_review_needing_reminder(self):

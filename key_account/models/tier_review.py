@@ -32,7 +32,12 @@ class TierReview(models.Model):
     @api.model
     def _key_account_models(self):
         """Models whose reviews key_account protects against forged decisions."""
-        return ["key_account.request", "key_account.exception.request", "sale.order"]
+        return [
+            "key_account.request",
+            "key_account.exception.request",
+            "key_account.writeoff.request",
+            "sale.order",
+        ]
 
     # Computes
     @api.model

@@ -1,9 +1,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+
 from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common_order import OrderApprovalCase
 
@@ -356,3 +358,204 @@ class TestAgingReport(ReceivablesCase):
                 [("partner_id", "=", self.customer_b.id)]
             )
         )
+
+
+@tagged("post_install", "-at_install")
+class TestWriteoff(ReceivablesCase):
+    """SPEC R41-R43: request, approval chain, entry, negative revenue."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.accountant = new_test_user(
+            cls.env,
+            "ka_accountant",
+            groups="base.group_user,account.group_account_manager",
+        )
+        cls.journal = cls.env["account.journal"].create(
+            {"name": "Write-offs", "code": "KAWO", "type": "general"}
+        )
+        cls.bad_debt = cls.env["account.account"].create(
+            {"name": "Bad debts", "code": "660100", "account_type": "expense"}
+        )
+        cls.company.write(
+            {
+                "key_account_writeoff_journal_id": cls.journal.id,
+                "key_account_bad_debt_account_id": cls.bad_debt.id,
+                "key_account_doubtful_account_id": cls.bad_debt.id,
+            }
+        )
+        cls.old = cls._invoice_for_setup(50000.0, "2025-01-01", "2025-01-15")
+
+    @classmethod
+    def _invoice_for_setup(cls, amount, date, due):
+        move = cls.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": cls.customer.id,
+                "invoice_user_id": cls.rep_a.id,
+                "team_id": cls.team.id,
+                "invoice_date": date,
+                "invoice_date_due": due,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Service",
+                            "quantity": 1,
+                            "price_unit": amount,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        move.action_post()
+        return move
+
+    def _request(self, invoices, amount, user=None):
+        return (
+            self.env["key_account.writeoff.request"]
+            .with_user(user or self.rep_a)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "invoice_ids": [Command.set(invoices.ids)],
+                    "amount": amount,
+                    "reason": "Customer insolvent, liquidation opened.",
+                }
+            )
+        )
+
+    def _approved(self, amount=50000.0):
+        request = self._request(self.old, amount)
+        request.with_user(self.rep_a).action_submit()
+        self._approve(request, self.head)
+        self._approve(request, self.accountant)
+        request.with_user(self.manager).write(
+            {
+                "board_resolution_ref": "BR-2026-07",
+                "board_resolution": base64.b64encode(b"%PDF-1.4 resolution"),
+                "board_resolution_name": "resolution.pdf",
+            }
+        )
+        self._approve(request, self.manager)
+        return request
+
+    def test_only_after_six_months(self):
+        young = self._invoice(
+            self.customer,
+            1000.0,
+            fields.Date.add(fields.Date.today(), months=-6),
+            fields.Date.add(fields.Date.today(), months=-5),
+        )
+        request = self._request(young, 1000.0)
+        with self.assertRaises(UserError) as err:
+            request.with_user(self.rep_a).action_submit()
+        self.assertIn("more than 6 months overdue", str(err.exception))
+        request = self._request(self.old, 60000.0)
+        with self.assertRaises(UserError):
+            request.with_user(self.rep_a).action_submit()
+
+    def test_chain_board_resolution_and_entry(self):
+        request = self._request(self.old, 50000.0)
+        request.with_user(self.rep_a).action_submit()
+        self.assertTrue(
+            self.env["mail.activity"].search(
+                [
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "=", self.customer.id),
+                    ("user_id", "=", self.office_manager.id),
+                ]
+            )
+        )
+        with self.assertRaises(AccessError):
+            self._approve(request, self.rep_a)
+        with self.assertRaises(AccessError):
+            self._approve(request, self.accountant)  # not before the KA head
+        self._approve(request, self.head)
+        self._approve(request, self.accountant)
+        with self.assertRaises(UserError):
+            self._approve(request, self.manager)  # no board resolution yet
+        with self.assertRaises(UserError):
+            request.with_user(self.rep_a).board_resolution_ref = "forged"
+        request.with_user(self.manager).write(
+            {
+                "board_resolution_ref": "BR-2026-07",
+                "board_resolution": base64.b64encode(b"%PDF-1.4 resolution"),
+                "board_resolution_name": "resolution.pdf",
+            }
+        )
+        self._approve(request, self.manager)
+        self.assertEqual(request.state, "approved")
+        with self.assertRaises(AccessError):
+            request.with_user(self.rep_a).action_post()
+        request.with_user(self.accountant).action_post()
+        self.assertEqual(request.state, "posted")
+        self.assertEqual(request.move_id.state, "posted")
+        self.assertEqual(self.old.payment_state, "paid")
+        adjustment = self.env["key_account.revenue.adjustment"].search(
+            [("writeoff_id", "=", request.id)]
+        )
+        self.assertRecordValues(
+            adjustment,
+            [
+                {
+                    "amount": -50000.0,
+                    "user_id": self.rep_a.id,
+                    "team_id": self.team.id,
+                    "kind": "writeoff",
+                }
+            ],
+        )
+        self.assertEqual(
+            self.env["key_account.revenue.adjustment"]
+            .with_user(self.rep_a)
+            .search([("writeoff_id", "=", request.id)]),
+            adjustment,
+        )
+
+    def test_partial_write_off(self):
+        request = self._approved(20000.0)
+        request.with_user(self.accountant).action_post()
+        self.assertEqual(self.old.payment_state, "partial")
+        self.assertEqual(self.old.amount_residual, 30000.0)
+
+    def test_undone_only_by_reversal(self):
+        request = self._approved()
+        request.with_user(self.accountant).action_post()
+        move = request.move_id
+        with self.assertRaises(UserError):
+            move.with_user(self.accountant).button_draft()
+        reversal = move.with_user(self.accountant)._reverse_moves(cancel=True)
+        self.assertEqual(request.state, "reversed")
+        adjustments = self.env["key_account.revenue.adjustment"].search(
+            [("writeoff_id", "=", request.id)]
+        )
+        self.assertEqual(sum(adjustments.mapped("amount")), 0.0)
+        self.assertIn(reversal, adjustments.move_id)
+
+    def test_plain_entry_cannot_settle_a_key_account_invoice(self):
+        receivable = self.old.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable"
+        )
+        entry = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "journal_id": self.journal.id,
+                "line_ids": [
+                    Command.create(
+                        {
+                            "account_id": receivable.account_id.id,
+                            "partner_id": self.customer.id,
+                            "credit": 50000.0,
+                        }
+                    ),
+                    Command.create({"account_id": self.bad_debt.id, "debit": 50000.0}),
+                ],
+            }
+        )
+        entry.action_post()
+        with self.assertRaises(UserError):
+            (receivable | entry.line_ids.filtered("credit")).with_user(
+                self.accountant
+            ).reconcile()

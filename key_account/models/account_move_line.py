@@ -1,0 +1,40 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import models
+from odoo.exceptions import UserError
+
+
+class AccountMoveLine(models.Model):
+    _inherit = "account.move.line"
+
+    def reconcile(self):
+        self._key_account_check_writeoff()
+        return super().reconcile()
+
+    def _key_account_check_writeoff(self):
+        """Settling a key-account invoice with a plain journal entry is a
+        write-off: it needs an approved write-off request (SPEC R42)."""
+        invoices = self.move_id.filtered(
+            lambda m: (
+                m.move_type == "out_invoice" and m.commercial_partner_id.is_key_account
+            )
+        )
+        if not invoices:
+            return
+        others = self.move_id - invoices
+        plain = others.filtered(
+            lambda m: (
+                m.move_type == "entry"
+                and not m.origin_payment_id
+                and not m.statement_line_id
+                and not m.key_account_writeoff_id
+                and not m.reversed_entry_id
+            )
+        )
+        if plain:
+            raise UserError(
+                self.env._(
+                    "Writing off a key-account receivable (%(invoices)s) needs an "
+                    "approved write-off request.",
+                    invoices=", ".join(invoices.mapped("name")),
+                )
+            )

@@ -1,0 +1,416 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from ..tools import overdue_more_than
+
+STATES = [
+    ("draft", "Draft"),
+    ("submitted", "Submitted"),
+    ("approved", "Approved"),
+    ("posted", "Posted"),
+    ("rejected", "Rejected"),
+    ("cancelled", "Cancelled"),
+    ("reversed", "Reversed"),
+]
+# What may still change once submitted: the general manager records the
+# board's decision before approving.
+BOARD_FIELDS = {"board_resolution_ref", "board_resolution", "board_resolution_name"}
+FREE_FIELDS = {"message_follower_ids", "message_main_attachment_id", "activity_ids"}
+
+
+class KeyAccountWriteoffRequest(models.Model):
+    """Bad-debt write-off of key-account receivables (SPEC R41-R43): KA head
+    → accounting → general manager with the board's resolution, then
+    accounting posts and reconciles the entry."""
+
+    _name = "key_account.writeoff.request"
+    _description = "Key-Account Write-Off Request"
+    _inherit = ["mail.thread", "mail.activity.mixin", "tier.validation"]
+    _order = "id desc"
+
+    _state_from = ["submitted"]
+    _state_to = ["approved"]
+    _cancel_state = "none"
+    _tier_validation_manual_config = False
+
+    # Fields
+    name = fields.Char(
+        string="Reference", required=True, copy=False, readonly=True, default="/"
+    )
+    state = fields.Selection(
+        STATES, default="draft", required=True, copy=False, tracking=True, index=True
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        domain="[('is_key_account', '=', True), ('is_company', '=', True)]",
+    )
+    invoice_ids = fields.Many2many(
+        "account.move",
+        string="Invoices",
+        required=True,
+        domain="[('commercial_partner_id', '=', partner_id), "
+        "('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
+        "('payment_state', 'in', ('not_paid', 'partial'))]",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    amount_open = fields.Monetary(string="Open Amount", compute="_compute_amount_open")
+    amount = fields.Monetary(string="Amount to Write Off", required=True, tracking=True)
+    classification = fields.Selection(
+        [("bad_debt", "Bad Debt (坏账)"), ("doubtful", "Doubtful Debt (呆账)")],
+        required=True,
+        default="bad_debt",
+        tracking=True,
+    )
+    reason = fields.Text(required=True, tracking=True)
+    evidence_ids = fields.Many2many("ir.attachment")
+    collection_note_ids = fields.Many2many(
+        "key_account.collection.note",
+        string="Collection History",
+        compute="_compute_collection_note_ids",
+    )
+    board_resolution_ref = fields.Char(string="Board Resolution", tracking=True)
+    board_resolution = fields.Binary(string="Resolution Document", attachment=True)
+    board_resolution_name = fields.Char()
+    requester_id = fields.Many2one(
+        "res.users",
+        string="Requested By",
+        required=True,
+        readonly=True,
+        default=lambda self: self.env.user,
+    )
+    move_id = fields.Many2one(
+        "account.move", string="Write-Off Entry", readonly=True, copy=False
+    )
+    reject_reason = fields.Text(readonly=True, copy=False)
+
+    # Computes
+    @api.depends("invoice_ids.amount_residual")
+    def _compute_amount_open(self):
+        for request in self:
+            request.amount_open = sum(request.invoice_ids.mapped("amount_residual"))
+
+    @api.depends("invoice_ids")
+    def _compute_collection_note_ids(self):
+        for request in self:
+            request.collection_note_ids = request.invoice_ids.sudo().mapped(
+                "key_account_collection_note_ids"
+            )
+
+    # CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if not self.env.su:
+                vals["requester_id"] = self.env.uid
+            if vals.get("name", "/") == "/":
+                vals["name"] = (
+                    self.env["ir.sequence"].next_by_code("key_account.writeoff") or "/"
+                )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su:
+            if "state" in vals or "move_id" in vals:
+                raise AccessError(
+                    self.env._("Use the request's buttons to move it on.")
+                )
+            changed = set(vals) - FREE_FIELDS
+            for request in self:
+                if request.state == "draft" or not changed:
+                    continue
+                if not (
+                    request.state == "submitted"
+                    and changed <= BOARD_FIELDS
+                    and self.env.user.has_group("key_account.group_key_account_manager")
+                ):
+                    raise UserError(
+                        self.env._(
+                            "Only a draft write-off request can change; the "
+                            "general manager records the board's resolution."
+                        )
+                    )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft(self):
+        if any(r.state != "draft" or r.review_ids for r in self):
+            raise UserError(self.env._("Only draft write-off requests can be deleted."))
+
+    # Actions
+    def action_submit(self):
+        for request in self:
+            if request.state != "draft":
+                raise UserError(self.env._("Only draft requests can be submitted."))
+            problems = request._submission_problems()
+            if problems:
+                raise UserError("\n".join(problems))
+            with self.env.cr.savepoint():
+                request._set_state("submitted")
+                if not request.request_validation():
+                    raise UserError(
+                        self.env._(
+                            "No approval route applies to %s. Ask an "
+                            "administrator to configure the approval steps.",
+                            request.name,
+                        )
+                    )
+            request.partner_id._key_account_open_investigation(
+                self.env._("Write-off requested: %s.", request.name)
+            )
+        return True
+
+    def action_cancel(self):
+        for request in self:
+            if request.state not in ("draft", "submitted", "approved"):
+                raise UserError(self.env._("Only open requests can be cancelled."))
+            if self.env.user != request.requester_id and not self.env.user.has_group(
+                "key_account.group_key_account_director"
+            ):
+                raise AccessError(
+                    self.env._("Only the requester or a director can cancel it.")
+                )
+            request.review_ids._key_account_archive()
+            request._set_state("cancelled")
+        return True
+
+    def action_post(self):
+        """Accounting posts the approved write-off and reconciles it (R42)."""
+        if not self.env.user.has_group("account.group_account_manager"):
+            raise AccessError(self.env._("Only accounting managers post write-offs."))
+        for request in self:
+            if request.state != "approved":
+                raise UserError(self.env._("Only an approved write-off can be posted."))
+            request._post_writeoff()
+        return True
+
+    # tier.validation hooks
+    @api.model
+    def _get_under_validation_exceptions(self):
+        """The general manager records the board's resolution during the
+        review (``write`` allows it to managers only)."""
+        return super()._get_under_validation_exceptions() + list(BOARD_FIELDS)
+
+    def _key_account_owner_ids(self):
+        return self.requester_id
+
+    def restart_validation(self):
+        raise UserError(self.env._("Cancel the request and create a new one."))
+
+    def _validate_tier(self, tiers=False):
+        if self.env.user.has_group("key_account.group_key_account_manager") and (
+            self.review_ids.filtered(
+                lambda r: (
+                    r.status == "pending"
+                    and r.definition_id == self.env.ref("key_account.tier_writeoff_gm")
+                )
+            )
+        ):
+            if not (self.board_resolution_ref and self.board_resolution):
+                raise UserError(
+                    self.env._(
+                        "Record the board's resolution (reference and "
+                        "document) before approving the write-off."
+                    )
+                )
+        res = super()._validate_tier(tiers)
+        if self.validation_status == "validated" and self.state == "submitted":
+            self._set_state("approved")
+            self.message_post(
+                body=self.env._("Write-off approved: accounting may post it."),
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=self.requester_id.partner_id.ids,
+            )
+        return res
+
+    def _rejected_tier(self, tiers=False):
+        res = super()._rejected_tier(tiers)
+        if self.state == "submitted" and self.validation_status == "rejected":
+            reason = "\n".join(
+                self.review_ids.filtered(lambda r: r.status == "rejected").mapped(
+                    "comment"
+                )
+            )
+            self._set_state("rejected", reject_reason=reason)
+        return res
+
+    # Business methods
+    def _submission_problems(self):
+        self.ensure_one()
+        problems = []
+        company = self.company_id
+        today = fields.Date.context_today(self)
+        level = company.key_account_writeoff_after
+        unit = company.key_account_aging_unit
+        young = self.invoice_ids.filtered(
+            lambda inv: (
+                not inv.invoice_date_due
+                or not overdue_more_than(inv.invoice_date_due, today, level, unit)
+            )
+        )
+        if not self.invoice_ids:
+            problems.append(self.env._("Select the invoices to write off."))
+        if young:
+            problems.append(
+                self.env._(
+                    "Only receivables more than %(level)s %(unit)s overdue can "
+                    "be written off: %(invoices)s.",
+                    level=level,
+                    unit=dict(
+                        company._fields[
+                            "key_account_aging_unit"
+                        ]._description_selection(self.env)
+                    )[unit].lower(),
+                    invoices=", ".join(young.mapped("name")),
+                )
+            )
+        if self.invoice_ids.commercial_partner_id != self.partner_id:
+            problems.append(self.env._("All invoices must be the customer's."))
+        if self.currency_id.compare_amounts(self.amount, 0) <= 0 or (
+            self.currency_id.compare_amounts(self.amount, self.amount_open) > 0
+        ):
+            problems.append(
+                self.env._("The amount must be positive and at most the open amount.")
+            )
+        return problems
+
+    def _accounts(self):
+        self.ensure_one()
+        company = self.company_id
+        journal = company.key_account_writeoff_journal_id
+        account = (
+            company.key_account_bad_debt_account_id
+            if self.classification == "bad_debt"
+            else company.key_account_doubtful_account_id
+        )
+        if not journal or not account:
+            raise UserError(
+                self.env._(
+                    "Configure the write-off journal and the bad-debt and "
+                    "doubtful-debt accounts in the key-account settings."
+                )
+            )
+        return journal, account
+
+    def _post_writeoff(self):
+        """Debit the expense (or allowance), credit each invoice's receivable,
+        oldest invoice first; reconcile; book the negative revenue."""
+        self.ensure_one()
+        journal, account = self._accounts()
+        remaining = self.amount
+        allocations = []
+        for invoice in self.invoice_ids.sorted(lambda m: (m.invoice_date_due, m.id)):
+            if self.currency_id.is_zero(remaining):
+                break
+            share = min(remaining, invoice.amount_residual)
+            if share > 0:
+                allocations.append((invoice, share))
+                remaining -= share
+        line_vals = [
+            Command.create(
+                {
+                    "name": self.env._("Write-off of %s", invoice.name),
+                    "account_id": invoice.line_ids.filtered(
+                        lambda line: line.account_type == "asset_receivable"
+                    )[:1].account_id.id,
+                    "partner_id": self.partner_id.id,
+                    "credit": share,
+                }
+            )
+            for invoice, share in allocations
+        ]
+        line_vals.append(
+            Command.create(
+                {
+                    "name": self.name,
+                    "account_id": account.id,
+                    "partner_id": self.partner_id.id,
+                    "debit": sum(share for _invoice, share in allocations),
+                }
+            )
+        )
+        # Accounting posts in the name of the approved request.
+        move = (
+            self.env["account.move"]
+            .with_context(key_account_writeoff_posting=self.id)
+            .create(
+                {
+                    "move_type": "entry",
+                    "journal_id": journal.id,
+                    "date": fields.Date.context_today(self),
+                    "ref": self.name,
+                    "key_account_writeoff_id": self.id,
+                    "line_ids": line_vals,
+                }
+            )
+        )
+        move.action_post()
+        for (invoice, _share), credit_line in zip(
+            allocations, move.line_ids.filtered("credit"), strict=True
+        ):
+            receivable = invoice.line_ids.filtered(
+                lambda line, account=credit_line.account_id: (
+                    line.account_id == account and not line.reconciled
+                )
+            )
+            (receivable | credit_line).reconcile()
+        self.env["key_account.revenue.adjustment"].sudo().create(
+            [
+                {
+                    "date": move.date,
+                    "partner_id": self.partner_id.id,
+                    "user_id": invoice.invoice_user_id.id,
+                    "team_id": invoice.team_id.id,
+                    "invoice_id": invoice.id,
+                    "writeoff_id": self.id,
+                    "move_id": move.id,
+                    "amount": -share,
+                    "company_id": self.company_id.id,
+                }
+                for invoice, share in allocations
+            ]
+        )
+        self.sudo().write({"move_id": move.id, "state": "posted"})
+        self.message_post(
+            body=self.env._("Write-off posted: %s.", move.name),
+            subtype_xmlid="mail.mt_note",
+        )
+
+    def _on_reversed(self, reversal):
+        """An approved write-off is undone only by reversing its entry: the
+        negative revenue is cancelled by an equal positive line."""
+        for request in self.filtered(lambda r: r.state == "posted"):
+            adjustments = (
+                self.env["key_account.revenue.adjustment"]
+                .sudo()
+                .search([("writeoff_id", "=", request.id), ("kind", "=", "writeoff")])
+            )
+            self.env["key_account.revenue.adjustment"].sudo().create(
+                [
+                    {
+                        "date": reversal.date,
+                        "partner_id": adj.partner_id.id,
+                        "user_id": adj.user_id.id,
+                        "team_id": adj.team_id.id,
+                        "invoice_id": adj.invoice_id.id,
+                        "writeoff_id": request.id,
+                        "move_id": reversal.id,
+                        "amount": -adj.amount,
+                        "kind": "reversal",
+                        "company_id": adj.company_id.id,
+                    }
+                    for adj in adjustments
+                ]
+            )
+            request.sudo().write({"state": "reversed"})
+            request.message_post(
+                body=self.env._("Write-off reversed by %s.", reversal.name),
+                subtype_xmlid="mail.mt_note",
+            )
