@@ -19,6 +19,7 @@ from . import key_account_revenue_adjustment
 from . import key_account_writeoff_request
 from . import account_move
 from . import account_move_line
+from . import account_payment_register
 from . import key_account_aging_report
 from . import sale_order
 from . import sale_order_line

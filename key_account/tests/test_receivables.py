@@ -559,3 +559,23 @@ class TestWriteoff(ReceivablesCase):
             (receivable | entry.line_ids.filtered("credit")).with_user(
                 self.accountant
             ).reconcile()
+
+    def test_payment_cannot_write_off_the_difference(self):
+        wizard = (
+            self.env["account.payment.register"]
+            .with_user(self.accountant)
+            .with_context(active_model="account.move", active_ids=self.old.ids)
+            .create(
+                {
+                    "amount": 45000.0,
+                    "payment_difference_handling": "reconcile",
+                    "writeoff_account_id": self.bad_debt.id,
+                    "writeoff_label": "Short payment",
+                }
+            )
+        )
+        with self.assertRaises(UserError):
+            wizard._create_payments()
+        wizard.payment_difference_handling = "open"
+        wizard._create_payments()
+        self.assertEqual(self.old.amount_residual, 5000.0)
