@@ -41,6 +41,7 @@
         "views/sale_order_views.xml",
         "views/account_move_views.xml",
         "views/key_account_aging_report_views.xml",
+        "wizards/key_account_writeoff_recovery_views.xml",
         "views/key_account_writeoff_request_views.xml",
         "views/key_account_signer_views.xml",
         "views/key_account_partner_date_views.xml",

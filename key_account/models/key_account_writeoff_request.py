@@ -90,12 +90,30 @@ class KeyAccountWriteoffRequest(models.Model):
         "account.move", string="Write-Off Entry", readonly=True, copy=False
     )
     reject_reason = fields.Text(readonly=True, copy=False)
+    recovered_amount = fields.Monetary(
+        compute="_compute_recovered_amount",
+        help="Written-off money collected later (positive revenue again).",
+    )
 
     # Computes
     @api.depends("invoice_ids.amount_residual")
     def _compute_amount_open(self):
         for request in self:
             request.amount_open = sum(request.invoice_ids.mapped("amount_residual"))
+
+    def _compute_recovered_amount(self):
+        totals = {
+            writeoff.id: amount
+            for writeoff, amount in self.env["key_account.revenue.adjustment"]
+            .sudo()
+            ._read_group(
+                [("writeoff_id", "in", self.ids), ("kind", "=", "recovery")],
+                ["writeoff_id"],
+                ["amount:sum"],
+            )
+        }
+        for request in self:
+            request.recovered_amount = totals.get(request.id, 0.0)
 
     @api.depends("invoice_ids")
     def _compute_collection_note_ids(self):
@@ -382,6 +400,83 @@ class KeyAccountWriteoffRequest(models.Model):
             body=self.env._("Write-off posted: %s.", move.name),
             subtype_xmlid="mail.mt_note",
         )
+
+    def action_record_recovery(self, amount):
+        """Money collected after the write-off (R43): the receivable is
+        opened again for ``amount`` (to be reconciled with the payment) and
+        the rep and team get the same positive revenue."""
+        self.ensure_one()
+        if not self.env.user.has_group("account.group_account_manager"):
+            raise AccessError(self.env._("Only accounting managers record recoveries."))
+        if self.state != "posted":
+            raise UserError(self.env._("Only a posted write-off can be recovered."))
+        if self.currency_id.compare_amounts(amount, 0) <= 0 or (
+            self.currency_id.compare_amounts(
+                amount, self.amount - self.recovered_amount
+            )
+            > 0
+        ):
+            raise UserError(
+                self.env._(
+                    "A recovery must be positive and at most the amount still "
+                    "written off."
+                )
+            )
+        journal, account = self._accounts()
+        receivable = self.move_id.line_ids.filtered("credit")[:1].account_id
+        move = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "journal_id": journal.id,
+                "date": fields.Date.context_today(self),
+                "ref": self.env._("Recovery of %s", self.name),
+                "key_account_writeoff_id": self.id,
+                "line_ids": [
+                    Command.create(
+                        {
+                            "name": self.env._("Recovery of %s", self.name),
+                            "account_id": receivable.id,
+                            "partner_id": self.partner_id.id,
+                            "debit": amount,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "name": self.env._("Recovery of %s", self.name),
+                            "account_id": account.id,
+                            "partner_id": self.partner_id.id,
+                            "credit": amount,
+                        }
+                    ),
+                ],
+            }
+        )
+        move.action_post()
+        invoice = self.invoice_ids.sorted(lambda m: (m.invoice_date_due, m.id))[:1]
+        self.env["key_account.revenue.adjustment"].sudo().create(
+            {
+                "date": move.date,
+                "kind": "recovery",
+                "partner_id": self.partner_id.id,
+                "user_id": invoice.invoice_user_id.id,
+                "team_id": invoice.team_id.id,
+                "invoice_id": invoice.id,
+                "writeoff_id": self.id,
+                "move_id": move.id,
+                "amount": amount,
+                "company_id": self.company_id.id,
+            }
+        )
+        self.invalidate_recordset(["recovered_amount"])
+        self.message_post(
+            body=self.env._(
+                "Recovery of %(amount)s booked: %(move)s.",
+                amount=amount,
+                move=move.name,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        return move
 
     def _on_reversed(self, reversal):
         """An approved write-off is undone only by reversing its entry: the

@@ -579,3 +579,29 @@ class TestWriteoff(ReceivablesCase):
         wizard.payment_difference_handling = "open"
         wizard._create_payments()
         self.assertEqual(self.old.amount_residual, 5000.0)
+
+    def test_recovery_books_positive_revenue(self):
+        request = self._approved()
+        request.with_user(self.accountant).action_post()
+        with self.assertRaises(AccessError):
+            request.with_user(self.rep_a).action_record_recovery(1000.0)
+        with self.assertRaises(UserError):
+            request.with_user(self.accountant).action_record_recovery(60000.0)
+        wizard = (
+            self.env["key_account.writeoff.recovery"]
+            .with_user(self.accountant)
+            .create({"writeoff_id": request.id, "amount": 8000.0})
+        )
+        move = self.env["account.move"].browse(wizard.action_confirm()["res_id"])
+        self.assertEqual(move.state, "posted")
+        self.assertEqual(request.recovered_amount, 8000.0)
+        adjustments = self.env["key_account.revenue.adjustment"].search(
+            [("writeoff_id", "=", request.id)]
+        )
+        self.assertEqual(sorted(adjustments.mapped("amount")), [-50000.0, 8000.0])
+        self.assertEqual(
+            adjustments.filtered(lambda a: a.kind == "recovery").user_id, self.rep_a
+        )
+        # The reopened receivable waits for the customer's payment.
+        reopened = move.line_ids.filtered("debit")
+        self.assertEqual(reopened.amount_residual, 8000.0)
