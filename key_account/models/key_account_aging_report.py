@@ -5,12 +5,12 @@ from odoo.tools import SQL
 from ..tools import BUCKETS
 
 BUCKET_SELECTION = [
-    ("not_due", "Not Due"),
-    ("0_30", "1-30 Days"),
-    ("31_60", "31-60 Days"),
-    ("61_120", "61-120 Days"),
-    ("121_180", "121-180 Days"),
-    ("over_180", "Over 180 Days"),
+    ("b0_not_due", "Not Due"),
+    ("b1_0_30", "1-30 Days"),
+    ("b2_31_60", "31-60 Days"),
+    ("b3_61_120", "61-120 Days"),
+    ("b4_121_180", "121-180 Days"),
+    ("b5_over_180", "Over 180 Days"),
 ]
 
 
@@ -62,7 +62,7 @@ class KeyAccountAgingReport(models.Model):
                 "CASE WHEN %s = %s THEN aml.amount_residual ELSE 0 END AS %s",
                 bucket,
                 code,
-                SQL.identifier(f"amount_{code}"),
+                SQL.identifier(f"amount_{code.split('_', 1)[1]}"),
             )
             for code, _first, _last in BUCKETS
         )

@@ -343,11 +343,11 @@ class TestAgingReport(ReceivablesCase):
         self.assertEqual(
             {k: v for k, v in totals.items() if v},
             {
-                "not_due": 300.0,
-                "0_30": 300.0,
-                "31_60": 400.0,
-                "61_120": 1250.0,
-                "over_180": 600.0,
+                "b0_not_due": 300.0,
+                "b1_0_30": 300.0,
+                "b2_31_60": 400.0,
+                "b3_61_120": 1250.0,
+                "b5_over_180": 600.0,
             },
         )
         self.assertFalse(

@@ -8,12 +8,12 @@ from .dates import add_months
 STAGES = ("current", "monitor", "progress", "writeoff")
 # Report buckets by days past due: (code, first day, last day or None).
 BUCKETS = (
-    ("not_due", None, 0),
-    ("0_30", 1, 30),
-    ("31_60", 31, 60),
-    ("61_120", 61, 120),
-    ("121_180", 121, 180),
-    ("over_180", 181, None),
+    ("b0_not_due", None, 0),
+    ("b1_0_30", 1, 30),
+    ("b2_31_60", 31, 60),
+    ("b3_61_120", 61, 120),
+    ("b4_121_180", 121, 180),
+    ("b5_over_180", 181, None),
 )
 
 
