@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from lxml import etree
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.misc import formatLang
@@ -298,8 +300,6 @@ class SaleOrder(models.Model):
         return "validation_status == 'pending'"
 
     def _add_tier_validation_buttons(self, node, params):
-        from lxml import etree
-
         arch = self.env["ir.qweb"]._render(
             "key_account.sale_order_approval_buttons", params
         )

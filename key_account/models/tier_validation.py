@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from lxml import etree
+
 from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 
@@ -54,6 +56,13 @@ class TierValidation(models.AbstractModel):
             if mine and not all(mine.mapped("comment")):
                 raise UserError(self.env._("Give the reason for the rejection."))
         return super()._rejected_tier(tiers)
+
+    def _add_tier_validation_buttons(self, node, params):
+        """Key-account requests have their own Submit and Cancel buttons:
+        the engine's Request and Restart buttons are left out."""
+        if self._key_account_protected():
+            return etree.fromstring("<div/>")
+        return super()._add_tier_validation_buttons(node, params)
 
     def validate_tier(self):
         self._key_account_check_has_turn()

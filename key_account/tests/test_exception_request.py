@@ -117,3 +117,12 @@ class TestExceptionRequest(OrderApprovalCase):
             .with_user(self.rep_b)
             .search([("id", "=", request.id)])
         )
+
+    def test_form_buttons(self):
+        arch = self.env["key_account.exception.request"].get_view(view_type="form")[
+            "arch"
+        ]
+        self.assertNotIn("restart_validation", arch)
+        self.assertIn("validate_tier", arch)
+        arch = self.env["sale.order"].get_view(view_type="form")["arch"]
+        self.assertIn("action_request_approval", arch)
