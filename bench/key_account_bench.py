@@ -6,18 +6,28 @@ Odoo, ``sale_stock`` only) and calls::
 
     key_account_bench.py --list
     key_account_bench.py --database DB [--plain-database DB] [--count N]
-                         [NAME...] -- ODOO_OPTION...
+                         [--profile] [NAME...] -- ODOO_OPTION...
 
 Prints ``BENCH <name> <metric>=<value> ...`` lines: query counts and time
-ratios measured in the same process, never absolute timings.
+ratios measured in the same process, never absolute timings (``aging`` adds
+its total seconds, for information).
 """
 
 import argparse
+from collections import Counter
+from contextlib import contextmanager
+import cProfile
+import io
+import pstats
+import re
+import statistics
 import sys
+import threading
 import time
 
 import odoo
-from odoo import Command, api
+from odoo import Command, api, fields
+from odoo.tools import SQL
 
 # Databases a benchmark needs: "key_account" (key_account installed) and
 # "plain" (sale_stock only, no key_account).
@@ -28,9 +38,13 @@ BENCHMARKS = {
     "partner_write": (KEY_ACCOUNT_DB,),
     "partner_search": (KEY_ACCOUNT_DB,),
     "confirm": (KEY_ACCOUNT_DB, PLAIN_DB),
+    "aging": (KEY_ACCOUNT_DB,),
 }
 # Benchmarks sharing the key-account customers of ``_setup``.
 PARTNER_BENCHMARKS = ("suggest", "partner_write", "partner_search")
+# --count when not given: key-account customers of ``_setup``; aging invoices.
+PARTNER_COUNT = 300
+AGING_COUNT = 100000
 
 # confirm: order sizes (lines), repetitions (best of), order total. Every
 # order stays in approval band 1 (below 100,000): office manager, KA head.
@@ -352,6 +366,493 @@ def run_confirm(ka_registry, plain_registry):
         plain_cr.rollback()
 
 
+# aging: the overdue-ladder cron over --count posted invoices of key accounts,
+# cloned in SQL from a few invoices posted through the ORM.
+AGING_CUSTOMERS = 1000  # at most: one customer per 100 invoices below that
+AGING_REPS = 10
+AGING_TEMPLATES = 20
+AGING_DAYS = 400  # due 1 to AGING_DAYS days ago: every ladder stage occurs
+AGING_BATCH = 500
+AGING_LEVELS = (2, 4, 6)  # months
+AGING_STAGES = ("current", "monitor", "progress", "writeoff")
+AGING_SQL_REPEAT = 5
+AGING_PROFILE_TOP = 30
+
+
+def _aging_setup(env, count):
+    """Company settings, users and ``count`` open posted customer invoices
+    of key accounts with a rep each, due over the last AGING_DAYS days."""
+    company = env.company
+    reps = [
+        _user(env, f"bench_aging_rep_{i}", ["key_account.group_key_account_rep"])
+        for i in range(AGING_REPS)
+    ]
+    head = _user(
+        env,
+        "bench_aging_head",
+        [
+            "key_account.group_key_account_director",
+            "key_account.group_key_account_head",
+        ],
+    )
+    clerk = _user(env, "bench_aging_clerk", ["key_account.group_key_account_rep"])
+    company.write(
+        {
+            "key_account_head_user_id": head.id,
+            "key_account_clerk_id": clerk.id,
+            "key_account_aging_unit": "months",
+            "key_account_monitor_after": AGING_LEVELS[0],
+            "key_account_progress_after": AGING_LEVELS[1],
+            "key_account_writeoff_after": AGING_LEVELS[2],
+            "key_account_aging_batch": AGING_BATCH,
+        }
+    )
+    tier = env.ref("key_account.tier_c")
+    customers = env["res.partner"].create(
+        [
+            {
+                "name": f"Bench Aging Customer {i}",
+                "is_company": True,
+                "user_id": reps[i % len(reps)].id,
+                "key_account_state": "key_account",
+                "key_account_tier_id": tier.id,
+            }
+            for i in range(max(1, min(AGING_CUSTOMERS, count // 100)))
+        ]
+    )
+    templates = _aging_templates(env, customers[: min(AGING_TEMPLATES, count)])
+    _aging_clone(env, templates, customers, count)
+
+
+def _aging_templates(env, customers):
+    """Posted invoices of the shape the clones get: a taxed product line, a
+    tax line and a 30-day payment term line."""
+    tax = env.company.account_sale_tax_id
+    moves = env["account.move"].create(
+        [
+            {
+                "move_type": "out_invoice",
+                "partner_id": customer.id,
+                "invoice_date": fields.Date.context_today(env.user),
+                "invoice_payment_term_id": env.ref(
+                    "account.account_payment_term_30days"
+                ).id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Bench",
+                            "quantity": 1,
+                            "price_unit": 1000.0 + 37 * i,
+                            "tax_ids": [Command.set(tax.ids)],
+                        }
+                    )
+                ],
+            }
+            for i, customer in enumerate(customers)
+        ]
+    )
+    moves.action_post()
+    return moves
+
+
+def _columns(cr, table):
+    cr.execute(
+        SQL(
+            """SELECT column_name FROM information_schema.columns
+                WHERE table_schema = current_schema() AND table_name = %s
+                ORDER BY ordinal_position""",
+            table,
+        )
+    )
+    return [name for (name,) in cr.fetchall()]
+
+
+def _copy_rows(cr, table, source, overrides):
+    """INSERT INTO ``table`` every column from the row ``t`` of ``source`` (a
+    FROM clause), but ``overrides`` (column name -> SQL)."""
+    columns = _columns(cr, table)
+    cr.execute(
+        SQL(
+            "INSERT INTO %s (%s) SELECT %s FROM %s",
+            SQL.identifier(table),
+            SQL(", ").join(SQL.identifier(column) for column in columns),
+            SQL(", ").join(
+                overrides.get(column, SQL.identifier("t", column)) for column in columns
+            ),
+            source,
+        )
+    )
+
+
+def _copy_relations(cr, table, copies):
+    """Many2many rows of ``table``'s template rows for their copies: the
+    temporary table ``copies`` maps each copy (id) to its template (old_id)."""
+    cr.execute(
+        SQL(
+            """SELECT rel.relname, col.attname, other.attname
+                 FROM pg_constraint con
+                 JOIN pg_class rel ON rel.oid = con.conrelid
+                 JOIN pg_attribute col
+                   ON col.attrelid = con.conrelid AND col.attnum = con.conkey[1]
+                 JOIN pg_attribute other
+                   ON other.attrelid = con.conrelid AND other.attnum > 0
+                  AND NOT other.attisdropped AND other.attnum != col.attnum
+                WHERE con.contype = 'f' AND con.confrelid = %s::regclass
+                  AND cardinality(con.conkey) = 1
+                  AND (SELECT count(*) FROM pg_attribute a
+                        WHERE a.attrelid = con.conrelid AND a.attnum > 0
+                          AND NOT a.attisdropped) = 2""",
+            table,
+        )
+    )
+    for rel, column, other in cr.fetchall():
+        cr.execute(
+            SQL(
+                "INSERT INTO %(rel)s (%(column)s, %(other)s)"
+                " SELECT c.id, r.%(other)s FROM %(rel)s r"
+                " JOIN %(copies)s c ON c.old_id = r.%(column)s",
+                rel=SQL.identifier(rel),
+                column=SQL.identifier(column),
+                other=SQL.identifier(other),
+                copies=SQL.identifier(copies),
+            )
+        )
+
+
+def _aging_clone(env, templates, customers, count):
+    """``count`` copies of ``templates`` (moves, lines, many2many rows) in
+    SQL, each for a customer and its rep, due 1 to AGING_DAYS days ago (the
+    invoice dated 30 days before), then the templates are deleted. Every
+    AGING_BATCH consecutive invoices have the same due dates, so each cron
+    batch has the same mix of stages."""
+    cr = env.cr
+    env.cr.flush()
+    env.flush_all()
+    cr.execute(
+        SQL(
+            """CREATE TEMPORARY TABLE bench_aging_move ON COMMIT DROP AS
+               SELECT nextval('account_move_id_seq')::int AS id, n,
+                      (%(templates)s::int[])[1 + mod(n, %(ntemplates)s)] AS old_id,
+                      (%(customers)s::int[])[1 + mod(n, %(ncustomers)s)]
+                          AS partner_id,
+                      (%(reps)s::int[])[1 + mod(n, %(ncustomers)s)] AS user_id,
+                      CURRENT_DATE - (1 + mod(n, %(batch)s) * %(days)s / %(batch)s)
+                          AS due,
+                      'BENCH/' || lpad(n::text, 6, '0') AS name
+                 FROM generate_series(1, %(count)s) AS n""",
+            templates=templates.ids,
+            ntemplates=len(templates),
+            customers=customers.ids,
+            reps=[customer.user_id.id for customer in customers],
+            ncustomers=len(customers),
+            days=AGING_DAYS,
+            batch=AGING_BATCH,
+            count=count,
+        )
+    )
+    _copy_rows(
+        cr,
+        "account_move",
+        SQL(
+            "bench_aging_move n JOIN account_move t ON t.id = n.old_id"
+            " JOIN res_partner p ON p.id = n.partner_id"
+        ),
+        {
+            "id": SQL("n.id"),
+            "name": SQL("n.name"),
+            "sequence_prefix": SQL("'BENCH/'"),
+            "sequence_number": SQL("n.n"),
+            "partner_id": SQL("n.partner_id"),
+            "commercial_partner_id": SQL("n.partner_id"),
+            "partner_shipping_id": SQL("n.partner_id"),
+            "invoice_partner_display_name": SQL("p.name"),
+            "invoice_user_id": SQL("n.user_id"),
+            "date": SQL("n.due - 30"),
+            "invoice_date": SQL("n.due - 30"),
+            "invoice_date_due": SQL("n.due"),
+            "payment_reference": SQL("n.name"),
+            "access_token": SQL("NULL"),
+            "inalterable_hash": SQL("NULL"),
+            "secure_sequence_number": SQL("NULL"),
+            "message_main_attachment_id": SQL("NULL"),
+            "key_account_aging_stage": SQL("NULL"),
+        },
+    )
+    cr.execute(
+        SQL(
+            """CREATE TEMPORARY TABLE bench_aging_line ON COMMIT DROP AS
+               SELECT nextval('account_move_line_id_seq')::int AS id,
+                      l.id AS old_id, n.id AS move_id, n.partner_id, n.due, n.name
+                 FROM bench_aging_move n
+                 JOIN account_move_line l ON l.move_id = n.old_id
+                ORDER BY n.id, l.id"""
+        )
+    )
+    _copy_rows(
+        cr,
+        "account_move_line",
+        SQL("bench_aging_line n JOIN account_move_line t ON t.id = n.old_id"),
+        {
+            "id": SQL("n.id"),
+            "move_id": SQL("n.move_id"),
+            "partner_id": SQL("n.partner_id"),
+            "move_name": SQL("n.name"),
+            "date": SQL("n.due - 30"),
+            "invoice_date": SQL("n.due - 30"),
+            "date_maturity": SQL(
+                "CASE WHEN t.date_maturity IS NOT NULL THEN n.due END"
+            ),
+        },
+    )
+    _copy_relations(cr, "account_move", "bench_aging_move")
+    _copy_relations(cr, "account_move_line", "bench_aging_line")
+    cr.execute(
+        SQL("DELETE FROM account_move_line WHERE move_id IN %s", tuple(templates.ids))
+    )
+    cr.execute(SQL("DELETE FROM account_move WHERE id IN %s", tuple(templates.ids)))
+    cr.execute(SQL("ANALYZE account_move, account_move_line, res_partner"))
+    env.invalidate_all()
+
+
+@contextmanager
+def _patched(cls, name, func):
+    """``cls.name`` replaced by ``func`` in the block."""
+    own = name in vars(cls)
+    original = vars(cls).get(name)
+    setattr(cls, name, func)
+    try:
+        yield
+    finally:
+        if own:
+            setattr(cls, name, original)
+        else:
+            delattr(cls, name)
+
+
+def _query_key(query):
+    """A statement's kind and table; the columns of an UPDATE."""
+    query = " ".join(str(query).split())
+    match = re.match(r'UPDATE "?(\w+)"? SET (.*?) (?:FROM|WHERE) ', query)
+    if match:
+        columns = re.findall(r'"?(\w+)"? = ', match.group(2))
+        return f"UPDATE {match.group(1)} SET {','.join(columns)}"
+    match = re.match(r"(INSERT INTO|DELETE FROM) \"?(\w+)", query)
+    if match:
+        return f"{match.group(1).split()[0]} {match.group(2)}"
+    match = re.match(r'SELECT .*? FROM "?(\w+)', query)
+    if match:
+        return f"SELECT {match.group(1)}"
+    return query[:50]
+
+
+class BatchProfile:
+    """cProfile and the SQL statements of one batch of the cron: the second
+    when there are two or more (the first fills process-wide caches)."""
+
+    def __init__(self, count):
+        self.batch = 2 if count > AGING_BATCH else 1
+        self.profile = cProfile.Profile()
+        self.queries = Counter()
+        self.query_time = Counter()
+        self.hooks = None
+
+    def _hook(self, cr, query, params, start, delay):
+        key = _query_key(query)
+        self.queries[key] += 1
+        self.query_time[key] += delay
+
+    def step(self, batches_done):
+        """Called before the cron (0) and at the end of each batch."""
+        thread = threading.current_thread()
+        if batches_done == self.batch - 1:
+            self.hooks = getattr(thread, "query_hooks", None)
+            thread.query_hooks = (*(self.hooks or ()), self._hook)
+            self.profile.enable()
+        elif batches_done == self.batch:
+            self.profile.disable()
+            if self.hooks is None:
+                del thread.query_hooks
+            else:
+                thread.query_hooks = self.hooks
+
+    def report(self):
+        out = io.StringIO()
+        stats = pstats.Stats(self.profile, stream=out)
+        for order, top in (("cumulative", AGING_PROFILE_TOP), ("tottime", 20)):
+            stats.sort_stats(order).print_stats(top)
+        text = out.getvalue()
+        for prefix in (odoo.__path__[0] + "/addons/", odoo.__path__[0] + "/"):
+            text = text.replace(prefix, "")
+        print(f"PROFILE aging batch {self.batch} (first run)")
+        print(text)
+        total = sum(self.query_time.values())
+        print(
+            f"QUERIES aging batch {self.batch}: {sum(self.queries.values())} "
+            f"statements, {total:.3f}s in PostgreSQL"
+        )
+        for key, seconds in self.query_time.most_common(25):
+            print(f"  {self.queries[key]:6d} {seconds:8.3f}s  {key}")
+
+
+def _aging_cron(env, profile=None):
+    """Run the cron once: (queries of each batch, seconds of each batch,
+    total queries, total seconds)."""
+    cr = env.cr
+    IrCron = type(env["ir.cron"])
+    notify = IrCron._notify_progress
+    marks = []
+
+    def _notify_progress(cron, **kwargs):
+        # The batch's writes belong to it, not to the next batch's search.
+        cron.env.flush_all()
+        marks.append((cr.sql_log_count, time.perf_counter()))
+        if profile:
+            profile.step(len(marks))
+        return notify(cron, **kwargs)
+
+    cr.flush()
+    env.flush_all()
+    env.invalidate_all()
+    before = (cr.sql_log_count, time.perf_counter())
+    with _patched(IrCron, "_notify_progress", _notify_progress):
+        if profile:
+            profile.step(0)
+        env["account.move"]._cron_key_account_aging(batch_size=AGING_BATCH)
+        cr.flush()
+        env.flush_all()
+    after = (cr.sql_log_count, time.perf_counter())
+    pairs = list(zip([before, *marks], marks, strict=False))
+    return (
+        [b[0] - a[0] for a, b in pairs],
+        [b[1] - a[1] for a, b in pairs],
+        after[0] - before[0],
+        after[1] - before[1],
+    )
+
+
+def _aging_buckets(env):
+    """The reference: one query bucketing the open key-account invoices."""
+    levels = env.company._key_account_ladder_levels()
+
+    def over(months):
+        return SQL(
+            "CURRENT_DATE > m.invoice_date_due + make_interval(months => %s)", months
+        )
+
+    return SQL(
+        """SELECT CASE WHEN %s THEN 'writeoff' WHEN %s THEN 'progress'
+                       WHEN %s THEN 'monitor' ELSE 'current' END AS stage,
+                  count(*), sum(m.amount_residual)
+             FROM account_move m
+             JOIN res_partner p ON p.id = m.commercial_partner_id
+            WHERE m.move_type = 'out_invoice' AND m.state = 'posted'
+              AND m.payment_state IN ('not_paid', 'partial') AND p.is_key_account
+            GROUP BY 1""",
+        over(levels[2]),
+        over(levels[1]),
+        over(levels[0]),
+    )
+
+
+def _aging_sql(env):
+    """(best seconds of the reference query, its stage -> count)."""
+    env.flush_all()
+    query = _aging_buckets(env)
+    best = None
+    for _ in range(AGING_SQL_REPEAT):
+        start = time.perf_counter()
+        env.cr.execute(query)
+        rows = env.cr.fetchall()
+        elapsed = time.perf_counter() - start
+        best = elapsed if best is None else min(best, elapsed)
+    return best, {stage: count for stage, count, _amount in rows}
+
+
+def _aging_stages(env):
+    """Stage -> count the cron left on the same invoices."""
+    env.flush_all()
+    env.cr.execute(
+        SQL(
+            """SELECT COALESCE(m.key_account_aging_stage, 'current'), count(*)
+                 FROM account_move m
+                 JOIN res_partner p ON p.id = m.commercial_partner_id
+                WHERE m.move_type = 'out_invoice' AND m.state = 'posted'
+                  AND m.payment_state IN ('not_paid', 'partial')
+                  AND p.is_key_account
+                GROUP BY 1"""
+        )
+    )
+    return dict(env.cr.fetchall())
+
+
+def _median(values, spec="g"):
+    return format(statistics.median(values), spec) if values else "-"
+
+
+def _spread(values, spec="g"):
+    """min/median/max"""
+    if not values:
+        return "-"
+    return "/".join(
+        format(value, spec)
+        for value in (min(values), statistics.median(values), max(values))
+    )
+
+
+def bench_aging(env, count, profile):
+    """The daily overdue-ladder cron: queries of each batch and time against
+    one SQL query bucketing the same invoices; first run (every overdue stage
+    rises: chatter, activities, notices) and a re-run (nothing changes)."""
+    start = time.perf_counter()
+    _aging_setup(env, count)
+    setup = time.perf_counter() - start
+    profiler = BatchProfile(count) if profile else None
+    first, first_times, first_total, first_time = _aging_cron(env, profiler)
+    sql_time, buckets = _aging_sql(env)
+    stages = _aging_stages(env)
+    rerun, rerun_times, rerun_total, rerun_time = _aging_cron(env)
+    steady = first[1:]
+    halves = [steady[: len(steady) // 2], steady[len(steady) // 2 :]]
+    print(
+        f"BENCH aging_{count} queries_per_batch={max(first)} "
+        f"sql_ratio={first_time / sql_time:.1f} "
+        f"rerun_queries_per_batch={max(rerun)} "
+        f"rerun_sql_ratio={rerun_time / sql_time:.1f} "
+        f"batches={len(first)} first_batch_queries={first[0]} "
+        f"queries_min_median_max={_spread(first)} "
+        f"after_first_min_median_max={_spread(steady)} "
+        f"halves_median={'->'.join(_median(half) for half in halves)} "
+        f"rerun_min_median_max={_spread(rerun)} "
+        f"queries_total={first_total} rerun_queries_total={rerun_total} "
+        f"first_seconds={first_time:.2f} rerun_seconds={rerun_time:.2f} "
+        f"batch_seconds_min_median_max={_spread(first_times, '.3f')} "
+        f"rerun_batch_seconds_median={_median(rerun_times, '.4f')} "
+        f"sql_ms={sql_time * 1000:.1f} setup_seconds={setup:.1f} "
+        f"stages_match={stages == buckets}"
+        + (f" profiled_batch={profiler.batch}" if profiler else ""),
+        flush=True,
+    )
+    print(
+        "BENCH aging stages sql "
+        + " ".join(f"{stage}={buckets.get(stage, 0)}" for stage in AGING_STAGES)
+        + " cron "
+        + " ".join(f"{stage}={stages.get(stage, 0)}" for stage in AGING_STAGES)
+    )
+    print(f"BENCH aging queries_each_batch={'/'.join(map(str, first))}")
+    print(
+        "BENCH aging seconds_each_batch="
+        + "/".join(f"{seconds:.2f}" for seconds in first_times)
+    )
+    if profiler:
+        profiler.report()
+
+
+def run_aging(registry, count, profile):
+    with registry.cursor() as cr:
+        bench_aging(api.Environment(cr, odoo.SUPERUSER_ID, {}), count, profile)
+        cr.rollback()
+
+
 def main():
     argv = sys.argv[1:]
     odoo_args = []
@@ -362,7 +863,15 @@ def main():
     parser.add_argument("--list", action="store_true", help="names and databases")
     parser.add_argument("--database", help="database with key_account")
     parser.add_argument("--plain-database", help="database with sale_stock only")
-    parser.add_argument("--count", type=int, default=300)
+    parser.add_argument(
+        "--count",
+        type=int,
+        help=f"key-account customers ({PARTNER_COUNT}) or aging invoices "
+        f"({AGING_COUNT})",
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="aging: profile one cron batch"
+    )
     parser.add_argument("names", nargs="*", metavar="NAME", help="default: all")
     args = parser.parse_args(argv)
     if args.list:
@@ -387,9 +896,13 @@ def main():
         return registries[which]
 
     if set(names) & set(PARTNER_BENCHMARKS):
-        run_partner_benchmarks(registry(KEY_ACCOUNT_DB), names, args.count)
+        run_partner_benchmarks(
+            registry(KEY_ACCOUNT_DB), names, args.count or PARTNER_COUNT
+        )
     if "confirm" in names:
         run_confirm(registry(KEY_ACCOUNT_DB), registry(PLAIN_DB))
+    if "aging" in names:
+        run_aging(registry(KEY_ACCOUNT_DB), args.count or AGING_COUNT, args.profile)
 
 
 if __name__ == "__main__":

@@ -393,7 +393,13 @@ class ResPartner(models.Model):
         activity_type = self.env.ref(
             "key_account.mail_activity_key_account_investigation"
         )
-        Activity = self.env["mail.activity"].sudo()
+        # Created in bulk by crons: the clerk sees them in the activity menu,
+        # without one e-mail per customer.
+        Activity = (
+            self.env["mail.activity"]
+            .sudo()
+            .with_context(mail_activity_quick_update=True)
+        )
         busy = set(
             Activity.search(
                 [
