@@ -202,11 +202,7 @@ class KeyAccountExceptionRequest(models.Model):
     def _rejected_tier(self, tiers=False):
         res = super()._rejected_tier(tiers)
         if self.state == "submitted" and self.validation_status == "rejected":
-            reason = "\n".join(
-                self.review_ids.filtered(lambda r: r.status == "rejected").mapped(
-                    "comment"
-                )
-            )
+            reason = self._key_account_rejection_reason()
             self._set_state("rejected", reject_reason=reason)
             self.message_post(
                 body=self.env._("Exception rejected: %s", reason),

@@ -3,7 +3,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_date
 
-from ..tools import add_working_days, amount_band, is_overdue_more_than, missing_items
+from ..tools import add_working_days, amount_band, missing_items
 from .key_account_document_type import REQUEST_KINDS
 
 STATES = [
@@ -347,10 +347,9 @@ class KeyAccountRequest(models.Model):
     def _rejected_tier(self, tiers=False):
         res = super()._rejected_tier(tiers)
         if self.state == "submitted" and self.validation_status == "rejected":
-            comments = self.review_ids.filtered(
-                lambda r: r.status == "rejected" and r.comment
-            ).mapped("comment")
-            self._set_state("rejected", reject_reason="\n".join(comments))
+            self._set_state(
+                "rejected", reject_reason=self._key_account_rejection_reason()
+            )
             self._restore_partner_state()
             self.message_post(
                 body=self.env._(
@@ -456,31 +455,10 @@ class KeyAccountRequest(models.Model):
         return problems
 
     def _overdue_invoices(self):
-        """Open invoices more than N months overdue (totals for the request:
-        read as superuser since the customer may not be the requester's yet)."""
+        """Open invoices more than N months overdue."""
         self.ensure_one()
-        today = fields.Date.context_today(self)
-        months = self.company_id.key_account_overdue_months
-        invoices = (
-            self.env["account.move"]
-            .sudo()
-            .search(
-                self._customer_invoice_domain()
-                + [
-                    (
-                        "commercial_partner_id",
-                        "=",
-                        self.partner_id.commercial_partner_id.id,
-                    ),
-                    ("move_type", "=", "out_invoice"),
-                    ("payment_state", "in", ("not_paid", "partial")),
-                    ("company_id", "=", self.company_id.id),
-                    ("invoice_date_due", "<", today),
-                ]
-            )
-        )
-        return invoices.filtered(
-            lambda inv: is_overdue_more_than(inv.invoice_date_due, today, months)
+        return self.partner_id._key_account_overdue_invoices(
+            self.company_id, self.company_id.key_account_overdue_months
         )
 
     def _sync_document_lines(self):

@@ -152,11 +152,6 @@ class ResCompany(models.Model):
         "key_account_signer_reminder_days",
         "key_account_date_reminder_days",
         "key_account_suggestion_batch",
-        "key_account_monitor_after",
-        "key_account_progress_after",
-        "key_account_writeoff_after",
-        "key_account_investigation_days",
-        "key_account_aging_batch",
     )
     def _check_key_account_settings(self):
         for company in self:

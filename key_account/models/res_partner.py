@@ -4,7 +4,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..tools import add_working_days, completeness
+from ..tools import add_working_days, completeness, overdue_more_than
 
 KEY_ACCOUNT_STATES = [
     ("prospect", "Prospect"),
@@ -431,3 +431,27 @@ class ResPartner(models.Model):
                 }
             )
         return Activity.create(vals_list)
+
+    def _key_account_overdue_invoices(self, company, amount, unit="months"):
+        """Open posted invoices of this customer in ``company`` more than
+        ``amount`` months (or days) overdue today. Read as superuser: the
+        checks that ask need the totals, not access to each invoice."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        invoices = (
+            self.env["account.move"]
+            .sudo()
+            .search(
+                [
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                    ("commercial_partner_id", "=", self.commercial_partner_id.id),
+                    ("company_id", "=", company.id),
+                    ("invoice_date_due", "<", today),
+                ]
+            )
+        )
+        return invoices.filtered(
+            lambda inv: overdue_more_than(inv.invoice_date_due, today, amount, unit)
+        )

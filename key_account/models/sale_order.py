@@ -9,7 +9,6 @@ from ..tools import (
     amount_band,
     highest_level,
     level_rank,
-    overdue_more_than,
     percent_below,
 )
 from .key_account_authority_rule import LEVEL_SELECTION
@@ -454,30 +453,11 @@ class SaleOrder(models.Model):
     def _key_account_monitored_invoices(self):
         """Open invoices of the customer past the key-monitoring level today."""
         self.ensure_one()
-        today = fields.Date.context_today(self)
         company = self.company_id
-        invoices = (
-            self.env["account.move"]
-            .sudo()
-            .search(
-                [
-                    ("move_type", "=", "out_invoice"),
-                    ("state", "=", "posted"),
-                    ("payment_state", "in", ("not_paid", "partial")),
-                    (
-                        "commercial_partner_id",
-                        "=",
-                        self.partner_id.commercial_partner_id.id,
-                    ),
-                    ("company_id", "=", company.id),
-                    ("invoice_date_due", "<", today),
-                ]
-            )
-        )
-        levels = company._key_account_ladder_levels()
-        unit = company.key_account_aging_unit
-        return invoices.filtered(
-            lambda inv: overdue_more_than(inv.invoice_date_due, today, levels[0], unit)
+        return self.partner_id._key_account_overdue_invoices(
+            company,
+            company.key_account_monitor_after,
+            company.key_account_aging_unit,
         )
 
     def _key_account_check_credit(self):

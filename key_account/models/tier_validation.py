@@ -64,6 +64,15 @@ class TierValidation(models.AbstractModel):
             return etree.fromstring("<div/>")
         return super()._add_tier_validation_buttons(node, params)
 
+    def _key_account_rejection_reason(self):
+        """The rejecting reviewers' comments, one per line."""
+        self.ensure_one()
+        return "\n".join(
+            self.review_ids.filtered(
+                lambda r: r.status == "rejected" and r.comment
+            ).mapped("comment")
+        )
+
     def validate_tier(self):
         self._key_account_check_has_turn()
         return super().validate_tier()
