@@ -19,6 +19,10 @@ from . import key_account_revenue_adjustment
 from . import key_account_writeoff_request
 from . import account_move
 from . import account_move_line
+from . import account_partial_reconcile
+from . import key_account_commission_rule
+from . import key_account_commission_line
+from . import key_account_settlement
 from . import account_payment_register
 from . import key_account_aging_report
 from . import sale_order

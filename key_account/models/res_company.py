@@ -142,6 +142,51 @@ class ResCompany(models.Model):
         string="Tier Suggestion Batch Size",
         default=200,
     )
+    # Commissions (SPEC R27-R36)
+    key_account_commission_base = fields.Selection(
+        [("untaxed", "Untaxed Share"), ("taxed", "Amount Collected")],
+        string="Commission Base",
+        default="untaxed",
+        required=True,
+        help="Untaxed share: collected × untaxed ÷ total of the invoice (tax "
+        "is not revenue). Amount collected: taxes included.",
+    )
+    key_account_executive_share = fields.Float(
+        string="Account Executive Share (%)",
+        default=30.0,
+        help="Share of each commission earned by the customer's account "
+        "executive; the rep earns the rest (7:3 by default).",
+    )
+    key_account_allowance_rate = fields.Float(
+        string="Expense Allowance (%)",
+        default=2.0,
+        help="Share of collected amounts accrued to the rep's expense account.",
+    )
+    key_account_director_rate = fields.Float(
+        string="KA Head Commission (%)",
+        help="Share of collected amounts earned by the KA head on every "
+        "key-account collection; 0 for none.",
+    )
+    key_account_commission_max_rate = fields.Float(
+        string="Highest Commission Rate (%)",
+        default=10.0,
+        help="Commission rules above this rate are refused.",
+    )
+    key_account_writeoff_deducts_commission = fields.Boolean(
+        string="Write-Offs Deduct Commission",
+        help="A written-off receivable deducts its commission rate × the "
+        "written-off amount from the rep and the account executive.",
+    )
+    key_account_settlement_journal_id = fields.Many2one(
+        "account.journal",
+        string="Commission Bill Journal",
+        domain="[('type', '=', 'purchase'), ('company_id', '=', id)]",
+    )
+    key_account_commission_account_id = fields.Many2one(
+        "account.account",
+        string="Commission Expense Account",
+        domain="[('deprecated', '=', False)]",
+    )
 
     @api.constrains(
         "key_account_band2_amount",
@@ -182,6 +227,27 @@ class ResCompany(models.Model):
                     self.env._(
                         "Key-account delays cannot be negative, and the signer "
                         "validity and batch size must be at least 1."
+                    )
+                )
+
+    @api.constrains(
+        "key_account_executive_share",
+        "key_account_allowance_rate",
+        "key_account_director_rate",
+        "key_account_commission_max_rate",
+    )
+    def _check_key_account_commission(self):
+        for company in self:
+            rates = (
+                company.key_account_executive_share,
+                company.key_account_allowance_rate,
+                company.key_account_director_rate,
+                company.key_account_commission_max_rate,
+            )
+            if min(rates) < 0 or max(rates) > 100:
+                raise ValidationError(
+                    self.env._(
+                        "Commission shares and rates are percentages between 0 and 100."
                     )
                 )
 

@@ -77,3 +77,27 @@ class ResConfigSettings(models.TransientModel):
     key_account_doubtful_account_id = fields.Many2one(
         related="company_id.key_account_doubtful_account_id", readonly=False
     )
+    key_account_commission_base = fields.Selection(
+        related="company_id.key_account_commission_base", readonly=False
+    )
+    key_account_executive_share = fields.Float(
+        related="company_id.key_account_executive_share", readonly=False
+    )
+    key_account_allowance_rate = fields.Float(
+        related="company_id.key_account_allowance_rate", readonly=False
+    )
+    key_account_director_rate = fields.Float(
+        related="company_id.key_account_director_rate", readonly=False
+    )
+    key_account_commission_max_rate = fields.Float(
+        related="company_id.key_account_commission_max_rate", readonly=False
+    )
+    key_account_writeoff_deducts_commission = fields.Boolean(
+        related="company_id.key_account_writeoff_deducts_commission", readonly=False
+    )
+    key_account_settlement_journal_id = fields.Many2one(
+        related="company_id.key_account_settlement_journal_id", readonly=False
+    )
+    key_account_commission_account_id = fields.Many2one(
+        related="company_id.key_account_commission_account_id", readonly=False
+    )

@@ -259,6 +259,8 @@ class ResPartner(models.Model):
     def write(self, vals):
         if not self.env.su:
             self._key_account_check_guarded(vals, self)
+        if "key_account_executive_id" in vals:
+            self._key_account_check_executive_change(vals["key_account_executive_id"])
         tracked = self._key_account_snapshot(vals)
         res = super().write(vals)
         self._key_account_log_changes(tracked)
@@ -310,6 +312,67 @@ class ResPartner(models.Model):
                     "Only an approved key-account request or a key-account "
                     "director can change: %(fields)s.",
                     fields=names,
+                )
+            )
+
+    def _key_account_check_executive_change(self, new_id):
+        """SPEC R30: once the account executive earned commission on a
+        customer, only the KA head replaces or removes them, with a reason
+        (``key_account_reason`` in the context) written to the chatter."""
+        locked = self.filtered(
+            lambda p: (
+                p.key_account_executive_id and p.key_account_executive_id.id != new_id
+            )
+        )
+        if not locked:
+            return
+        earned = (
+            self.env["key_account.commission.line"]
+            .sudo()
+            ._read_group(
+                [
+                    ("partner_id", "in", locked.commercial_partner_id.ids),
+                    ("role", "=", "executive"),
+                ],
+                ["partner_id", "user_id"],
+            )
+        )
+        earned = {(partner.id, user.id) for partner, user in earned}
+        locked = locked.filtered(
+            lambda p: (
+                (p.commercial_partner_id.id, p.key_account_executive_id.id) in earned
+            )
+        )
+        if not locked or self.env.su:
+            return
+        user = self.env.user
+        if not (
+            user.has_group("key_account.group_key_account_head")
+            or user.has_group("key_account.group_key_account_manager")
+        ):
+            raise AccessError(
+                self.env._(
+                    "The account executive of %s has earned commission: only "
+                    "the KA head may replace or remove them.",
+                    locked[0].display_name,
+                )
+            )
+        reason = (self.env.context.get("key_account_reason") or "").strip()
+        if not reason:
+            raise UserError(
+                self.env._(
+                    "Give the reason for changing the account executive of %s.",
+                    locked[0].display_name,
+                )
+            )
+        new = self.env["res.users"].browse(new_id)
+        for partner in locked:
+            partner.message_post(
+                body=self.env._(
+                    "Account executive %(old)s replaced by %(new)s: %(reason)s",
+                    old=partner.key_account_executive_id.name,
+                    new=new.name or self.env._("none"),
+                    reason=reason,
                 )
             )
 

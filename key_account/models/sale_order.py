@@ -328,6 +328,19 @@ class SaleOrder(models.Model):
             self._key_account_on_validated()
         return res
 
+    def _prepare_invoice(self):
+        """The invoice carries the approved commission and rebate rates and
+        the customer's executive at invoicing time (SPEC R29, R33)."""
+        vals = super()._prepare_invoice()
+        vals.update(
+            key_account_commission_rate=self.key_account_commission_rate,
+            key_account_rebate_rate=self.key_account_rebate_rate,
+            key_account_executive_id=(
+                self.partner_id.commercial_partner_id.key_account_executive_id.id
+            ),
+        )
+        return vals
+
     def action_key_account_credit_exception(self):
         """Ask the KA head (the general manager beyond) to release the
         customer's credit hold for this order."""

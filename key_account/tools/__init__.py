@@ -21,6 +21,17 @@ from .authority import (
 )
 from .bands import amount_band
 from .checklist import missing_items
+from .commission import (
+    blended_rate,
+    claim_window_open,
+    commission_amount,
+    cumulative_base,
+    due_amounts,
+    round_half_up,
+    rule_score,
+    shares,
+    split,
+)
 from .completeness import completeness
 from .dates import (
     add_months,
@@ -48,6 +59,15 @@ __all__ = [
     "add_working_days",
     "amount_band",
     "average_days_to_pay",
+    "blended_rate",
+    "claim_window_open",
+    "commission_amount",
+    "cumulative_base",
+    "due_amounts",
+    "round_half_up",
+    "rule_score",
+    "shares",
+    "split",
     "completeness",
     "is_overdue_more_than",
     "missing_items",

@@ -1,1 +1,2 @@
 from . import key_account_writeoff_recovery
+from . import key_account_settlement_wizard

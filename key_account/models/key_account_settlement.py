@@ -1,0 +1,239 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class KeyAccountSettlement(models.Model):
+    """A beneficiary's commission for a period (SPEC R36): the KA head
+    approves it, accounting turns it into a vendor bill to pay and reconcile
+    in Odoo. Cancelled only while its bill is a draft."""
+
+    _name = "key_account.settlement"
+    _description = "Key-Account Commission Settlement"
+    _inherit = ["mail.thread"]
+    _order = "date_to desc, id desc"
+
+    # Settlements are read-only to everyone: the actions below check who may
+    # approve, bill or cancel and then write as the system, so no RPC write
+    # can move a settlement or its lines.
+
+    # Fields
+    name = fields.Char(required=True, readonly=True, copy=False, default="/")
+    user_id = fields.Many2one(
+        "res.users", string="Beneficiary", required=True, readonly=True, index=True
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Bill To",
+        required=True,
+        readonly=True,
+        help="The vendor of the commission bill: the beneficiary's contact.",
+    )
+    date_to = fields.Date(string="Up To", required=True, readonly=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, index=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    line_ids = fields.One2many(
+        "key_account.commission.line", "settlement_id", string="Lines", readonly=True
+    )
+    amount_total = fields.Monetary(
+        string="Total", compute="_compute_amount_total", store=True
+    )
+    state = fields.Selection(
+        [
+            ("draft", "To Approve"),
+            ("approved", "Approved"),
+            ("billed", "Billed"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        readonly=True,
+        tracking=True,
+    )
+    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    bill_id = fields.Many2one("account.move", readonly=True, copy=False)
+    bill_state = fields.Selection(related="bill_id.state", string="Bill Status")
+    bill_payment_state = fields.Selection(
+        related="bill_id.payment_state", string="Bill Payment"
+    )
+
+    # Computes
+    @api.depends("line_ids.amount")
+    def _compute_amount_total(self):
+        for settlement in self:
+            settlement.amount_total = sum(settlement.line_ids.mapped("amount"))
+
+    # CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        sequence = self.env["ir.sequence"]
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = sequence.next_by_code("key_account.settlement") or "/"
+        return super().create(vals_list)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_done(self):
+        if self.filtered(lambda s: s.state != "cancelled"):
+            raise UserError(
+                self.env._("Only cancelled commission settlements can be deleted.")
+            )
+
+    # Actions
+    def action_approve(self):
+        """The KA head approves (SPEC R36)."""
+        if not self.env.user.has_group("key_account.group_key_account_director"):
+            raise UserError(
+                self.env._("Only the KA head approves commission settlements.")
+            )
+        for settlement in self:
+            if settlement.state != "draft":
+                raise UserError(
+                    self.env._("%s is not waiting for approval.", settlement.name)
+                )
+        self.sudo().write({"state": "approved", "approved_by_id": self.env.uid})
+
+    def action_create_bill(self):
+        """Accounting turns approved settlements into vendor bills."""
+        self._check_accounting()
+        for settlement in self:
+            if settlement.state != "approved":
+                raise UserError(
+                    self.env._(
+                        "%s must be approved by the KA head before it is billed.",
+                        settlement.name,
+                    )
+                )
+            bill = self.env["account.move"].create(settlement._prepare_bill())
+            settlement.sudo().write({"state": "billed", "bill_id": bill.id})
+            settlement._set_lines_state("settled")
+
+    def action_cancel(self):
+        self._check_accounting()
+        for settlement in self:
+            if settlement.bill_id and settlement.bill_id.state != "draft":
+                raise UserError(
+                    self.env._(
+                        "%s has a posted bill; reverse the bill instead.",
+                        settlement.name,
+                    )
+                )
+        bills = self.bill_id
+        self.sudo().write({"state": "cancelled", "bill_id": False})
+        bills.unlink()
+        self._set_lines_state("to_settle", detach=True)
+
+    def action_view_bill(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "res_id": self.bill_id.id,
+            "view_mode": "form",
+        }
+
+    # Business methods
+    def _check_accounting(self):
+        if not self.env.user.has_group("account.group_account_invoice"):
+            raise UserError(
+                self.env._("Only accounting bills or cancels commission settlements.")
+            )
+
+    def _set_lines_state(self, state, detach=False):
+        """Lines are system records nobody edits: only their settlement moves
+        them between to settle and settled."""
+        vals = {"state": state}
+        if detach:
+            vals["settlement_id"] = False
+        self.line_ids.sudo().write(vals)
+
+    def _prepare_bill(self):
+        self.ensure_one()
+        company = self.company_id
+        account = company.key_account_commission_account_id
+        if not account:
+            raise UserError(
+                self.env._(
+                    "Set the commission expense account in the key-account "
+                    "settings before billing commissions."
+                )
+            )
+        journal = company.key_account_settlement_journal_id or self.env[
+            "account.journal"
+        ].search([("type", "=", "purchase"), ("company_id", "=", company.id)], limit=1)
+        return {
+            "move_type": "in_invoice",
+            "partner_id": self.partner_id.id,
+            "journal_id": journal.id,
+            "company_id": company.id,
+            "invoice_date": fields.Date.context_today(self),
+            "ref": self.name,
+            "invoice_line_ids": [
+                fields.Command.create(
+                    {
+                        "name": self.env._(
+                            "Commission up to %(date)s (%(name)s)",
+                            date=self.date_to,
+                            name=self.name,
+                        ),
+                        "account_id": account.id,
+                        "quantity": 1.0,
+                        "price_unit": self.amount_total,
+                        "tax_ids": [fields.Command.clear()],
+                    }
+                )
+            ],
+        }
+
+    @api.model
+    def _key_account_settle(self, date_to, companies=None):
+        """Settlements of the commission lines to settle up to ``date_to``,
+        one per beneficiary and company. Beneficiaries owed nothing overall
+        keep their lines for the next period. Returns the settlements."""
+        companies = companies or self.env.companies
+        groups = (
+            self.env["key_account.commission.line"]
+            .sudo()
+            ._read_group(
+                [
+                    ("state", "=", "to_settle"),
+                    ("settlement_id", "=", False),
+                    ("kind", "=", "commission"),
+                    ("user_id", "!=", False),
+                    ("date", "<=", date_to),
+                    ("company_id", "in", companies.ids),
+                ],
+                ["company_id", "user_id"],
+                ["amount:sum", "id:array_agg"],
+            )
+        )
+        vals_list, line_ids = [], []
+        for company, user, amount, ids in groups:
+            if company.currency_id.compare_amounts(amount, 0.0) <= 0:
+                continue
+            vals_list.append(
+                {
+                    "user_id": user.id,
+                    "partner_id": user.partner_id.id,
+                    "date_to": date_to,
+                    "company_id": company.id,
+                }
+            )
+            line_ids.append(ids)
+        settlements = self.sudo().create(vals_list).sudo(False)
+        for settlement, ids in zip(settlements, line_ids, strict=True):
+            self.env["key_account.commission.line"].browse(ids).sudo().write(
+                {"settlement_id": settlement.id}
+            )
+        return settlements
+
+    @api.model
+    def _cron_key_account_settle(self):
+        """Monthly: settle the previous month (SPEC R36)."""
+        today = fields.Date.context_today(self)
+        last_month_end = today.replace(day=1) - relativedelta(days=1)
+        self._key_account_settle(last_month_end, self.env["res.company"].search([]))
