@@ -163,6 +163,14 @@ class ResPartner(models.Model):
     key_account_request_ids = fields.One2many(
         "key_account.request", "partner_id", string="Key-Account Requests"
     )
+    key_account_commission_count = fields.Integer(
+        compute="_compute_key_account_commission_count"
+    )
+    key_account_executive_locked = fields.Boolean(
+        compute="_compute_key_account_commission_count",
+        help="The account executive earned commission: only the KA head "
+        "changes them, with a reason.",
+    )
     key_account_request_count = fields.Integer(
         compute="_compute_key_account_request_count"
     )
@@ -239,6 +247,28 @@ class ResPartner(models.Model):
         enabled = self.env["key_account.sensitive.info"]._enabled()
         for partner in self:
             partner.key_account_sensitive_enabled = enabled
+
+    @api.depends_context("uid")
+    def _compute_key_account_commission_count(self):
+        lines = self.env["key_account.commission.line"]
+        counts = dict(
+            lines._read_group(
+                [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        earned = {
+            (partner.id, user.id)
+            for partner, user in lines.sudo()._read_group(
+                [("partner_id", "in", self.ids), ("role", "=", "executive")],
+                ["partner_id", "user_id"],
+            )
+        }
+        for partner in self:
+            partner.key_account_commission_count = counts.get(partner, 0)
+            partner.key_account_executive_locked = (
+                partner.id,
+                partner.key_account_executive_id.id,
+            ) in earned
 
     def _compute_key_account_request_count(self):
         counts = dict(
@@ -427,6 +457,25 @@ class ResPartner(models.Model):
         self.sudo().write({"key_account_state": "prospect"})
 
     # Actions
+    def action_view_key_account_commissions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "key_account.action_key_account_commission_line"
+        )
+        action["domain"] = [("partner_id", "=", self.id)]
+        return action
+
+    def action_key_account_change_executive(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Change Account Executive"),
+            "res_model": "key_account.executive.change",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_id": self.id},
+        }
+
     def action_view_key_account_requests(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

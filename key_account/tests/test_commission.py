@@ -3,6 +3,7 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
+from . import test_receivables as receivables
 from .common_order import OrderApprovalCase
 
 
@@ -357,9 +358,23 @@ class TestExecutiveLock(CommissionCase):
             self.customer.with_user(self.rep_a).with_context(
                 key_account_reason="I prefer to work alone"
             ).key_account_executive_id = False
-        self.customer.with_user(self.head).with_context(
-            key_account_reason="Rep B left the company"
-        ).key_account_executive_id = self.office_manager
+        self.assertTrue(self.customer.key_account_executive_locked)
+        self.assertEqual(
+            self.customer.with_user(self.rep_a).key_account_commission_count, 2
+        )
+        wizard = (
+            self.env["key_account.executive.change"]
+            .with_user(self.head)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "executive_id": self.office_manager.id,
+                    "reason": "Rep B left the company",
+                }
+            )
+        )
+        wizard.action_apply()
+        self.assertEqual(self.customer.key_account_executive_id, self.office_manager)
         self.assertIn(
             "Rep B left the company",
             self.customer.message_ids[:1].body,
@@ -464,3 +479,62 @@ class TestSettlement(CommissionCase):
             ]
         )
         self.assertEqual(sorted(corrections.mapped("amount")), [-35.0, -15.0])
+
+
+@tagged("post_install", "-at_install")
+class TestCommissionWriteoff(receivables.ReceivablesCase):
+    """SPEC R43: a write-off is no collection; a setting deducts its
+    commission."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.accountant = new_test_user(
+            cls.env,
+            "ka_wo_accountant",
+            groups="base.group_user,account.group_account_manager",
+        )
+        journal = cls.env["account.journal"].create(
+            {"name": "Write-offs", "code": "KAWO", "type": "general"}
+        )
+        bad_debt = cls.env["account.account"].create(
+            {"name": "Bad debts", "code": "660100", "account_type": "expense"}
+        )
+        cls.company.write(
+            {
+                "key_account_writeoff_journal_id": journal.id,
+                "key_account_bad_debt_account_id": bad_debt.id,
+                "key_account_doubtful_account_id": bad_debt.id,
+            }
+        )
+        cls.customer.with_user(cls.head).key_account_executive_id = cls.rep_b
+        cls.old = cls._invoice_for_setup(50000.0, "2025-01-01", "2025-01-15")
+
+    _invoice_for_setup = classmethod(
+        receivables.TestWriteoff._invoice_for_setup.__func__
+    )
+    _request = receivables.TestWriteoff._request
+    _approved = receivables.TestWriteoff._approved
+
+    def _post(self, amount):
+        self.env["key_account.commission.rule"].with_user(self.head).create(
+            {"name": "Default", "rate": 5.0}
+        )
+        request = self._approved(amount)
+        request.with_user(self.accountant).action_post()
+        return (
+            self.env["key_account.commission.line"]
+            .sudo()
+            .search([("move_id", "=", self.old.id)])
+        )
+
+    def test_writeoff_earns_nothing(self):
+        self.assertFalse(self._post(50000.0))
+
+    def test_setting_deducts_commission(self):
+        self.company.key_account_writeoff_deducts_commission = True
+        lines = self._post(20000.0)
+        self.assertEqual(
+            sorted((line.role, line.amount, line.origin) for line in lines),
+            [("executive", -300.0, "writeoff"), ("rep", -700.0, "writeoff")],
+        )

@@ -1,2 +1,3 @@
 from . import key_account_writeoff_recovery
 from . import key_account_settlement_wizard
+from . import key_account_executive_change

@@ -1,0 +1,27 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+
+class KeyAccountExecutiveChange(models.TransientModel):
+    """The KA head replaces or removes an account executive who earned
+    commission, with the reason written to the customer's chatter (R30)."""
+
+    _name = "key_account.executive.change"
+    _description = "Change Account Executive"
+
+    partner_id = fields.Many2one("res.partner", required=True, readonly=True)
+    executive_id = fields.Many2one(
+        "res.users",
+        string="New Account Executive",
+        domain=lambda self: [
+            ("groups_id", "in", self.env.ref("key_account.group_key_account_rep").id)
+        ],
+        help="Empty: the rep serves the customer alone.",
+    )
+    reason = fields.Text(required=True)
+
+    def action_apply(self):
+        self.ensure_one()
+        self.partner_id.with_context(key_account_reason=self.reason).write(
+            {"key_account_executive_id": self.executive_id.id}
+        )
