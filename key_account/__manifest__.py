@@ -45,6 +45,7 @@
         "views/key_account_writeoff_request_views.xml",
         "views/key_account_commission_views.xml",
         "wizards/key_account_executive_change_views.xml",
+        "wizards/key_account_rebate_payout_views.xml",
         "views/key_account_signer_views.xml",
         "views/key_account_partner_date_views.xml",
         "views/key_account_tier_suggestion_views.xml",

@@ -135,6 +135,58 @@ class KeyAccountCommissionLine(models.Model):
             self.env._("Commission lines are kept; corrections are new lines.")
         )
 
+    # Business methods: reminders
+    @api.model
+    def _cron_key_account_unpaid_rebates(self):
+        """Daily: customers whose accrued rebates are unpaid after the
+        configured days get an activity for the KA head, once (R34)."""
+        activity_type = self.env.ref(
+            "key_account.mail_activity_key_account_rebate_unpaid"
+        )
+        today = fields.Date.context_today(self)
+        groups = self._read_group(
+            [
+                ("kind", "=", "rebate"),
+                ("state", "=", "to_settle"),
+                ("settlement_id", "=", False),
+            ],
+            ["company_id", "partner_id"],
+            ["date:min", "amount:sum"],
+        )
+        pending = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("activity_type_id", "=", activity_type.id),
+            ]
+        )
+        already = set(pending.mapped("res_id"))
+        vals_list = []
+        for company, partner, oldest, amount in groups:
+            head = company._key_account_head()
+            days = company.key_account_rebate_unpaid_days
+            if (
+                not head
+                or partner.id in already
+                or (today - oldest).days <= days
+                or company.currency_id.compare_amounts(amount, 0) <= 0
+            ):
+                continue
+            vals_list.append(
+                {
+                    "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+                    "res_id": partner.id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": head.id,
+                    "date_deadline": today,
+                    "note": self.env._(
+                        "Rebates of %(amount)s accrued since %(date)s are unpaid.",
+                        amount=company.currency_id.format(amount),
+                        date=oldest,
+                    ),
+                }
+            )
+        self.env["mail.activity"].create(vals_list)
+
     # Business methods: generation
     @api.model
     def _generate(self, partials):

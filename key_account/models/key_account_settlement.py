@@ -4,6 +4,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .key_account_authority_rule import LEVEL_SELECTION
+
 
 class KeyAccountSettlement(models.Model):
     """A beneficiary's commission for a period (SPEC R36): the KA head
@@ -21,15 +23,38 @@ class KeyAccountSettlement(models.Model):
 
     # Fields
     name = fields.Char(required=True, readonly=True, copy=False, default="/")
+    kind = fields.Selection(
+        [("commission", "Commission"), ("rebate", "Customer Rebate Payout")],
+        required=True,
+        default="commission",
+        readonly=True,
+    )
     user_id = fields.Many2one(
-        "res.users", string="Beneficiary", required=True, readonly=True, index=True
+        "res.users",
+        string="Beneficiary",
+        readonly=True,
+        index=True,
+        help="The rep, account executive or KA head paid; empty on a "
+        "customer's rebate payout.",
+    )
+    customer_id = fields.Many2one(
+        "res.partner", string="Customer", readonly=True, index="btree_not_null"
     )
     partner_id = fields.Many2one(
         "res.partner",
-        string="Bill To",
+        string="Pay To",
         required=True,
         readonly=True,
-        help="The vendor of the commission bill: the beneficiary's contact.",
+        help="The vendor of the bill: the beneficiary's contact, or for a "
+        "rebate the customer or one of its contacts.",
+    )
+    required_level = fields.Selection(
+        LEVEL_SELECTION,
+        string="Approved By",
+        compute="_compute_required_level",
+        store=True,
+        help="Rebate payouts are approved by the role the rate needs (SPEC "
+        "R17, R34); commission settlements by the KA head.",
     )
     date_to = fields.Date(string="Up To", required=True, readonly=True)
     company_id = fields.Many2one(
@@ -62,6 +87,22 @@ class KeyAccountSettlement(models.Model):
     )
 
     # Computes
+    @api.depends("kind", "line_ids.rate", "company_id")
+    def _compute_required_level(self):
+        for settlement in self:
+            rule = (
+                self.env["key_account.authority.rule"]
+                .sudo()
+                ._rules_by_type(settlement.company_id)
+                .get("rebate")
+            )
+            rate = max(settlement.line_ids.mapped("rate"), default=0.0)
+            settlement.required_level = (
+                rule._level(rate)
+                if settlement.kind == "rebate" and rule
+                else "director"
+            )
+
     @api.depends("line_ids.amount")
     def _compute_amount_total(self):
         for settlement in self:
@@ -85,15 +126,24 @@ class KeyAccountSettlement(models.Model):
 
     # Actions
     def action_approve(self):
-        """The KA head approves (SPEC R36)."""
-        if not self.env.user.has_group("key_account.group_key_account_director"):
-            raise UserError(
-                self.env._("Only the KA head approves commission settlements.")
-            )
+        """The KA head approves commissions (SPEC R36); a rebate payout the
+        role its rate needs (R34)."""
         for settlement in self:
             if settlement.state != "draft":
                 raise UserError(
                     self.env._("%s is not waiting for approval.", settlement.name)
+                )
+            if not settlement._key_account_may_approve():
+                raise UserError(
+                    self.env._(
+                        "%(name)s needs the approval of: %(level)s.",
+                        name=settlement.name,
+                        level=dict(
+                            self._fields["required_level"]._description_selection(
+                                self.env
+                            )
+                        )[settlement.required_level],
+                    )
                 )
         self.sudo().write({"state": "approved", "approved_by_id": self.env.uid})
 
@@ -137,6 +187,15 @@ class KeyAccountSettlement(models.Model):
         }
 
     # Business methods
+    def _key_account_may_approve(self):
+        self.ensure_one()
+        user = self.env.user
+        if self.required_level == "manager":
+            return user.has_group("key_account.group_key_account_manager")
+        if user.has_group("key_account.group_key_account_director"):
+            return True
+        return self.required_level == "rep" and self.customer_id.user_id == user
+
     def _check_accounting(self):
         if not self.env.user.has_group("account.group_account_invoice"):
             raise UserError(
@@ -154,12 +213,16 @@ class KeyAccountSettlement(models.Model):
     def _prepare_bill(self):
         self.ensure_one()
         company = self.company_id
-        account = company.key_account_commission_account_id
+        account = (
+            company.key_account_rebate_account_id
+            if self.kind == "rebate"
+            else company.key_account_commission_account_id
+        )
         if not account:
             raise UserError(
                 self.env._(
-                    "Set the commission expense account in the key-account "
-                    "settings before billing commissions."
+                    "Set the commission and rebate expense accounts in the "
+                    "key-account settings before billing."
                 )
             )
         journal = company.key_account_settlement_journal_id or self.env[
@@ -175,11 +238,7 @@ class KeyAccountSettlement(models.Model):
             "invoice_line_ids": [
                 fields.Command.create(
                     {
-                        "name": self.env._(
-                            "Commission up to %(date)s (%(name)s)",
-                            date=self.date_to,
-                            name=self.name,
-                        ),
+                        "name": self._bill_label(),
                         "account_id": account.id,
                         "quantity": 1.0,
                         "price_unit": self.amount_total,
@@ -188,6 +247,55 @@ class KeyAccountSettlement(models.Model):
                 )
             ],
         }
+
+    def _bill_label(self):
+        if self.kind == "rebate":
+            return self.env._(
+                "Rebate of %(customer)s up to %(date)s (%(name)s)",
+                customer=self.customer_id.name,
+                date=self.date_to,
+                name=self.name,
+            )
+        return self.env._(
+            "Commission up to %(date)s (%(name)s)", date=self.date_to, name=self.name
+        )
+
+    @api.model
+    def _key_account_rebate_payout(self, lines, payee=None):
+        """Payout requests of the accrued rebate ``lines``, one per customer,
+        paid in full to the customer or ``payee``, one of its contacts (SPEC
+        R34)."""
+        lines = lines.filtered(
+            lambda line: (
+                line.kind == "rebate"
+                and line.state == "to_settle"
+                and not line.settlement_id
+            )
+        )
+        if not lines:
+            raise UserError(self.env._("Select accrued rebates not yet requested."))
+        if payee and payee.commercial_partner_id != lines.partner_id:
+            raise UserError(
+                self.env._("A rebate is paid to the customer or one of its contacts.")
+            )
+        settlements = self.browse()
+        for (company, customer), group in lines.grouped(
+            lambda line: (line.company_id, line.partner_id)
+        ).items():
+            if company.currency_id.compare_amounts(sum(group.mapped("amount")), 0) <= 0:
+                continue
+            settlement = self.sudo().create(
+                {
+                    "kind": "rebate",
+                    "customer_id": customer.id,
+                    "partner_id": (payee or customer).id,
+                    "date_to": max(group.mapped("date")),
+                    "company_id": company.id,
+                }
+            )
+            group.sudo().write({"settlement_id": settlement.id})
+            settlements |= settlement.sudo(False)
+        return settlements
 
     @api.model
     def _key_account_settle(self, date_to, companies=None):

@@ -187,6 +187,18 @@ class ResCompany(models.Model):
         string="Commission Expense Account",
         domain="[('deprecated', '=', False)]",
     )
+    key_account_rebate_unpaid_days = fields.Integer(
+        string="Rebates Unpaid After (Days)",
+        default=60,
+        help="Accrued customer rebates still unpaid after these days are "
+        "listed to the KA head.",
+    )
+    key_account_rebate_account_id = fields.Many2one(
+        "account.account",
+        string="Customer Rebate Account",
+        domain="[('deprecated', '=', False)]",
+        help="Expense account of customer rebate payouts.",
+    )
 
     @api.constrains(
         "key_account_band2_amount",

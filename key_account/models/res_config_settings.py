@@ -101,3 +101,9 @@ class ResConfigSettings(models.TransientModel):
     key_account_commission_account_id = fields.Many2one(
         related="company_id.key_account_commission_account_id", readonly=False
     )
+    key_account_rebate_account_id = fields.Many2one(
+        related="company_id.key_account_rebate_account_id", readonly=False
+    )
+    key_account_rebate_unpaid_days = fields.Integer(
+        related="company_id.key_account_rebate_unpaid_days", readonly=False
+    )

@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from freezegun import freeze_time
+
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
@@ -538,3 +540,107 @@ class TestCommissionWriteoff(receivables.ReceivablesCase):
             sorted((line.role, line.amount, line.origin) for line in lines),
             [("executive", -300.0, "writeoff"), ("rep", -700.0, "writeoff")],
         )
+
+
+@tagged("post_install", "-at_install")
+class TestRebatePayout(CommissionCase):
+    """SPEC R33, R34: rebates accrue on collections; a payout request is
+    approved by the role the rate needs, then billed in full."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.rebate_account = cls.env["account.account"].create(
+            {"name": "Rebates", "code": "660300", "account_type": "expense"}
+        )
+        cls.company.key_account_rebate_account_id = cls.rebate_account
+        cls.contact = cls.env["res.partner"].create(
+            {"name": "Ms Li", "parent_id": cls.customer.id}
+        )
+
+    def _accrued(self, rate):
+        invoice = self._inv(1000.0, taxed=False, key_account_rebate_rate=rate)
+        self._pay(invoice, 1000.0)
+        return self.Line.with_user(self.rep_a).search(
+            [("move_id", "=", invoice.id), ("kind", "=", "rebate")]
+        )
+
+    def _request(self, lines, payee=None):
+        wizard = (
+            self.env["key_account.rebate.payout"]
+            .with_user(self.rep_a)
+            .with_context(active_model=lines._name, active_ids=lines.ids)
+            .create({"payee_id": payee and payee.id})
+        )
+        action = wizard.action_request()
+        return self.env["key_account.settlement"].browse(action["res_id"])
+
+    def test_rep_level_paid_in_full_to_a_contact(self):
+        lines = self._accrued(3.0)
+        self.assertEqual(lines.amount, 30.0)
+        self.assertFalse(
+            self.Line.with_user(self.rep_b).search([("id", "in", lines.ids)])
+        )
+        payout = self._request(lines, self.contact)
+        self.assertRecordValues(
+            payout,
+            [
+                {
+                    "kind": "rebate",
+                    "customer_id": self.customer.id,
+                    "partner_id": self.contact.id,
+                    "amount_total": 30.0,
+                    "required_level": "rep",
+                }
+            ],
+        )
+        with self.assertRaises(UserError):
+            self._request(lines)  # already requested
+        with self.assertRaises(UserError):
+            payout.with_user(self.rep_b).action_approve()
+        payout.with_user(self.rep_a).action_approve()
+        payout.with_user(self.accountant).action_create_bill()
+        self.assertRecordValues(
+            payout.bill_id,
+            [{"partner_id": self.contact.id, "amount_total": 30.0}],
+        )
+        self.assertEqual(
+            payout.bill_id.invoice_line_ids.account_id, self.rebate_account
+        )
+        self.assertEqual(lines.state, "settled")
+
+    def test_level_follows_the_rate(self):
+        head_lines = self._accrued(7.0)
+        payout = self._request(head_lines)
+        self.assertEqual(payout.required_level, "director")
+        with self.assertRaises(UserError):
+            payout.with_user(self.rep_a).action_approve()
+        payout.with_user(self.head).action_approve()
+        self.assertEqual(payout.state, "approved")
+        manager_lines = self._accrued(12.0)
+        payout = self._request(manager_lines)
+        self.assertEqual(payout.required_level, "manager")
+        with self.assertRaises(UserError):
+            payout.with_user(self.head).action_approve()
+        payout.with_user(self.manager).action_approve()
+        self.assertEqual(payout.state, "approved")
+
+    def test_unpaid_rebates_listed_to_the_ka_head_once(self):
+        self._accrued(3.0)
+        cron = self.env["key_account.commission.line"]._cron_key_account_unpaid_rebates
+        activity_type = self.env.ref(
+            "key_account.mail_activity_key_account_rebate_unpaid"
+        )
+        domain = [
+            ("res_model", "=", "res.partner"),
+            ("res_id", "=", self.customer.id),
+            ("activity_type_id", "=", activity_type.id),
+        ]
+        cron()
+        self.assertFalse(self.env["mail.activity"].search(domain))
+        with freeze_time(fields.Date.add(fields.Date.today(), days=61)):
+            cron()
+            cron()
+        activity = self.env["mail.activity"].search(domain)
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.user_id, self.head)
