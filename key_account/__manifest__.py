@@ -44,6 +44,7 @@
         "wizards/key_account_writeoff_recovery_views.xml",
         "views/key_account_writeoff_request_views.xml",
         "views/key_account_commission_views.xml",
+        "views/key_account_expense_claim_views.xml",
         "wizards/key_account_executive_change_views.xml",
         "wizards/key_account_rebate_payout_views.xml",
         "views/key_account_signer_views.xml",

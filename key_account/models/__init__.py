@@ -23,6 +23,7 @@ from . import account_partial_reconcile
 from . import key_account_commission_rule
 from . import key_account_commission_line
 from . import key_account_settlement
+from . import key_account_expense_claim
 from . import account_payment_register
 from . import key_account_aging_report
 from . import sale_order

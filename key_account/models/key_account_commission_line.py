@@ -48,7 +48,11 @@ class KeyAccountCommissionLine(models.Model):
     kind = fields.Selection(KINDS, required=True, readonly=True, index=True)
     role = fields.Selection(ROLES, required=True, readonly=True)
     origin = fields.Selection(
-        [("collection", "Collection"), ("writeoff", "Write-Off Deduction")],
+        [
+            ("collection", "Collection"),
+            ("writeoff", "Write-Off Deduction"),
+            ("claim", "Expense Claim"),
+        ],
         required=True,
         default="collection",
         readonly=True,
@@ -61,7 +65,13 @@ class KeyAccountCommissionLine(models.Model):
     )
     tier_id = fields.Many2one("key_account.tier", readonly=True)
     move_id = fields.Many2one(
-        "account.move", string="Invoice", required=True, index=True, readonly=True
+        "account.move", string="Invoice", index=True, readonly=True
+    )
+    claim_id = fields.Many2one(
+        "key_account.expense.claim",
+        string="Expense Claim",
+        index="btree_not_null",
+        readonly=True,
     )
     partial_id = fields.Many2one(
         "account.partial.reconcile",

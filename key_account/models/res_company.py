@@ -187,6 +187,18 @@ class ResCompany(models.Model):
         string="Commission Expense Account",
         domain="[('deprecated', '=', False)]",
     )
+    key_account_expense_account_id = fields.Many2one(
+        "account.account",
+        string="Sales Expense Account",
+        domain="[('deprecated', '=', False)]",
+        help="Expense account of reimbursed expense claims.",
+    )
+    key_account_claim_first_day = fields.Integer(string="Claims From Day", default=25)
+    key_account_claim_last_day = fields.Integer(
+        string="Claims Until Day",
+        default=30,
+        help="The month's last day in shorter months.",
+    )
     key_account_rebate_unpaid_days = fields.Integer(
         string="Rebates Unpaid After (Days)",
         default=60,
@@ -247,9 +259,23 @@ class ResCompany(models.Model):
         "key_account_allowance_rate",
         "key_account_director_rate",
         "key_account_commission_max_rate",
+        "key_account_claim_first_day",
+        "key_account_claim_last_day",
     )
     def _check_key_account_commission(self):
         for company in self:
+            if not (
+                1
+                <= company.key_account_claim_first_day
+                <= company.key_account_claim_last_day
+                <= 31
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The claim window runs from one day of the month to a "
+                        "later one, between the 1st and the 31st."
+                    )
+                )
             rates = (
                 company.key_account_executive_share,
                 company.key_account_allowance_rate,

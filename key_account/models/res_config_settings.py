@@ -104,6 +104,15 @@ class ResConfigSettings(models.TransientModel):
     key_account_rebate_account_id = fields.Many2one(
         related="company_id.key_account_rebate_account_id", readonly=False
     )
+    key_account_expense_account_id = fields.Many2one(
+        related="company_id.key_account_expense_account_id", readonly=False
+    )
+    key_account_claim_first_day = fields.Integer(
+        related="company_id.key_account_claim_first_day", readonly=False
+    )
+    key_account_claim_last_day = fields.Integer(
+        related="company_id.key_account_claim_last_day", readonly=False
+    )
     key_account_rebate_unpaid_days = fields.Integer(
         related="company_id.key_account_rebate_unpaid_days", readonly=False
     )

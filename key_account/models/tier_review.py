@@ -36,6 +36,7 @@ class TierReview(models.Model):
             "key_account.request",
             "key_account.exception.request",
             "key_account.writeoff.request",
+            "key_account.expense.claim",
             "sale.order",
         ]
 

@@ -644,3 +644,122 @@ class TestRebatePayout(CommissionCase):
         activity = self.env["mail.activity"].search(domain)
         self.assertEqual(len(activity), 1)
         self.assertEqual(activity.user_id, self.head)
+
+
+@tagged("post_install", "-at_install")
+class TestExpenseClaim(CommissionCase):
+    """SPEC R31, R32, R37: claims drawn on the rep's expense allowance."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.expense_account = cls.env["account.account"].create(
+            {"name": "Sales expenses", "code": "660400", "account_type": "expense"}
+        )
+        cls.company.key_account_expense_account_id = cls.expense_account
+        cls.receipt = cls.env["ir.attachment"].create(
+            {"name": "receipt.pdf", "raw": b"%PDF-1.4 receipt"}
+        )
+
+    def _claim(self, amount, user=None, **vals):
+        return (
+            self.env["key_account.expense.claim"]
+            .with_user(user or self.rep_a)
+            .create(
+                dict(
+                    {
+                        "partner_id": self.customer.id,
+                        "expense_type": "entertainment",
+                        "amount": amount,
+                        "description": "Dinner after the annual review",
+                        "receipt_ids": [Command.set(self.receipt.ids)],
+                    },
+                    **vals,
+                )
+            )
+        )
+
+    def _balance(self):
+        return sum(
+            self.Line.with_user(self.rep_a)
+            .search([("kind", "=", "allowance")])
+            .mapped("amount")
+        )
+
+    @freeze_time("2026-11-20")
+    def test_window_and_receipt(self):
+        claim = self._claim(10.0)
+        with self.assertRaises(UserError) as err:
+            claim.with_user(self.rep_a).action_submit()
+        self.assertIn("from the 25th to the 30th", str(err.exception))
+        with self.assertRaises(AccessError):
+            claim.with_user(self.rep_a).action_open_window()
+        claim.with_user(self.head).action_open_window()
+        claim.with_user(self.rep_a).action_submit()
+        self.assertEqual(claim.state, "submitted")
+        with freeze_time("2026-11-26"):
+            no_receipt = self._claim(10.0, receipt_ids=[])
+            with self.assertRaises(UserError):
+                no_receipt.with_user(self.rep_a).action_submit()
+        with freeze_time("2026-12-31"):
+            late = self._claim(10.0)
+            with self.assertRaises(UserError):
+                late.with_user(self.rep_a).action_submit()
+        with freeze_time("2027-02-28"):
+            short_month = self._claim(10.0)
+            short_month.with_user(self.rep_a).action_submit()
+            self.assertEqual(short_month.state, "submitted")
+
+    @freeze_time("2026-11-26")
+    def test_within_balance_office_manager_above_ka_head(self):
+        invoice = self._inv(1000.0, taxed=False)
+        self._pay(invoice, 1000.0)
+        self.assertEqual(self._balance(), 20.0)
+        claim = self._claim(15.0)
+        claim.with_user(self.rep_a).action_submit()
+        self.assertFalse(claim.above_balance)
+        with self.assertRaises(AccessError):
+            self._approve(claim, self.rep_a)  # not their own claim
+        with self.assertRaises(UserError):
+            claim.with_user(self.rep_a).write({"state": "approved"})
+        self._approve(claim, self.office_manager)
+        self.assertEqual(claim.state, "approved")
+        self.assertEqual(self._balance(), 5.0)
+        above = self._claim(30.0)
+        above.with_user(self.rep_a).action_submit()
+        self.assertTrue(above.above_balance)
+        self.assertEqual(above.balance, 5.0)
+        with self.assertRaises(AccessError):
+            self._approve(above, self.office_manager)
+        self._approve(above, self.head)
+        self.assertEqual(self._balance(), -25.0)
+        # Accounting reimburses the claimant.
+        with self.assertRaises(AccessError):
+            claim.with_user(self.rep_a).action_create_bill()
+        claim.with_user(self.accountant).action_create_bill()
+        self.assertRecordValues(
+            claim.bill_id,
+            [
+                {
+                    "move_type": "in_invoice",
+                    "partner_id": self.rep_a.partner_id.id,
+                    "amount_total": 15.0,
+                }
+            ],
+        )
+        self.assertEqual(claim.state, "billed")
+
+    @freeze_time("2026-11-26")
+    def test_executive_claim_needs_the_reps_consent_first(self):
+        claim = self._claim(10.0, user=self.rep_b, expense_type="executive")
+        self.assertTrue(claim.is_executive_claim)
+        self.assertEqual(claim.rep_id, self.rep_a)
+        claim.with_user(self.rep_b).action_submit()
+        self.assertTrue(claim.above_balance)  # nothing accrued yet
+        with self.assertRaises(AccessError):
+            self._approve(claim, self.head)  # not before the rep consents
+        self._approve(claim, self.rep_a)
+        self._approve(claim, self.head)
+        self.assertEqual(claim.state, "approved")
+        self.assertEqual(claim.line_id.user_id, self.rep_a)
+        self.assertEqual(claim.line_id.amount, -10.0)

@@ -1,0 +1,371 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import calendar
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from ..tools import claim_window_open
+
+STATES = [
+    ("draft", "Draft"),
+    ("submitted", "Submitted"),
+    ("approved", "Approved"),
+    ("billed", "Reimbursed"),
+    ("rejected", "Rejected"),
+    ("cancelled", "Cancelled"),
+]
+EXPENSE_TYPES = [
+    ("entertainment", "Entertainment"),
+    ("gift", "Gift"),
+    ("transport", "Transport"),
+    ("executive", "Account Executive Costs"),
+    ("other", "Other"),
+]
+FREE_FIELDS = {"message_follower_ids", "message_main_attachment_id", "activity_ids"}
+
+
+class KeyAccountExpenseClaim(models.Model):
+    """An expense for a key account charged to the rep's expense allowance
+    or personal commission account (SPEC R31, R32, R37). Submitted in the
+    month's claim window; the account executive's claims need the rep's
+    consent first; a claim above the balance needs the KA head."""
+
+    _name = "key_account.expense.claim"
+    _description = "Key-Account Expense Claim"
+    _inherit = ["mail.thread", "mail.activity.mixin", "tier.validation"]
+    _order = "id desc"
+    _state_from = ["submitted"]
+    _state_to = ["approved"]
+    _cancel_state = "none"
+    _tier_validation_manual_config = False
+
+    # Fields
+    name = fields.Char(
+        string="Reference", required=True, copy=False, readonly=True, default="/"
+    )
+    state = fields.Selection(
+        STATES, default="draft", required=True, copy=False, tracking=True, index=True
+    )
+    claimant_id = fields.Many2one(
+        "res.users",
+        string="Claimed By",
+        required=True,
+        readonly=True,
+        default=lambda self: self.env.user,
+        index=True,
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        domain=[("is_key_account", "=", True), ("is_company", "=", True)],
+    )
+    rep_id = fields.Many2one(
+        "res.users",
+        string="Rep Charged",
+        compute="_compute_rep_id",
+        store=True,
+        index=True,
+        help="The customer's rep, whose account bears the expense.",
+    )
+    is_executive_claim = fields.Boolean(
+        compute="_compute_rep_id",
+        store=True,
+        help="Claimed by someone other than the rep: the rep consents first.",
+    )
+    office_manager_id = fields.Many2one(
+        "res.users",
+        compute="_compute_rep_id",
+        store=True,
+        help="Leader of the rep's sales team: approves claims within balance.",
+    )
+    expense_type = fields.Selection(
+        EXPENSE_TYPES, string="Type", required=True, tracking=True
+    )
+    account = fields.Selection(
+        [("allowance", "Expense Allowance"), ("commission", "Personal Commission")],
+        string="Charged To",
+        required=True,
+        default="allowance",
+        tracking=True,
+    )
+    date = fields.Date(
+        string="Expense Date", required=True, default=fields.Date.context_today
+    )
+    amount = fields.Monetary(required=True, tracking=True)
+    description = fields.Text(required=True)
+    receipt_ids = fields.Many2many(
+        "ir.attachment",
+        "key_account_expense_claim_receipt_rel",
+        "claim_id",
+        "attachment_id",
+        string="Receipts",
+    )
+    balance = fields.Monetary(
+        string="Balance Before",
+        readonly=True,
+        copy=False,
+        help="The charged account's balance when the claim was submitted.",
+    )
+    above_balance = fields.Boolean(readonly=True, copy=False, index=True)
+    window_exception = fields.Boolean(
+        string="Outside the Claim Window",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="The KA head allowed this claim to be submitted outside the "
+        "month's claim window.",
+    )
+    line_id = fields.Many2one(
+        "key_account.commission.line", string="Charge", readonly=True, copy=False
+    )
+    bill_id = fields.Many2one("account.move", readonly=True, copy=False)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+
+    # Computes
+    @api.depends("partner_id", "claimant_id")
+    def _compute_rep_id(self):
+        for claim in self:
+            rep = claim.partner_id.commercial_partner_id.user_id
+            claim.rep_id = rep
+            claim.is_executive_claim = bool(rep) and rep != claim.claimant_id
+            claim.office_manager_id = rep.sale_team_id.user_id
+
+    # Constraints
+    @api.constrains("amount")
+    def _check_amount(self):
+        if any(claim.amount <= 0 for claim in self):
+            raise ValidationError(self.env._("A claim's amount must be positive."))
+
+    # CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        sequence = self.env["ir.sequence"]
+        for vals in vals_list:
+            if not self.env.su:
+                vals["claimant_id"] = self.env.uid
+            if vals.get("name", "/") == "/":
+                vals["name"] = sequence.next_by_code("key_account.expense.claim") or "/"
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su:
+            if "state" in vals:
+                raise AccessError(
+                    self.env._("Use the claim's buttons to submit or cancel it.")
+                )
+            if set(vals) - FREE_FIELDS and any(c.state != "draft" for c in self):
+                raise UserError(self.env._("Only draft claims can change."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft(self):
+        if any(claim.state != "draft" or claim.review_ids for claim in self):
+            raise UserError(self.env._("Only draft claims can be deleted."))
+
+    # Actions
+    def action_submit(self):
+        for claim in self:
+            if claim.state != "draft":
+                raise UserError(self.env._("Only draft claims can be submitted."))
+            if self.env.user != claim.claimant_id and not self.env.su:
+                raise AccessError(self.env._("Only the claimant can submit it."))
+            claim._check_submittable()
+            balance = claim._key_account_balance()
+            with self.env.cr.savepoint():
+                claim.sudo().write(
+                    {
+                        "balance": balance,
+                        "above_balance": claim.currency_id.compare_amounts(
+                            claim.amount, balance
+                        )
+                        > 0,
+                    }
+                )
+                claim._set_state("submitted")
+                if not claim.request_validation():
+                    raise UserError(
+                        self.env._(
+                            "No approval route applies to %s. Ask an "
+                            "administrator to configure the tier definitions.",
+                            claim.name,
+                        )
+                    )
+        return True
+
+    def action_open_window(self):
+        """The KA head lets a claim be submitted outside the window (R37)."""
+        if not self.env.user.has_group("key_account.group_key_account_head"):
+            raise AccessError(
+                self.env._("Only the KA head opens a claim outside the window.")
+            )
+        for claim in self:
+            claim.sudo().window_exception = True
+            claim.message_post(
+                body=self.env._(
+                    "%s allowed this claim outside the claim window.",
+                    self.env.user.name,
+                )
+            )
+        return True
+
+    def action_cancel(self):
+        for claim in self:
+            if claim.state not in ("draft", "submitted"):
+                raise UserError(self.env._("Only open claims can be cancelled."))
+            if self.env.user != claim.claimant_id and not self.env.user.has_group(
+                "key_account.group_key_account_director"
+            ):
+                raise AccessError(
+                    self.env._("Only the claimant or a director can cancel it.")
+                )
+            claim.review_ids._key_account_archive()
+            claim._set_state("cancelled")
+        return True
+
+    def action_create_bill(self):
+        """Accounting reimburses the claimant with a vendor bill."""
+        if not self.env.user.has_group("account.group_account_invoice"):
+            raise AccessError(self.env._("Only accounting reimburses claims."))
+        for claim in self:
+            if claim.state != "approved":
+                raise UserError(
+                    self.env._("%s is not approved for reimbursement.", claim.name)
+                )
+            bill = self.env["account.move"].create(claim._prepare_bill())
+            claim._set_state("billed", bill_id=bill.id)
+        return True
+
+    # tier.validation hooks
+    def _key_account_owner_ids(self):
+        return self.claimant_id
+
+    def restart_validation(self):
+        raise UserError(self.env._("Cancel the claim and create a new one instead."))
+
+    def _validate_tier(self, tiers=False):
+        res = super()._validate_tier(tiers)
+        if self.validation_status == "validated" and self.state == "submitted":
+            self._set_state("approved")
+            self._charge()
+        return res
+
+    def _rejected_tier(self, tiers=False):
+        res = super()._rejected_tier(tiers)
+        if self.state == "submitted" and self.validation_status == "rejected":
+            self._set_state("rejected")
+            self.message_post(
+                body=self.env._(
+                    "Claim rejected: %s", self._key_account_rejection_reason()
+                ),
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=self.claimant_id.partner_id.ids,
+            )
+        return res
+
+    # Business methods
+    def _check_submittable(self):
+        self.ensure_one()
+        if not self.receipt_ids:
+            raise UserError(self.env._("Attach the receipt before submitting."))
+        if not self.rep_id:
+            raise UserError(
+                self.env._("%s has no rep to charge.", self.partner_id.display_name)
+            )
+        company = self.company_id
+        today = fields.Date.context_today(self)
+        last_day = calendar.monthrange(today.year, today.month)[1]
+        first, last = (
+            company.key_account_claim_first_day,
+            company.key_account_claim_last_day,
+        )
+        if not self.window_exception and not claim_window_open(
+            today.day, last_day, first, last
+        ):
+            raise UserError(
+                self.env._(
+                    "Claims can be submitted from the %(first)sth to the "
+                    "%(last)sth of the month; ask the KA head for an exception.",
+                    first=first,
+                    last=min(last, last_day),
+                )
+            )
+
+    def _key_account_balance(self):
+        """The charged account's balance: its lines to date (accruals less
+        approved claims and, for commissions, what was settled)."""
+        self.ensure_one()
+        kind = "allowance" if self.account == "allowance" else "commission"
+        domain = [
+            ("user_id", "=", self.rep_id.id),
+            ("kind", "=", kind),
+            ("company_id", "=", self.company_id.id),
+            ("state", "!=", "cancelled"),
+        ]
+        if kind == "commission":
+            domain.append(("state", "=", "to_settle"))
+        lines = self.env["key_account.commission.line"].sudo()
+        return lines._read_group(domain, [], ["amount:sum"])[0][0]
+
+    def _charge(self):
+        """The approved claim is drawn on the rep's account: a negative line
+        (system record, whoever approves)."""
+        self.ensure_one()
+        kind = "allowance" if self.account == "allowance" else "commission"
+        line = (
+            self.env["key_account.commission.line"]
+            .sudo()
+            .create(
+                {
+                    "kind": kind,
+                    "role": "rep",
+                    "origin": "claim",
+                    "claim_id": self.id,
+                    "allocation_ref": self.id,
+                    "partner_id": self.partner_id.commercial_partner_id.id,
+                    "user_id": self.rep_id.id,
+                    "date": fields.Date.context_today(self),
+                    "company_id": self.company_id.id,
+                    "amount": -self.amount,
+                }
+            )
+        )
+        self.sudo().line_id = line
+
+    def _prepare_bill(self):
+        self.ensure_one()
+        account = self.company_id.key_account_expense_account_id
+        if not account:
+            raise UserError(
+                self.env._(
+                    "Set the sales expense account in the key-account settings "
+                    "before reimbursing claims."
+                )
+            )
+        return {
+            "move_type": "in_invoice",
+            "partner_id": self.claimant_id.partner_id.id,
+            "company_id": self.company_id.id,
+            "invoice_date": fields.Date.context_today(self),
+            "ref": self.name,
+            "invoice_line_ids": [
+                fields.Command.create(
+                    {
+                        "name": self.env._(
+                            "%(name)s: %(description)s",
+                            name=self.name,
+                            description=self.description,
+                        ),
+                        "account_id": account.id,
+                        "quantity": 1.0,
+                        "price_unit": self.amount,
+                        "tax_ids": [fields.Command.clear()],
+                    }
+                )
+            ],
+        }
