@@ -13,3 +13,4 @@ from . import test_order_approval
 from . import test_exception_request
 from . import test_receivables
 from . import test_commission
+from . import test_commission_concurrency
