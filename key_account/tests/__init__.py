@@ -12,3 +12,4 @@ from . import test_sensitive
 from . import test_order_approval
 from . import test_exception_request
 from . import test_receivables
+from . import test_compensation

@@ -21,6 +21,13 @@ from .authority import (
 )
 from .bands import amount_band
 from .checklist import missing_items
+from .compensation import (
+    compensation_limits,
+    compensation_percent,
+    month_start,
+    monthly_volume,
+    volume_window,
+)
 from .completeness import completeness
 from .dates import (
     add_months,
@@ -48,11 +55,16 @@ __all__ = [
     "add_working_days",
     "amount_band",
     "average_days_to_pay",
+    "compensation_limits",
+    "compensation_percent",
     "completeness",
     "is_overdue_more_than",
     "missing_items",
+    "month_start",
+    "monthly_volume",
     "next_anniversary",
     "reminder_is_due",
     "signer_state",
     "suggest_tier",
+    "volume_window",
 ]
