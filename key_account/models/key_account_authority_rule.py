@@ -133,24 +133,27 @@ class KeyAccountAuthorityRule(models.Model):
             return f"{value:,.2f}"
         return f"{value:g} {unit}"
 
-    def _explain(self, subject, value):
+    def _explain(self, subject, value, detail=None):
         """``subject`` with the limit it exceeds, or False when within the
-        rep's authority."""
+        rep's authority; ``detail`` follows the value (what a % is of)."""
         self.ensure_one()
         level = self._level(value)
         if level == "rep":
             return False
+        shown = self._format(value)
+        if detail:
+            shown = f"{shown} {detail}"
         if level == "director":
             return self.env._(
                 "%(subject)s %(value)s above the rep limit %(limit)s",
                 subject=subject,
-                value=self._format(value),
+                value=shown,
                 limit=self._format(self.rep_limit),
             )
         return self.env._(
             "%(subject)s %(value)s above the KA head limit %(limit)s",
             subject=subject,
-            value=self._format(value),
+            value=shown,
             limit=self._format(self.head_limit),
         )
 

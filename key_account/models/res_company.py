@@ -39,6 +39,13 @@ class ResCompany(models.Model):
         help="Floor prices of the price system: selling below them needs the "
         "authority of the KA head or the general manager.",
     )
+    key_account_compensation_months = fields.Integer(
+        string="Monthly Volume Over (Months)",
+        default=3,
+        help="The monthly volume that compensation is measured against is the "
+        "customer's average monthly invoiced untaxed amount over this many "
+        "full calendar months before the order month (SPEC R35).",
+    )
     key_account_delegation_same_level = fields.Boolean(
         string="Delegates Must Hold the Role's Access Level",
         default=True,
@@ -221,6 +228,7 @@ class ResCompany(models.Model):
         "key_account_signer_reminder_days",
         "key_account_date_reminder_days",
         "key_account_suggestion_batch",
+        "key_account_compensation_months",
     )
     def _check_key_account_settings(self):
         for company in self:
@@ -244,13 +252,15 @@ class ResCompany(models.Model):
                 or min(
                     company.key_account_signer_months,
                     company.key_account_suggestion_batch,
+                    company.key_account_compensation_months,
                 )
                 < 1
             ):
                 raise ValidationError(
                     self.env._(
                         "Key-account delays cannot be negative, and the signer "
-                        "validity and batch size must be at least 1."
+                        "validity, the batch size and the months of the "
+                        "monthly volume must be at least 1."
                     )
                 )
 

@@ -41,6 +41,9 @@ class ResConfigSettings(models.TransientModel):
     key_account_floor_pricelist_id = fields.Many2one(
         related="company_id.key_account_floor_pricelist_id", readonly=False
     )
+    key_account_compensation_months = fields.Integer(
+        related="company_id.key_account_compensation_months", readonly=False
+    )
     key_account_delegation_same_level = fields.Boolean(
         related="company_id.key_account_delegation_same_level", readonly=False
     )

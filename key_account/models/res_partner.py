@@ -15,12 +15,15 @@ KEY_ACCOUNT_STATES = [
 
 # Fields only an approved request or a KA director may change on a key
 # account (SPEC R3, R6, R8). ``key_account_state`` and the tier are guarded on
-# every partner, so nobody turns a prospect into a key account by hand.
+# every partner, so nobody turns a prospect into a key account by hand; nor
+# does a rep raise his own compensation limit by calling his customer
+# performance-priced (R35).
 ALWAYS_GUARDED = (
     "key_account_state",
     "key_account_tier_id",
     "key_account_since",
     "key_account_file_number",
+    "key_account_performance_priced",
 )
 KEY_ACCOUNT_GUARDED = (
     "key_account_credit_level_id",
@@ -117,6 +120,13 @@ class ResPartner(models.Model):
         ],
         string="Settlement Method",
         tracking=True,
+    )
+    key_account_performance_priced = fields.Boolean(
+        string="Performance-Priced",
+        tracking=True,
+        help="Priced on results (CPM, CPS, CPA): the rep may grant more "
+        "compensation volume than to a standard customer (SPEC R35). Set by "
+        "a key-account director.",
     )
     key_account_preferences = fields.Text(string="Preferences")
     # Fields: customer file (SPEC R67)

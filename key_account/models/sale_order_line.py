@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, models
+from odoo import api, fields, models
 
 # Line fields whose change restarts the order's approval (SPEC R12).
 RESTART_LINE_FIELDS = {
@@ -9,11 +9,50 @@ RESTART_LINE_FIELDS = {
     "price_unit",
     "discount",
     "display_type",
+    "key_account_is_compensation",
 }
 
 
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
+
+    # Fields
+    key_account_is_compensation = fields.Boolean(
+        string="Compensation",
+        copy=False,
+        help="Given to the customer as compensation (补量) for a complaint or a "
+        "loss the company caused: its value at list price counts against the "
+        "authority matrix, and the order needs a reason and evidence "
+        "(SPEC R35).",
+    )
+    key_account_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company Currency"
+    )
+    key_account_compensation_value = fields.Monetary(
+        string="Compensation Value",
+        currency_field="key_account_currency_id",
+        compute="_compute_key_account_compensation_value",
+        store=True,
+        help="Value of a compensation line at list price, in company currency, "
+        "as of its last change: the month's compensation adds these up.",
+    )
+
+    # Computes
+    @api.depends(
+        "key_account_is_compensation",
+        "product_id",
+        "product_uom_qty",
+        "product_uom",
+        "display_type",
+        "is_downpayment",
+    )
+    def _compute_key_account_compensation_value(self):
+        for line in self:
+            line.key_account_compensation_value = (
+                line._key_account_list_value()
+                if line._key_account_counts_as_compensation()
+                else 0.0
+            )
 
     # CRUD: lines written directly (RPC, import) restart the approval too.
     @api.model_create_multi
@@ -53,6 +92,16 @@ class SaleOrderLine(models.Model):
         return res
 
     # Business methods
+    def _key_account_counts_as_compensation(self):
+        """A product line flagged as compensation (SPEC R35)."""
+        self.ensure_one()
+        return bool(
+            self.key_account_is_compensation
+            and self.product_id
+            and not self.display_type
+            and not self.is_downpayment
+        )
+
     def _key_account_is_free(self):
         """A line given away: full discount or no price (SPEC R17)."""
         self.ensure_one()

@@ -14,3 +14,4 @@ from . import test_exception_request
 from . import test_receivables
 from . import test_commission
 from . import test_commission_concurrency
+from . import test_compensation

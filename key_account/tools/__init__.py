@@ -32,6 +32,13 @@ from .commission import (
     shares,
     split,
 )
+from .compensation import (
+    compensation_limits,
+    compensation_percent,
+    month_start,
+    monthly_volume,
+    volume_window,
+)
 from .completeness import completeness
 from .dates import (
     add_months,
@@ -68,11 +75,16 @@ __all__ = [
     "rule_score",
     "shares",
     "split",
+    "compensation_limits",
+    "compensation_percent",
     "completeness",
     "is_overdue_more_than",
     "missing_items",
+    "month_start",
+    "monthly_volume",
     "next_anniversary",
     "reminder_is_due",
     "signer_state",
     "suggest_tier",
+    "volume_window",
 ]

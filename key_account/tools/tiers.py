@@ -1,5 +1,7 @@
 """Tier suggestion from trailing revenue and payment behaviour (SPEC R5)."""
 
+import math
+
 
 def suggest_tier(revenue, tiers):
     """Return the code of the tier whose minimum revenue is the highest one
@@ -22,11 +24,9 @@ def average_days_to_pay(pairs):
     ``pairs`` is an iterable of ``(days, amount)``; amounts <= 0 are ignored.
     Returns ``None`` when nothing was paid.
     """
-    total = weighted = 0.0
-    for days, amount in pairs:
-        if amount and amount > 0:
-            total += amount
-            weighted += days * amount
+    paid = [(days, amount) for days, amount in pairs if amount and amount > 0]
+    # Exactly rounded sums: the result does not depend on the order of pairs.
+    total = math.fsum(amount for _days, amount in paid)
     if not total:
         return None
-    return round(weighted / total, 1)
+    return round(math.fsum(days * amount for days, amount in paid) / total, 1)
