@@ -18,6 +18,7 @@ KINDS = [
     ("commission", "Commission"),
     ("allowance", "Expense Allowance"),
     ("rebate", "Customer Rebate"),
+    ("fixed", "Executive Mobile Allowance"),
 ]
 ROLES = [
     ("rep", "Rep"),
@@ -52,13 +53,14 @@ class KeyAccountCommissionLine(models.Model):
             ("collection", "Collection"),
             ("writeoff", "Write-Off Deduction"),
             ("claim", "Expense Claim"),
+            ("monthly", "Monthly Allowance"),
         ],
         required=True,
         default="collection",
         readonly=True,
     )
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True, readonly=True
+        "res.partner", string="Customer", index=True, readonly=True
     )
     user_id = fields.Many2one(
         "res.users", string="Beneficiary", index=True, readonly=True
@@ -122,7 +124,8 @@ class KeyAccountCommissionLine(models.Model):
     _sql_constraints = [
         (
             "allocation_unique",
-            "unique(allocation_ref, is_reversal, origin, kind, role)",
+            "unique nulls not distinct "
+            "(allocation_ref, is_reversal, origin, kind, role, user_id)",
             "A reconciliation gives each beneficiary one commission line.",
         ),
     ]
@@ -196,6 +199,48 @@ class KeyAccountCommissionLine(models.Model):
                 }
             )
         self.env["mail.activity"].create(vals_list)
+
+    @api.model
+    def _cron_key_account_mobile_allowance(self):
+        """Monthly: each account executive's fixed mobile allowance, charged
+        to the KA department's expenses (SPEC R32). Once per month and
+        executive, whenever the cron runs."""
+        today = fields.Date.context_today(self)
+        month = today.year * 100 + today.month
+        partners = self.env["res.partner"].sudo()
+        groups = partners._read_group(
+            [
+                ("is_key_account", "=", True),
+                ("key_account_executive_id", "!=", False),
+            ],
+            ["company_id", "key_account_executive_id"],
+        )
+        done = {
+            (line.company_id.id, line.user_id.id)
+            for line in self.sudo().search(
+                [("origin", "=", "monthly"), ("allocation_ref", "=", month)]
+            )
+        }
+        vals_list = []
+        for company, user in groups:
+            company = company or self.env.company
+            amount = company.key_account_executive_mobile_allowance
+            if not amount or (company.id, user.id) in done:
+                continue
+            done.add((company.id, user.id))
+            vals_list.append(
+                {
+                    "kind": "fixed",
+                    "role": "executive",
+                    "origin": "monthly",
+                    "allocation_ref": month,
+                    "user_id": user.id,
+                    "date": today,
+                    "company_id": company.id,
+                    "amount": amount,
+                }
+            )
+        return self.sudo().create(vals_list)
 
     # Business methods: generation
     @api.model

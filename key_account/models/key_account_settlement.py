@@ -310,7 +310,7 @@ class KeyAccountSettlement(models.Model):
                 [
                     ("state", "=", "to_settle"),
                     ("settlement_id", "=", False),
-                    ("kind", "=", "commission"),
+                    ("kind", "in", ("commission", "fixed")),
                     ("user_id", "!=", False),
                     ("date", "<=", date_to),
                     ("company_id", "in", companies.ids),

@@ -206,6 +206,12 @@ class ResCompany(models.Model):
         default=30,
         help="The month's last day in shorter months.",
     )
+    key_account_executive_mobile_allowance = fields.Monetary(
+        string="Executive Mobile Allowance",
+        default=100.0,
+        help="Paid monthly to each account executive with their commission, "
+        "charged to the KA department's expenses; 0 for none.",
+    )
     key_account_rebate_unpaid_days = fields.Integer(
         string="Rebates Unpaid After (Days)",
         default=60,

@@ -116,6 +116,9 @@ class ResConfigSettings(models.TransientModel):
     key_account_claim_last_day = fields.Integer(
         related="company_id.key_account_claim_last_day", readonly=False
     )
+    key_account_executive_mobile_allowance = fields.Monetary(
+        related="company_id.key_account_executive_mobile_allowance", readonly=False
+    )
     key_account_rebate_unpaid_days = fields.Integer(
         related="company_id.key_account_rebate_unpaid_days", readonly=False
     )

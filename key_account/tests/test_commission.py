@@ -454,6 +454,32 @@ class TestSettlement(CommissionCase):
         )
         self.assertEqual(lines.state, "to_settle")
 
+    def test_executive_mobile_allowance_once_a_month(self):
+        cron = self.Line._cron_key_account_mobile_allowance
+        cron()
+        cron()
+        lines = self.Line.sudo().search([("origin", "=", "monthly")])
+        self.assertEqual(
+            len(lines.filtered(lambda line: line.user_id == self.rep_b)), 1
+        )
+        self.assertNotIn(self.rep_a, lines.user_id)  # reps earn no mobile allowance
+        self.assertEqual(
+            lines.filtered(lambda line: line.user_id == self.rep_b).amount, 100.0
+        )
+        with freeze_time(fields.Date.add(fields.Date.today(), months=1)):
+            cron()
+        self.assertEqual(
+            self.Line.sudo().search_count(
+                [("origin", "=", "monthly"), ("user_id", "=", self.rep_b.id)]
+            ),
+            2,
+        )
+        settlement = self.env["key_account.settlement"]._key_account_settle(
+            fields.Date.today()
+        )
+        self.assertEqual(settlement.user_id, self.rep_b)
+        self.assertEqual(settlement.amount_total, 100.0)
+
     def test_posted_bill_locks_lines_corrections_are_new_lines(self):
         invoice = self._inv(1000.0, taxed=False)
         payment = self._pay(invoice, 1000.0)
