@@ -87,7 +87,7 @@ class KeyAccountCommissionLine(models.Model):
         readonly=True,
         help="The reconciliation this line comes from, kept once it is undone.",
     )
-    is_reversal = fields.Boolean(readonly=True)
+    is_reversal = fields.Boolean(string="Reversal", readonly=True)
     payment_move_id = fields.Many2one(
         "account.move", string="Payment Entry", readonly=True
     )
@@ -97,7 +97,9 @@ class KeyAccountCommissionLine(models.Model):
         readonly=True,
         help="What this reconciliation collected, in the invoice's currency.",
     )
-    invoice_currency_id = fields.Many2one(related="move_id.currency_id")
+    invoice_currency_id = fields.Many2one(
+        related="move_id.currency_id", string="Invoice Currency"
+    )
     base_amount = fields.Monetary(string="Base", readonly=True)
     rate = fields.Float(string="Rate (%)", digits=(16, 4), readonly=True)
     amount = fields.Monetary(readonly=True)

@@ -50,7 +50,7 @@ class KeyAccountSettlement(models.Model):
     )
     required_level = fields.Selection(
         LEVEL_SELECTION,
-        string="Approved By",
+        string="Approval Level",
         compute="_compute_required_level",
         store=True,
         help="Rebate payouts are approved by the role the rate needs (SPEC "
@@ -81,9 +81,11 @@ class KeyAccountSettlement(models.Model):
     )
     approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     bill_id = fields.Many2one("account.move", readonly=True, copy=False)
-    bill_state = fields.Selection(related="bill_id.state", string="Bill Status")
+    bill_state = fields.Selection(
+        related="bill_id.state", string="Bill Status", tracking=False
+    )
     bill_payment_state = fields.Selection(
-        related="bill_id.payment_state", string="Bill Payment"
+        related="bill_id.payment_state", string="Bill Payment", tracking=False
     )
 
     # Computes
@@ -146,6 +148,7 @@ class KeyAccountSettlement(models.Model):
                     )
                 )
         self.sudo().write({"state": "approved", "approved_by_id": self.env.uid})
+        return True
 
     def action_create_bill(self):
         """Accounting turns approved settlements into vendor bills."""
@@ -161,6 +164,7 @@ class KeyAccountSettlement(models.Model):
             bill = self.env["account.move"].create(settlement._prepare_bill())
             settlement.sudo().write({"state": "billed", "bill_id": bill.id})
             settlement._set_lines_state("settled")
+        return True
 
     def action_cancel(self):
         self._check_accounting()
@@ -176,6 +180,7 @@ class KeyAccountSettlement(models.Model):
         self.sudo().write({"state": "cancelled", "bill_id": False})
         bills.unlink()
         self._set_lines_state("to_settle", detach=True)
+        return True
 
     def action_view_bill(self):
         self.ensure_one()

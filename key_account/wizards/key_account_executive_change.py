@@ -25,3 +25,4 @@ class KeyAccountExecutiveChange(models.TransientModel):
         self.partner_id.with_context(key_account_reason=self.reason).write(
             {"key_account_executive_id": self.executive_id.id}
         )
+        return True
