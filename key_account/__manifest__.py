@@ -3,6 +3,7 @@
     "name": "Key Accounts",
     "summary": "Key-account (大客户) management: tiers, credit profile, "
     "designation requests, order approvals, authority matrix, delegation, "
+    "credit hold, receivables, commissions on collected amounts, "
     "customer file, signers, confidentiality",
     "version": "18.0.1.0.0",
     "category": "Sales/Sales",
