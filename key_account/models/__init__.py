@@ -10,6 +10,7 @@ from . import res_partner
 from . import key_account_signer
 from . import key_account_sensitive_info
 from . import key_account_partner_date
+from . import key_account_approval_mixin
 from . import key_account_request_document
 from . import key_account_request
 from . import key_account_exception_request

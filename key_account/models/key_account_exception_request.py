@@ -1,6 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
 
 from .key_account_authority_rule import EXCEPTION_TYPES, LEVEL_SELECTION
 
@@ -11,11 +10,6 @@ STATES = [
     ("rejected", "Rejected"),
     ("cancelled", "Cancelled"),
 ]
-FREE_FIELDS = {
-    "message_follower_ids",
-    "message_main_attachment_id",
-    "activity_ids",
-}
 
 
 class KeyAccountExceptionRequest(models.Model):
@@ -25,18 +19,11 @@ class KeyAccountExceptionRequest(models.Model):
 
     _name = "key_account.exception.request"
     _description = "Key-Account Exception Request"
-    _inherit = ["mail.thread", "mail.activity.mixin", "tier.validation"]
+    _inherit = ["key_account.approval.mixin"]
     _order = "id desc"
-
-    _state_from = ["submitted"]
-    _state_to = ["approved"]
-    _cancel_state = "none"
-    _tier_validation_manual_config = False
+    _key_account_sequence = "key_account.exception.request"
 
     # Fields
-    name = fields.Char(
-        string="Reference", required=True, copy=False, readonly=True, default="/"
-    )
     state = fields.Selection(
         STATES, default="draft", required=True, copy=False, tracking=True, index=True
     )
@@ -77,18 +64,9 @@ class KeyAccountExceptionRequest(models.Model):
         help="Account-executive manager or customer-support colleague to keep "
         "informed (SPEC R18).",
     )
-    requester_id = fields.Many2one(
-        "res.users",
-        string="Requested By",
-        required=True,
-        readonly=True,
-        default=lambda self: self.env.user,
-        index=True,
-    )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
-    reject_reason = fields.Text(readonly=True, copy=False)
 
     # Computes
     @api.depends("exception_type", "company_id")
@@ -107,109 +85,31 @@ class KeyAccountExceptionRequest(models.Model):
                 else "director"
             )
 
-    # CRUD
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            if not self.env.su:
-                vals["requester_id"] = self.env.uid
-            if vals.get("name", "/") == "/":
-                vals["name"] = (
-                    self.env["ir.sequence"].next_by_code(
-                        "key_account.exception.request"
-                    )
-                    or "/"
-                )
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if not self.env.su:
-            if "state" in vals:
-                raise AccessError(
-                    self.env._("Use the request's buttons to submit or cancel it.")
-                )
-            if set(vals) - FREE_FIELDS and any(r.state != "draft" for r in self):
-                raise UserError(self.env._("Only draft exception requests can change."))
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_draft(self):
-        if any(r.state != "draft" or r.review_ids for r in self):
-            raise UserError(self.env._("Only draft exception requests can be deleted."))
-
     # Actions
-    def action_submit(self):
-        for request in self:
-            if request.state != "draft":
-                raise UserError(self.env._("Only draft requests can be submitted."))
-            if self.env.user != request.requester_id and not self.env.su:
-                raise AccessError(self.env._("Only the requester can submit it."))
-            if request.required_level == "rep":
-                raise UserError(
-                    self.env._(
-                        "%(value)s is within the rep's authority: no exception "
-                        "request is needed.",
-                        value=request.requested_value,
-                    )
+    def _submission_problems(self):
+        if self.required_level == "rep":
+            return [
+                self.env._(
+                    "%(value)s is within the rep's authority: no exception "
+                    "request is needed.",
+                    value=self.requested_value,
                 )
-            with self.env.cr.savepoint():
-                request._set_state("submitted")
-                if not request.request_validation():
-                    raise UserError(
-                        self.env._(
-                            "No approval route applies to %s. Ask an "
-                            "administrator to configure the tier definitions.",
-                            request.name,
-                        )
-                    )
-            request._notify_reviewers_and_colleagues()
-        return True
+            ]
+        return []
 
-    def action_cancel(self):
-        for request in self:
-            if request.state not in ("draft", "submitted"):
-                raise UserError(self.env._("Only open requests can be cancelled."))
-            if self.env.user != request.requester_id and not self.env.user.has_group(
-                "key_account.group_key_account_director"
-            ):
-                raise AccessError(
-                    self.env._("Only the requester or a director can cancel it.")
-                )
-            request.review_ids._key_account_archive()
-            request._set_state("cancelled")
-        return True
+    def _after_submit(self):
+        self._notify_reviewers_and_colleagues()
+
+    def _key_account_locked_message(self):
+        return self.env._("Only draft exception requests can change.")
 
     # tier.validation hooks
-    def _key_account_owner_ids(self):
-        return self.requester_id
-
-    def restart_validation(self):
-        raise UserError(
-            self.env._("Cancel the exception request and create a new one instead.")
+    def _on_approved(self):
+        self.message_post(
+            body=self.env._("Exception approved."),
+            subtype_xmlid="mail.mt_comment",
+            partner_ids=self.requester_id.partner_id.ids,
         )
-
-    def _validate_tier(self, tiers=False):
-        res = super()._validate_tier(tiers)
-        if self.validation_status == "validated" and self.state == "submitted":
-            self._set_state("approved")
-            self.message_post(
-                body=self.env._("Exception approved."),
-                subtype_xmlid="mail.mt_comment",
-                partner_ids=self.requester_id.partner_id.ids,
-            )
-        return res
-
-    def _rejected_tier(self, tiers=False):
-        res = super()._rejected_tier(tiers)
-        if self.state == "submitted" and self.validation_status == "rejected":
-            reason = self._key_account_rejection_reason()
-            self._set_state("rejected", reject_reason=reason)
-            self.message_post(
-                body=self.env._("Exception rejected: %s", reason),
-                subtype_xmlid="mail.mt_comment",
-                partner_ids=self.requester_id.partner_id.ids,
-            )
-        return res
 
     # Business methods
     def _notify_reviewers_and_colleagues(self):

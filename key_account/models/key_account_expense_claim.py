@@ -21,7 +21,6 @@ EXPENSE_TYPES = [
     ("executive", "Account Executive Costs"),
     ("other", "Other"),
 ]
-FREE_FIELDS = {"message_follower_ids", "message_main_attachment_id", "activity_ids"}
 
 
 class KeyAccountExpenseClaim(models.Model):
@@ -32,28 +31,23 @@ class KeyAccountExpenseClaim(models.Model):
 
     _name = "key_account.expense.claim"
     _description = "Key-Account Expense Claim"
-    _inherit = ["mail.thread", "mail.activity.mixin", "tier.validation"]
+    _inherit = ["key_account.approval.mixin"]
     _order = "id desc"
-    _state_from = ["submitted"]
-    _state_to = ["approved"]
-    _cancel_state = "none"
-    _tier_validation_manual_config = False
+    _key_account_sequence = "key_account.expense.claim"
+    _key_account_button_fields = {
+        "state",
+        "balance",
+        "above_balance",
+        "window_exception",
+        "line_id",
+        "bill_id",
+    }
 
     # Fields
-    name = fields.Char(
-        string="Reference", required=True, copy=False, readonly=True, default="/"
-    )
     state = fields.Selection(
         STATES, default="draft", required=True, copy=False, tracking=True, index=True
     )
-    claimant_id = fields.Many2one(
-        "res.users",
-        string="Claimed By",
-        required=True,
-        readonly=True,
-        default=lambda self: self.env.user,
-        index=True,
-    )
+    requester_id = fields.Many2one(string="Claimed By")
     partner_id = fields.Many2one(
         "res.partner",
         string="Customer",
@@ -128,12 +122,12 @@ class KeyAccountExpenseClaim(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
 
     # Computes
-    @api.depends("partner_id", "claimant_id")
+    @api.depends("partner_id", "requester_id")
     def _compute_rep_id(self):
         for claim in self:
             rep = claim.partner_id.commercial_partner_id.user_id
             claim.rep_id = rep
-            claim.is_executive_claim = bool(rep) and rep != claim.claimant_id
+            claim.is_executive_claim = bool(rep) and rep != claim.requester_id
             claim.office_manager_id = rep.sale_team_id.user_id
 
     # Constraints
@@ -142,61 +136,29 @@ class KeyAccountExpenseClaim(models.Model):
         if any(claim.amount <= 0 for claim in self):
             raise ValidationError(self.env._("A claim's amount must be positive."))
 
-    # CRUD
-    @api.model_create_multi
-    def create(self, vals_list):
-        sequence = self.env["ir.sequence"]
-        for vals in vals_list:
-            if not self.env.su:
-                vals["claimant_id"] = self.env.uid
-            if vals.get("name", "/") == "/":
-                vals["name"] = sequence.next_by_code("key_account.expense.claim") or "/"
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if not self.env.su:
-            if "state" in vals:
-                raise AccessError(
-                    self.env._("Use the claim's buttons to submit or cancel it.")
-                )
-            if set(vals) - FREE_FIELDS and any(c.state != "draft" for c in self):
-                raise UserError(self.env._("Only draft claims can change."))
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_draft(self):
-        if any(claim.state != "draft" or claim.review_ids for claim in self):
-            raise UserError(self.env._("Only draft claims can be deleted."))
-
     # Actions
-    def action_submit(self):
-        for claim in self:
-            if claim.state != "draft":
-                raise UserError(self.env._("Only draft claims can be submitted."))
-            if self.env.user != claim.claimant_id and not self.env.su:
-                raise AccessError(self.env._("Only the claimant can submit it."))
-            claim._check_submittable()
-            balance = claim._key_account_balance()
-            with self.env.cr.savepoint():
-                claim.sudo().write(
-                    {
-                        "balance": balance,
-                        "above_balance": claim.currency_id.compare_amounts(
-                            claim.amount, balance
-                        )
-                        > 0,
-                    }
-                )
-                claim._set_state("submitted")
-                if not claim.request_validation():
-                    raise UserError(
-                        self.env._(
-                            "No approval route applies to %s. Ask an "
-                            "administrator to configure the tier definitions.",
-                            claim.name,
-                        )
-                    )
-        return True
+    def _submission_problems(self):
+        self.ensure_one()
+        if not self.receipt_ids:
+            return [self.env._("Attach the receipt before submitting.")]
+        if not self.rep_id:
+            return [
+                self.env._("%s has no rep to charge.", self.partner_id.display_name)
+            ]
+        return self._window_problems()
+
+    def _before_submit(self):
+        balance = self._key_account_balance()
+        self.sudo().write(
+            {
+                "balance": balance,
+                "above_balance": self.currency_id.compare_amounts(self.amount, balance)
+                > 0,
+            }
+        )
+
+    def _key_account_locked_message(self):
+        return self.env._("Only draft claims can change.")
 
     def action_open_window(self):
         """The KA head lets a claim be submitted outside the window (R37)."""
@@ -214,20 +176,6 @@ class KeyAccountExpenseClaim(models.Model):
             )
         return True
 
-    def action_cancel(self):
-        for claim in self:
-            if claim.state not in ("draft", "submitted"):
-                raise UserError(self.env._("Only open claims can be cancelled."))
-            if self.env.user != claim.claimant_id and not self.env.user.has_group(
-                "key_account.group_key_account_director"
-            ):
-                raise AccessError(
-                    self.env._("Only the claimant or a director can cancel it.")
-                )
-            claim.review_ids._key_account_archive()
-            claim._set_state("cancelled")
-        return True
-
     def action_create_bill(self):
         """Accounting reimburses the claimant with a vendor bill."""
         if not self.env.user.has_group("account.group_account_invoice"):
@@ -242,41 +190,13 @@ class KeyAccountExpenseClaim(models.Model):
         return True
 
     # tier.validation hooks
-    def _key_account_owner_ids(self):
-        return self.claimant_id
-
-    def restart_validation(self):
-        raise UserError(self.env._("Cancel the claim and create a new one instead."))
-
-    def _validate_tier(self, tiers=False):
-        res = super()._validate_tier(tiers)
-        if self.validation_status == "validated" and self.state == "submitted":
-            self._set_state("approved")
-            self._charge()
-        return res
-
-    def _rejected_tier(self, tiers=False):
-        res = super()._rejected_tier(tiers)
-        if self.state == "submitted" and self.validation_status == "rejected":
-            self._set_state("rejected")
-            self.message_post(
-                body=self.env._(
-                    "Claim rejected: %s", self._key_account_rejection_reason()
-                ),
-                subtype_xmlid="mail.mt_comment",
-                partner_ids=self.claimant_id.partner_id.ids,
-            )
-        return res
+    def _on_approved(self):
+        self._charge()
 
     # Business methods
-    def _check_submittable(self):
-        self.ensure_one()
-        if not self.receipt_ids:
-            raise UserError(self.env._("Attach the receipt before submitting."))
-        if not self.rep_id:
-            raise UserError(
-                self.env._("%s has no rep to charge.", self.partner_id.display_name)
-            )
+    def _window_problems(self):
+        """R37: claims are submitted in the month's claim window unless the
+        KA head allowed this one."""
         company = self.company_id
         today = fields.Date.context_today(self)
         last_day = calendar.monthrange(today.year, today.month)[1]
@@ -284,17 +204,16 @@ class KeyAccountExpenseClaim(models.Model):
             company.key_account_claim_first_day,
             company.key_account_claim_last_day,
         )
-        if not self.window_exception and not claim_window_open(
-            today.day, last_day, first, last
-        ):
-            raise UserError(
-                self.env._(
-                    "Claims can be submitted from the %(first)sth to the "
-                    "%(last)sth of the month; ask the KA head for an exception.",
-                    first=first,
-                    last=min(last, last_day),
-                )
+        if self.window_exception or claim_window_open(today.day, last_day, first, last):
+            return []
+        return [
+            self.env._(
+                "Claims can be submitted from the %(first)sth to the "
+                "%(last)sth of the month; ask the KA head for an exception.",
+                first=first,
+                last=min(last, last_day),
             )
+        ]
 
     def _key_account_balance(self):
         """The charged account's balance: its lines to date (accruals less
@@ -349,7 +268,7 @@ class KeyAccountExpenseClaim(models.Model):
             )
         return {
             "move_type": "in_invoice",
-            "partner_id": self.claimant_id.partner_id.id,
+            "partner_id": self.requester_id.partner_id.id,
             "company_id": self.company_id.id,
             "invoice_date": fields.Date.context_today(self),
             "ref": self.name,

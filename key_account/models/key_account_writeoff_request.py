@@ -16,7 +16,6 @@ STATES = [
 # What may still change once submitted: the general manager records the
 # board's decision before approving.
 BOARD_FIELDS = {"board_resolution_ref", "board_resolution", "board_resolution_name"}
-FREE_FIELDS = {"message_follower_ids", "message_main_attachment_id", "activity_ids"}
 
 
 class KeyAccountWriteoffRequest(models.Model):
@@ -26,18 +25,13 @@ class KeyAccountWriteoffRequest(models.Model):
 
     _name = "key_account.writeoff.request"
     _description = "Key-Account Write-Off Request"
-    _inherit = ["mail.thread", "mail.activity.mixin", "tier.validation"]
+    _inherit = ["key_account.approval.mixin"]
     _order = "id desc"
-
-    _state_from = ["submitted"]
-    _state_to = ["approved"]
-    _cancel_state = "none"
-    _tier_validation_manual_config = False
+    _key_account_sequence = "key_account.writeoff"
+    _key_account_cancellable = ("draft", "submitted", "approved")
+    _key_account_button_fields = {"state", "move_id"}
 
     # Fields
-    name = fields.Char(
-        string="Reference", required=True, copy=False, readonly=True, default="/"
-    )
     state = fields.Selection(
         STATES, default="draft", required=True, copy=False, tracking=True, index=True
     )
@@ -79,17 +73,9 @@ class KeyAccountWriteoffRequest(models.Model):
     board_resolution_ref = fields.Char(string="Board Resolution", tracking=True)
     board_resolution = fields.Binary(string="Resolution Document", attachment=True)
     board_resolution_name = fields.Char()
-    requester_id = fields.Many2one(
-        "res.users",
-        string="Requested By",
-        required=True,
-        readonly=True,
-        default=lambda self: self.env.user,
-    )
     move_id = fields.Many2one(
         "account.move", string="Write-Off Entry", readonly=True, copy=False
     )
-    reject_reason = fields.Text(readonly=True, copy=False)
     recovered_amount = fields.Monetary(
         compute="_compute_recovered_amount",
         help="Written-off money collected later (positive revenue again).",
@@ -122,82 +108,25 @@ class KeyAccountWriteoffRequest(models.Model):
                 "key_account_collection_note_ids"
             )
 
-    # CRUD
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            if not self.env.su:
-                vals["requester_id"] = self.env.uid
-            if vals.get("name", "/") == "/":
-                vals["name"] = (
-                    self.env["ir.sequence"].next_by_code("key_account.writeoff") or "/"
-                )
-        return super().create(vals_list)
+    # CRUD: the mixin's, the general manager records the board's resolution
+    def _key_account_may_change(self, changed):
+        return (
+            self.state == "submitted"
+            and changed <= BOARD_FIELDS
+            and self.env.user.has_group("key_account.group_key_account_manager")
+        )
 
-    def write(self, vals):
-        if not self.env.su:
-            if "state" in vals or "move_id" in vals:
-                raise AccessError(
-                    self.env._("Use the request's buttons to move it on.")
-                )
-            changed = set(vals) - FREE_FIELDS
-            for request in self:
-                if request.state == "draft" or not changed:
-                    continue
-                if not (
-                    request.state == "submitted"
-                    and changed <= BOARD_FIELDS
-                    and self.env.user.has_group("key_account.group_key_account_manager")
-                ):
-                    raise UserError(
-                        self.env._(
-                            "Only a draft write-off request can change; the "
-                            "general manager records the board's resolution."
-                        )
-                    )
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_draft(self):
-        if any(r.state != "draft" or r.review_ids for r in self):
-            raise UserError(self.env._("Only draft write-off requests can be deleted."))
+    def _key_account_locked_message(self):
+        return self.env._(
+            "Only a draft write-off request can change; the general manager "
+            "records the board's resolution."
+        )
 
     # Actions
-    def action_submit(self):
-        for request in self:
-            if request.state != "draft":
-                raise UserError(self.env._("Only draft requests can be submitted."))
-            problems = request._submission_problems()
-            if problems:
-                raise UserError("\n".join(problems))
-            with self.env.cr.savepoint():
-                request._set_state("submitted")
-                if not request.request_validation():
-                    raise UserError(
-                        self.env._(
-                            "No approval route applies to %s. Ask an "
-                            "administrator to configure the approval steps.",
-                            request.name,
-                        )
-                    )
-            request.partner_id._key_account_open_investigation(
-                self.env._("Write-off requested: %s.", request.name)
-            )
-        return True
-
-    def action_cancel(self):
-        for request in self:
-            if request.state not in ("draft", "submitted", "approved"):
-                raise UserError(self.env._("Only open requests can be cancelled."))
-            if self.env.user != request.requester_id and not self.env.user.has_group(
-                "key_account.group_key_account_director"
-            ):
-                raise AccessError(
-                    self.env._("Only the requester or a director can cancel it.")
-                )
-            request.review_ids._key_account_archive()
-            request._set_state("cancelled")
-        return True
+    def _after_submit(self):
+        self.partner_id._key_account_open_investigation(
+            self.env._("Write-off requested: %s.", self.name)
+        )
 
     def action_post(self):
         """Accounting posts the approved write-off and reconciles it (R42)."""
@@ -216,12 +145,6 @@ class KeyAccountWriteoffRequest(models.Model):
         review (``write`` allows it to managers only)."""
         return super()._get_under_validation_exceptions() + list(BOARD_FIELDS)
 
-    def _key_account_owner_ids(self):
-        return self.requester_id
-
-    def restart_validation(self):
-        raise UserError(self.env._("Cancel the request and create a new one."))
-
     def _validate_tier(self, tiers=False):
         if self.env.user.has_group("key_account.group_key_account_manager") and (
             self.review_ids.filtered(
@@ -238,22 +161,14 @@ class KeyAccountWriteoffRequest(models.Model):
                         "document) before approving the write-off."
                     )
                 )
-        res = super()._validate_tier(tiers)
-        if self.validation_status == "validated" and self.state == "submitted":
-            self._set_state("approved")
-            self.message_post(
-                body=self.env._("Write-off approved: accounting may post it."),
-                subtype_xmlid="mail.mt_comment",
-                partner_ids=self.requester_id.partner_id.ids,
-            )
-        return res
+        return super()._validate_tier(tiers)
 
-    def _rejected_tier(self, tiers=False):
-        res = super()._rejected_tier(tiers)
-        if self.state == "submitted" and self.validation_status == "rejected":
-            reason = self._key_account_rejection_reason()
-            self._set_state("rejected", reject_reason=reason)
-        return res
+    def _on_approved(self):
+        self.message_post(
+            body=self.env._("Write-off approved: accounting may post it."),
+            subtype_xmlid="mail.mt_comment",
+            partner_ids=self.requester_id.partner_id.ids,
+        )
 
     # Business methods
     def _submission_problems(self):

@@ -1,0 +1,161 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+# Fields anyone may still write on a submitted request (followers, activities).
+FREE_FIELDS = {"message_follower_ids", "message_main_attachment_id", "activity_ids"}
+
+
+class KeyAccountApprovalMixin(models.AbstractModel):
+    """What every key-account request approved on the tier engine shares:
+    a numbered draft written by its requester, submitted to the approval
+    steps, changed only through its buttons, cancelled by the requester or a
+    director, never deleted once reviewed, rejected with a reason.
+
+    Models set ``_key_account_sequence`` and define ``state`` with at least
+    draft, submitted, approved, rejected and cancelled."""
+
+    _name = "key_account.approval.mixin"
+    _description = "Key-Account Approval Request"
+    _inherit = ["mail.thread", "mail.activity.mixin", "tier.validation"]
+
+    _state_from = ["submitted"]
+    _state_to = ["approved"]
+    _cancel_state = "none"
+    _tier_validation_manual_config = False
+    _key_account_sequence = None
+    # States the requester or a director may still cancel.
+    _key_account_cancellable = ("draft", "submitted")
+    # Fields only the buttons write.
+    _key_account_button_fields = {"state"}
+
+    # Fields
+    name = fields.Char(
+        string="Reference", required=True, copy=False, readonly=True, default="/"
+    )
+    requester_id = fields.Many2one(
+        "res.users",
+        string="Requested By",
+        required=True,
+        readonly=True,
+        default=lambda self: self.env.user,
+        index=True,
+    )
+    reject_reason = fields.Text(readonly=True, copy=False)
+
+    # CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        sequence = self.env["ir.sequence"]
+        for vals in vals_list:
+            if not self.env.su:
+                vals["requester_id"] = self.env.uid
+            if vals.get("name", "/") == "/":
+                vals["name"] = sequence.next_by_code(self._key_account_sequence) or "/"
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su:
+            if self._key_account_button_fields & set(vals):
+                raise AccessError(
+                    self.env._("Use the request's buttons to move it on.")
+                )
+            changed = set(vals) - FREE_FIELDS
+            if changed and any(
+                r.state != "draft" and not r._key_account_may_change(changed)
+                for r in self
+            ):
+                raise UserError(self._key_account_locked_message())
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft(self):
+        if any(r.state != "draft" or r.review_ids for r in self):
+            raise UserError(self.env._("Only draft requests can be deleted."))
+
+    # Actions
+    def action_submit(self):
+        for request in self:
+            if request.state != "draft":
+                raise UserError(self.env._("Only draft requests can be submitted."))
+            if self.env.user != request.requester_id and not self.env.su:
+                raise AccessError(self.env._("Only the requester can submit it."))
+            problems = request._submission_problems()
+            if problems:
+                raise UserError("\n".join(problems))
+            with self.env.cr.savepoint():
+                request._before_submit()
+                request._set_state("submitted")
+                if not request.request_validation():
+                    raise UserError(
+                        self.env._(
+                            "No approval route applies to %s. Ask an "
+                            "administrator to configure the approval steps.",
+                            request.name,
+                        )
+                    )
+            request._after_submit()
+        return True
+
+    def action_cancel(self):
+        for request in self:
+            if request.state not in self._key_account_cancellable:
+                raise UserError(self.env._("Only open requests can be cancelled."))
+            if self.env.user != request.requester_id and not self.env.user.has_group(
+                "key_account.group_key_account_director"
+            ):
+                raise AccessError(
+                    self.env._("Only the requester or a director can cancel it.")
+                )
+            request.review_ids._key_account_archive()
+            request._set_state("cancelled")
+        return True
+
+    # tier.validation hooks
+    def _key_account_owner_ids(self):
+        return self.requester_id
+
+    def restart_validation(self):
+        raise UserError(self.env._("Cancel the request and create a new one."))
+
+    def _validate_tier(self, tiers=False):
+        res = super()._validate_tier(tiers)
+        if self.validation_status == "validated" and self.state == "submitted":
+            self._set_state("approved")
+            self._on_approved()
+        return res
+
+    def _rejected_tier(self, tiers=False):
+        res = super()._rejected_tier(tiers)
+        if self.state == "submitted" and self.validation_status == "rejected":
+            reason = self._key_account_rejection_reason()
+            self._set_state("rejected", reject_reason=reason)
+            self.message_post(
+                body=self.env._(
+                    "%(name)s rejected: %(reason)s", name=self.name, reason=reason
+                ),
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=self.requester_id.partner_id.ids,
+            )
+        return res
+
+    # Hooks for the models
+    def _submission_problems(self):
+        """Translated reasons the request cannot be submitted yet."""
+        return []
+
+    def _before_submit(self):
+        """Runs in the submission's savepoint, before the state changes."""
+
+    def _after_submit(self):
+        """Runs once the approval steps are requested."""
+
+    def _on_approved(self):
+        """Runs when the last step approves."""
+
+    def _key_account_may_change(self, changed):
+        """Whether the submitted request may still take ``changed`` fields."""
+        return False
+
+    def _key_account_locked_message(self):
+        return self.env._("Only draft requests can change.")
