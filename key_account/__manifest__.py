@@ -3,7 +3,7 @@
     "name": "Key Accounts",
     "summary": "Key-account (大客户) management: tiers, credit profile, "
     "designation requests, order approvals, authority matrix, delegation, "
-    "credit hold, receivables, commissions on collected amounts, "
+    "credit hold, agreements, receivables, commissions on collected amounts, "
     "customer file, signers, confidentiality",
     "version": "18.0.1.0.0",
     "category": "Sales/Sales",
@@ -39,6 +39,8 @@
         "views/key_account_authority_rule_views.xml",
         "views/key_account_delegation_views.xml",
         "views/key_account_exception_request_views.xml",
+        "views/key_account_agreement_views.xml",
+        "report/key_account_agreement_report.xml",
         "views/sale_order_views.xml",
         "views/account_move_views.xml",
         "views/key_account_aging_report_views.xml",

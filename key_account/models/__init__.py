@@ -14,6 +14,7 @@ from . import key_account_approval_mixin
 from . import key_account_request_document
 from . import key_account_request
 from . import key_account_exception_request
+from . import key_account_agreement
 from . import key_account_tier_suggestion
 from . import key_account_collection_note
 from . import key_account_revenue_adjustment

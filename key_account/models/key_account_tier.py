@@ -28,6 +28,11 @@ class KeyAccountTier(models.Model):
         string="Default Payment Term",
         check_company=True,
     )
+    advance_percent = fields.Float(
+        string="Default Advance Payment (%)",
+        help="Share of an order paid before delivery that the tier's "
+        "agreements ask for (SPEC R26; 0 % for key accounts).",
+    )
     min_annual_revenue = fields.Monetary(
         string="Minimum 12-Month Revenue",
         help="Trailing twelve-month invoiced revenue from which the monthly "

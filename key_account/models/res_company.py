@@ -39,6 +39,24 @@ class ResCompany(models.Model):
         help="Floor prices of the price system: selling below them needs the "
         "authority of the KA head or the general manager.",
     )
+    key_account_agreement_required = fields.Boolean(
+        string="Key-Account Orders Require an Active Agreement",
+        default=True,
+        help="A key-account order confirms only on the customer's active "
+        "agreement, whose prices, terms and rebate it takes (SPEC R24).",
+    )
+    key_account_agreement_months = fields.Integer(
+        string="Agreement Validity (Months)", default=12
+    )
+    key_account_agreement_notice_days = fields.Integer(
+        string="Renewal Reminder (Days Before the End)", default=30
+    )
+    key_account_performance_tolerance = fields.Float(
+        string="Performance Deviation Suspending (%)",
+        default=30.0,
+        help="Actual results of a performance-priced agreement further than "
+        "this from its test result suspend it (SPEC R25).",
+    )
     key_account_compensation_months = fields.Integer(
         string="Monthly Volume Over (Months)",
         default=3,
@@ -235,6 +253,8 @@ class ResCompany(models.Model):
         "key_account_date_reminder_days",
         "key_account_suggestion_batch",
         "key_account_compensation_months",
+        "key_account_agreement_months",
+        "key_account_agreement_notice_days",
     )
     def _check_key_account_settings(self):
         for company in self:
@@ -253,12 +273,14 @@ class ResCompany(models.Model):
                     company.key_account_report_days,
                     company.key_account_signer_reminder_days,
                     company.key_account_date_reminder_days,
+                    company.key_account_agreement_notice_days,
                 )
                 < 0
                 or min(
                     company.key_account_signer_months,
                     company.key_account_suggestion_batch,
                     company.key_account_compensation_months,
+                    company.key_account_agreement_months,
                 )
                 < 1
             ):

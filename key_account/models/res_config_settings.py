@@ -122,3 +122,15 @@ class ResConfigSettings(models.TransientModel):
     key_account_rebate_unpaid_days = fields.Integer(
         related="company_id.key_account_rebate_unpaid_days", readonly=False
     )
+    key_account_agreement_required = fields.Boolean(
+        related="company_id.key_account_agreement_required", readonly=False
+    )
+    key_account_agreement_months = fields.Integer(
+        related="company_id.key_account_agreement_months", readonly=False
+    )
+    key_account_agreement_notice_days = fields.Integer(
+        related="company_id.key_account_agreement_notice_days", readonly=False
+    )
+    key_account_performance_tolerance = fields.Float(
+        related="company_id.key_account_performance_tolerance", readonly=False
+    )

@@ -39,6 +39,7 @@ RESTART_FIELDS = {
     "company_id",
     "key_account_rebate_rate",
     "key_account_commission_rate",
+    "key_account_agreement_id",
 }
 # Computed approval data nobody writes directly (RPC included).
 PROTECTED_FIELDS = {
@@ -109,8 +110,25 @@ class SaleOrder(models.Model):
         compute="_compute_key_account_credit_note",
         help="Why the customer's credit holds this quotation (SPEC R10).",
     )
+    key_account_agreement_id = fields.Many2one(
+        "key_account.agreement",
+        string="Agreement",
+        compute="_compute_key_account_agreement_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index=True,
+        tracking=True,
+        domain="[('partner_id', 'parent_of', partner_id), ('state', '=', 'active')]",
+        help="The customer's active agreement: the quotation takes its prices, "
+        "payment term and rebate (SPEC R24).",
+    )
     key_account_rebate_rate = fields.Float(
         string="Customer Rebate (%)",
+        compute="_compute_key_account_rebate_rate",
+        store=True,
+        readonly=False,
+        precompute=True,
         tracking=True,
         help="Rebate promised to the customer on the amounts it pays.",
     )
@@ -182,6 +200,47 @@ class SaleOrder(models.Model):
     )
 
     # Computes
+    @api.depends("partner_id", "company_id")
+    def _compute_key_account_agreement_id(self):
+        quotations = self.filtered(lambda o: o.state in ("draft", "sent"))
+        for company in quotations.company_id:
+            orders = quotations.filtered(lambda o, c=company: o.company_id == c)
+            current = self.env["key_account.agreement"]._key_account_current(
+                orders.partner_id, company
+            )
+            for order in orders:
+                order.key_account_agreement_id = current.get(
+                    order.partner_id.commercial_partner_id, False
+                )
+        for order in self - quotations:
+            order.key_account_agreement_id = order.key_account_agreement_id
+
+    @api.depends("partner_id", "company_id", "key_account_agreement_id")
+    def _compute_pricelist_id(self):
+        super()._compute_pricelist_id()
+        for order in self:
+            pricelist = order.key_account_agreement_id.sudo().pricelist_id
+            if order.state == "draft" and pricelist:
+                order.pricelist_id = pricelist
+
+    @api.depends("partner_id", "key_account_agreement_id")
+    def _compute_payment_term_id(self):
+        super()._compute_payment_term_id()
+        for order in self:
+            term = order.key_account_agreement_id.sudo().payment_term_id
+            if term:
+                order.payment_term_id = term
+
+    @api.depends("key_account_agreement_id")
+    def _compute_key_account_rebate_rate(self):
+        for order in self:
+            agreement = order.key_account_agreement_id
+            order.key_account_rebate_rate = (
+                agreement.sudo().rebate_rate
+                if agreement
+                else order.key_account_rebate_rate
+            )
+
     @api.depends(
         "partner_id.commercial_partner_id.is_key_account",
         "company_id.key_account_approval_scope",
@@ -244,6 +303,7 @@ class SaleOrder(models.Model):
         "currency_id",
         "key_account_rebate_rate",
         "key_account_commission_rate",
+        "key_account_agreement_id",
         "order_line.key_account_is_compensation",
         "date_order",
         "partner_id.commercial_partner_id.key_account_performance_priced",
@@ -359,6 +419,7 @@ class SaleOrder(models.Model):
                             missing="\n- ".join(missing),
                         )
                     )
+                order._key_account_check_agreement()
                 order._key_account_check_compensation()
                 order._key_account_check_credit()
 
@@ -620,6 +681,67 @@ class SaleOrder(models.Model):
             )
         )
 
+    def _key_account_check_agreement(self):
+        """A key-account order confirms only on the customer's running
+        agreement when the company asks for one (SPEC R24, R25)."""
+        self.ensure_one()
+        company = self.company_id
+        partner = self.partner_id.commercial_partner_id
+        if not (company.key_account_agreement_required and partner.is_key_account):
+            return
+        agreement = self.key_account_agreement_id.sudo()
+        date = self._key_account_order_date()
+        if not agreement:
+            raise UserError(
+                self.env._(
+                    "%(order)s cannot be confirmed: %(partner)s has no active "
+                    "agreement. Key-account orders are confirmed on the "
+                    "customer's active agreement.",
+                    order=self.name,
+                    partner=partner.display_name,
+                )
+            )
+        if agreement.partner_id.commercial_partner_id != partner:
+            raise UserError(
+                self.env._(
+                    "%(order)s: the agreement %(agreement)s is not %(partner)s's.",
+                    order=self.name,
+                    agreement=agreement.name,
+                    partner=partner.display_name,
+                )
+            )
+        if agreement.state == "suspended":
+            raise UserError(
+                self.env._(
+                    "%(order)s cannot be confirmed: the agreement %(agreement)s "
+                    "is suspended until the KA head resumes it (%(cause)s).",
+                    order=self.name,
+                    agreement=agreement.name,
+                    cause=agreement.status_cause or "-",
+                )
+            )
+        if agreement.state == "expired" or (
+            agreement.state == "active" and agreement.date_end < date
+        ):
+            raise UserError(
+                self.env._(
+                    "%(order)s cannot be confirmed: the agreement %(agreement)s "
+                    "expired on %(date)s. Renew it first.",
+                    order=self.name,
+                    agreement=agreement.name,
+                    date=agreement.date_end,
+                )
+            )
+        if not agreement._key_account_is_usable(date):
+            raise UserError(
+                self.env._(
+                    "%(order)s cannot be confirmed: the agreement %(agreement)s "
+                    "is not active on the order date.",
+                    order=self.name,
+                    agreement=agreement.name,
+                )
+            )
+
     @api.model
     def _key_account_check_protected(self, vals):
         if not self.env.su and PROTECTED_FIELDS & set(vals):
@@ -792,7 +914,11 @@ class SaleOrder(models.Model):
             self.env._("payment term longer than the customer's by"),
             self._key_account_extra_term_days(),
         )
-        check("rebate", self.env._("customer rebate"), self.key_account_rebate_rate)
+        rebate = self.key_account_rebate_rate
+        agreed = self.key_account_agreement_id.sudo()
+        if agreed and rebate <= agreed.rebate_rate:
+            rebate = 0.0  # approved with the agreement (SPEC R21)
+        check("rebate", self.env._("customer rebate"), rebate)
         check(
             "commission",
             self.env._("special commission rate"),
@@ -1091,7 +1217,8 @@ class SaleOrder(models.Model):
         self.ensure_one()
         partner = self.partner_id.commercial_partner_id.with_company(self.company_id)
         return (
-            partner.property_payment_term_id
+            self.key_account_agreement_id.sudo().payment_term_id
+            or partner.property_payment_term_id
             or partner.key_account_tier_id.payment_term_id
         )
 

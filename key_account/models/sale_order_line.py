@@ -121,12 +121,25 @@ class SaleOrderLine(models.Model):
 
     def _key_account_floor_price(self):
         """Settlement floor price of the line, in the order currency (0 when
-        there is none). Agreements override this with their price system."""
+        there is none): the agreement's price system, else the company's;
+        prices agreed in the approved agreement below it are its floor."""
         self.ensure_one()
         order = self.order_id
-        pricelist = order.company_id.key_account_floor_pricelist_id
+        agreement = order.key_account_agreement_id.sudo()
+        pricelist = (
+            agreement.floor_pricelist_id
+            or order.company_id.key_account_floor_pricelist_id
+        )
         if not pricelist or not self.product_id:
             return 0.0
+        floor = self._key_account_price_in(pricelist)
+        if agreement.pricelist_id:
+            floor = min(floor, self._key_account_price_in(agreement.pricelist_id))
+        return floor
+
+    def _key_account_price_in(self, pricelist):
+        """Price of the line's product in ``pricelist``, order currency."""
+        order = self.order_id
         price = pricelist._get_product_price(
             self.product_id,
             self.product_uom_qty or 1.0,

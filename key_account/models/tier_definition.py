@@ -27,6 +27,7 @@ class TierDefinition(models.Model):
             "key_account.request",
             "key_account.exception.request",
             "key_account.writeoff.request",
+            "key_account.agreement",
         ]
 
     def _get_review_needing_reminder(self):

@@ -37,6 +37,7 @@ class TierReview(models.Model):
             "key_account.exception.request",
             "key_account.writeoff.request",
             "key_account.expense.claim",
+            "key_account.agreement",
             "sale.order",
         ]
 

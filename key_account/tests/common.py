@@ -22,6 +22,9 @@ class KeyAccountCase(TransactionCase):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False))
         cls.company = cls.env.company
+        # Agreements (SPEC R24) are tested in test_agreement; the other
+        # features confirm key-account orders without one.
+        cls.company.key_account_agreement_required = False
         cls.rep_a = new_test_user(cls.env, "ka_rep_a", groups=f"base.group_user,{REP}")
         cls.rep_b = new_test_user(cls.env, "ka_rep_b", groups=f"base.group_user,{REP}")
         cls.office_manager = new_test_user(
@@ -63,6 +66,18 @@ class KeyAccountCase(TransactionCase):
         )
 
     # Helpers
+    @classmethod
+    def _active_agreement(cls, partner, **vals):
+        """A running agreement for ``partner`` (setup shortcut: as if
+        reviewed, sealed and activated)."""
+        values = {
+            "partner_id": partner.id,
+            "requester_id": partner.user_id.id or cls.env.uid,
+            "state": "active",
+        }
+        values.update(vals)
+        return cls.env["key_account.agreement"].create(values)
+
     @classmethod
     def _make_key_account(cls, partner, tier=None, **extra):
         """Designate directly as a director would (setup shortcut)."""

@@ -54,6 +54,10 @@ class TestKeyAccountTour(HttpCase):
                 "key_account_tier_id": self.env.ref("key_account.tier_b").id,
             }
         )
+        # The order confirms on the customer's active agreement (SPEC R24).
+        self.env["key_account.agreement"].create(
+            {"partner_id": partner.id, "requester_id": rep.id, "state": "active"}
+        )
         self.env["product.product"].create(
             {
                 "name": "Tour Server Rack",

@@ -1,0 +1,472 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import new_test_user, tagged
+
+from .common import SUPERVISOR
+from .common_order import OrderApprovalCase
+
+REVIEWER = "key_account.group_key_account_contract_reviewer"
+
+
+@tagged("post_install", "-at_install")
+class TestAgreement(OrderApprovalCase):
+    """SPEC R20-R26: agreements, their review order, sealing, activation,
+    use on orders, renewal and suspension."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.key_account_agreement_required = True
+        cls.cs_supervisor = new_test_user(
+            cls.env,
+            "ka_agreement_cs",
+            groups=f"base.group_user,{SUPERVISOR},{REVIEWER}",
+        )
+        cls.floor = cls.env["product.pricelist"].create(
+            {
+                "name": "Price System",
+                "item_ids": [
+                    Command.create(
+                        {
+                            "applied_on": "0_product_variant",
+                            "product_id": cls.product.id,
+                            "compute_price": "fixed",
+                            "fixed_price": 100.0,
+                        }
+                    )
+                ],
+            }
+        )
+        cls.company.key_account_floor_pricelist_id = cls.floor
+        cls.term_immediate = cls.env.ref("account.account_payment_term_immediate")
+        cls.customer.with_user(cls.head).property_payment_term_id = cls.term_30
+        cls.term_45 = cls.env.ref("account.account_payment_term_45days")
+        cls.term_60 = cls.env["account.payment.term"].create(
+            {
+                "name": "90 Days",
+                "line_ids": [
+                    Command.create(
+                        {"value": "percent", "value_amount": 100, "nb_days": 90}
+                    )
+                ],
+            }
+        )
+
+    # Helpers
+    def _agreement(self, user=None, **vals):
+        values = {"partner_id": self.customer.id}
+        values.update(vals)
+        return (
+            self.env["key_account.agreement"]
+            .with_user(user or self.rep_a)
+            .create(values)
+        )
+
+    def _prices(self, price):
+        return self.env["product.pricelist"].create(
+            {
+                "name": f"Agreed {price}",
+                "item_ids": [
+                    Command.create(
+                        {
+                            "applied_on": "0_product_variant",
+                            "product_id": self.product.id,
+                            "compute_price": "fixed",
+                            "fixed_price": price,
+                        }
+                    )
+                ],
+            }
+        )
+
+    def _file(self, agreement, name, user=None):
+        return (
+            self.env["ir.attachment"]
+            .with_user(user or self.rep_a)
+            .create(
+                {
+                    "name": name,
+                    "datas": base64.b64encode(b"%PDF-1.4 scan"),
+                    "res_model": "key_account.agreement",
+                    "res_id": agreement.id,
+                }
+            )
+        )
+
+    def _approved(self, **vals):
+        agreement = self._agreement(**vals)
+        agreement.with_user(self.rep_a).action_submit()
+        if agreement.has_deviation:
+            self._approve(agreement, self.head)
+        self._approve(agreement, self.cs_supervisor)
+        self.assertEqual(agreement.state, "approved")
+        return agreement
+
+    def _approved_order(self, **vals):
+        order = self._order(**vals)
+        order.with_user(self.rep_a).action_request_approval()
+        self._approve(order, self.office_manager)
+        self._approve(order, self.head)
+        self.assertEqual(order.validation_status, "validated")
+        return order
+
+    # Defaults and deviations (R20, R24, R26)
+    def test_defaults(self):
+        agreement = self._agreement(date_start="2025-03-01")
+        self.assertRecordValues(
+            agreement,
+            [
+                {
+                    "state": "draft",
+                    "user_id": self.rep_a.id,
+                    "requester_id": self.rep_a.id,
+                    "date_end": fields.Date.to_date("2026-02-28"),
+                    "floor_pricelist_id": self.floor.id,
+                    "advance_percent": 0.0,
+                    "has_deviation": False,
+                }
+            ],
+        )
+        self.assertTrue(agreement.name.startswith("KAA/"))
+
+    def test_deviation_detection(self):
+        agreement = self._agreement(
+            payment_term_id=self.term_45.id,
+            rebate_rate=7.0,
+            pricelist_id=self._prices(95.0).id,
+            clauses="Exclusive supply in the Pudong district.",
+        )
+        note = agreement.deviation_note
+        self.assertTrue(agreement.has_deviation)
+        self.assertEqual(agreement.deviation_level, "director")
+        self.assertIn("payment term longer than the customer's by 15", note)
+        self.assertIn("customer rebate 7 %", note)
+        self.assertIn("below the price system", note)
+        self.assertIn("Printing Paper", note)
+        self.assertIn("non-standard clauses", note)
+        # Within the price system and the customer's defaults: no deviation.
+        standard = self._agreement(
+            payment_term_id=self.term_30.id,
+            rebate_rate=5.0,
+            pricelist_id=self._prices(120.0).id,
+        )
+        self.assertFalse(standard.has_deviation)
+        # An advance below the tier's default deviates.
+        self.tier_b.advance_percent = 30.0
+        standard.invalidate_recordset()
+        self.assertIn("advance payment", standard.deviation_note)
+
+    # Review order (R21)
+    def test_standard_agreement_goes_straight_to_the_supervisor(self):
+        agreement = self._agreement(payment_term_id=self.term_30.id)
+        agreement.with_user(self.rep_a).action_submit()
+        self.assertEqual(agreement.state, "submitted")
+        self.assertEqual(
+            agreement.review_ids.definition_id,
+            self.env.ref("key_account.tier_agreement_cs_supervisor"),
+        )
+        self._approve(agreement, self.cs_supervisor)
+        self.assertEqual(agreement.state, "approved")
+
+    def test_deviating_agreement_ka_head_first(self):
+        agreement = self._agreement(rebate_rate=7.0)
+        agreement.with_user(self.rep_a).action_submit()
+        self.assertEqual(
+            agreement.review_ids.sorted("sequence").definition_id,
+            self.env.ref("key_account.tier_agreement_ka_head")
+            | self.env.ref("key_account.tier_agreement_cs_supervisor"),
+        )
+        with self.assertRaises(AccessError):
+            self._approve(agreement, self.cs_supervisor)
+        supervisor_review = agreement.review_ids.filtered(
+            lambda r: r.definition_id.reviewer_group_id.users & self.cs_supervisor
+        )
+        with self.assertRaises(AccessError):
+            supervisor_review.with_user(self.cs_supervisor).write(
+                {"status": "approved"}
+            )
+        self.assertEqual(agreement.state, "submitted")
+        self._approve(agreement, self.head)
+        self.assertEqual(agreement.state, "submitted")
+        self._approve(agreement, self.cs_supervisor)
+        self.assertEqual(agreement.state, "approved")
+
+    def test_rejected_agreement_is_revised(self):
+        agreement = self._agreement()
+        agreement.with_user(self.rep_a).action_submit()
+        self._reject(agreement, self.cs_supervisor, "Wrong customer address")
+        self.assertEqual(agreement.state, "rejected")
+        agreement.with_user(self.rep_a).action_draft()
+        self.assertEqual(agreement.state, "draft")
+        agreement.with_user(self.rep_a).action_submit()
+        self.assertEqual(len(agreement.review_ids), 1)
+
+    # Exceptions beyond the KA head (R16, R17)
+    def test_exception_needed_beyond_authority(self):
+        agreement = self._agreement(rebate_rate=12.0)
+        self.assertEqual(agreement.deviation_level, "manager")
+        with self.assertRaises(UserError) as err:
+            agreement.with_user(self.rep_a).action_submit()
+        self.assertIn("exception request", str(err.exception))
+        action = agreement.with_user(self.rep_a).action_request_exceptions()
+        request = self.env["key_account.exception.request"].browse(
+            action["domain"][0][2]
+        )
+        self.assertRecordValues(
+            request,
+            [
+                {
+                    "exception_type": "rebate",
+                    "requested_value": 12.0,
+                    "required_level": "manager",
+                    "document_model": "key_account.agreement",
+                    "document_id": agreement.id,
+                }
+            ],
+        )
+        request.with_user(self.rep_a).action_submit()
+        self._approve(request, self.head)
+        self.assertEqual(request.state, "submitted")
+        self._approve(request, self.manager)
+        self.assertEqual(request.state, "approved")
+        agreement.with_user(self.rep_a).action_submit()
+        self.assertEqual(agreement.state, "submitted")
+
+    # Rep's limits over RPC
+    def test_rep_cannot_approve_or_edit(self):
+        agreement = self._agreement()
+        agreement.with_user(self.rep_a).action_submit()
+        with self.assertRaises(AccessError):
+            agreement.with_user(self.rep_a).validate_tier()
+        with self.assertRaises(AccessError):
+            agreement.review_ids.with_user(self.rep_a).write({"status": "approved"})
+        with self.assertRaises(AccessError):
+            agreement.with_user(self.rep_a).write({"state": "approved"})
+        self._approve(agreement, self.cs_supervisor)
+        with self.assertRaises(UserError):
+            agreement.with_user(self.rep_a).write({"rebate_rate": 9.0})
+        with self.assertRaises(AccessError):
+            agreement.with_user(self.rep_a).write({"state": "active"})
+        with self.assertRaises(AccessError):
+            agreement.with_user(self.rep_a).action_activate()
+        # Another rep does not even see it.
+        with self.assertRaises(AccessError):
+            agreement.with_user(self.rep_b).read(["rebate_rate"])
+        self.assertFalse(
+            self.env["key_account.agreement"]
+            .with_user(self.rep_b)
+            .search([("id", "=", agreement.id)])
+        )
+
+    # Sealing and activation (R22, R23)
+    def test_activation_needs_the_requirement_form(self):
+        agreement = self._approved()
+        with self.assertRaises(UserError):
+            agreement.with_user(self.cs_supervisor).action_activate()
+        form = self._file(agreement, "requirement form.pdf")
+        agreement.with_user(self.rep_a).requirement_form_ids = [Command.link(form.id)]
+        agreement.with_user(self.cs_supervisor).action_activate()
+        self.assertEqual(agreement.state, "active")
+
+    def test_customer_sealed_copy_reviewed_before_company_seal(self):
+        agreement = self._approved()
+        copy = self._file(agreement, "sealed by customer.pdf")
+        sealed = self._file(agreement, "sealed.pdf", user=self.cs_supervisor)
+        agreement.with_user(self.rep_a).customer_sealed_ids = [Command.link(copy.id)]
+        agreement.with_user(self.cs_supervisor).sealed_pdf_ids = [
+            Command.link(sealed.id)
+        ]
+        with self.assertRaises(UserError):
+            agreement.with_user(self.cs_supervisor).action_record_company_seal()
+        with self.assertRaises(AccessError):
+            agreement.with_user(self.rep_a).action_review_customer_copy()
+        agreement.with_user(self.cs_supervisor).action_review_customer_copy()
+        agreement.with_user(self.cs_supervisor).action_record_company_seal()
+        self.assertRecordValues(
+            agreement,
+            [{"company_sealed": True, "company_sealed_by_id": self.cs_supervisor.id}],
+        )
+
+    # Use on orders (R24, R25)
+    def test_order_without_agreement_refused(self):
+        order = self._approved_order(amount=5000.0)
+        self.assertFalse(order.key_account_agreement_id)
+        with self.assertRaises(UserError) as err:
+            order.with_user(self.rep_a).action_confirm()
+        self.assertIn("has no active agreement", str(err.exception))
+        self.company.key_account_agreement_required = False
+        order.with_user(self.rep_a).action_confirm()
+        self.assertEqual(order.state, "sale")
+
+    def test_order_takes_the_agreement_terms(self):
+        prices = self._prices(120.0)
+        agreement = self._active_agreement(
+            self.customer,
+            pricelist_id=prices.id,
+            payment_term_id=self.term_45.id,
+            rebate_rate=3.0,
+        )
+        order = self.env["sale.order"].with_user(self.rep_a).create(
+            {
+                "partner_id": self.customer.id,
+                "user_id": self.rep_a.id,
+                "team_id": self.team.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": self.product.id,
+                            "product_uom_qty": 10,
+                            "tax_id": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        self.assertRecordValues(
+            order,
+            [
+                {
+                    "key_account_agreement_id": agreement.id,
+                    "pricelist_id": prices.id,
+                    "payment_term_id": self.term_45.id,
+                    "key_account_rebate_rate": 3.0,
+                }
+            ],
+        )
+        self.assertEqual(order.order_line.price_unit, 120.0)
+        # Terms agreed in the agreement are not new deviations on the order.
+        self.assertFalse(order.key_account_authority_note)
+        order.with_user(self.rep_a).action_request_approval()
+        self._approve(order, self.office_manager)
+        self._approve(order, self.head)
+        order.with_user(self.rep_a).action_confirm()
+        self.assertEqual(order.state, "sale")
+        self.assertIn(order, agreement.order_ids)
+
+    def test_agreed_prices_below_floor_are_the_order_floor(self):
+        self._active_agreement(self.customer, pricelist_id=self._prices(95.0).id)
+        order = self._order(amount=95.0)
+        self.assertEqual(order.order_line._key_account_floor_price(), 95.0)
+        self.assertFalse(order.key_account_authority_note)
+        cheaper = self._order(amount=80.0)
+        self.assertIn("below the floor", cheaper.key_account_authority_note)
+
+    def test_expired_agreement_refused(self):
+        agreement = self._active_agreement(self.customer)
+        order = self._approved_order(amount=5000.0)
+        self.assertEqual(order.key_account_agreement_id, agreement)
+        today = fields.Date.today()
+        agreement.write(
+            {
+                "date_start": today - relativedelta(years=1),
+                "date_end": today - relativedelta(days=1),
+            }
+        )
+        self.env["key_account.agreement"]._cron_key_account_agreements()
+        self.assertEqual(agreement.state, "expired")
+        with self.assertRaises(UserError) as err:
+            order.with_user(self.rep_a).action_confirm()
+        self.assertIn("expired", str(err.exception))
+        # An expired agreement is not offered to new quotations.
+        self.assertFalse(self._order(amount=5000.0).key_account_agreement_id)
+
+    def test_suspended_agreement_refused_until_resumed(self):
+        agreement = self._active_agreement(self.customer)
+        order = self._approved_order(amount=5000.0)
+        with self.assertRaises(AccessError):
+            agreement.with_user(self.rep_a).action_suspend("results off")
+        agreement.with_user(self.cs_supervisor).action_suspend(
+            "Actual CPA 45 % off the test"
+        )
+        with self.assertRaises(UserError) as err:
+            order.with_user(self.rep_a).action_confirm()
+        self.assertIn("suspended", str(err.exception))
+        with self.assertRaises(AccessError):
+            agreement.with_user(self.cs_supervisor).action_resume("ok")
+        with self.assertRaises(UserError):
+            agreement.with_user(self.head).action_resume("")
+        agreement.with_user(self.head).action_resume("Campaign retargeted")
+        self.assertEqual(agreement.state, "active")
+        order.with_user(self.rep_a).action_confirm()
+        self.assertEqual(order.state, "sale")
+
+    def test_one_running_agreement_per_customer(self):
+        self._active_agreement(self.customer)
+        with self.assertRaises(ValidationError):
+            self._active_agreement(self.customer)
+
+    # Renewal (R24)
+    def test_renewal_reminder_expiry_and_copy(self):
+        today = fields.Date.today()
+        agreement = self._active_agreement(
+            self.customer,
+            date_start=today - relativedelta(months=11),
+            date_end=today + relativedelta(days=20),
+            rebate_rate=4.0,
+        )
+        Agreement = self.env["key_account.agreement"]
+        Agreement._cron_key_account_agreements()
+        Agreement._cron_key_account_agreements()
+        activity = agreement.activity_ids.filtered(
+            lambda a: a.activity_type_id
+            == self.env.ref("key_account.mail_activity_key_account_renewal")
+        )
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.user_id, self.rep_a)
+        action = agreement.with_user(self.rep_a).action_renew()
+        renewal = Agreement.browse(action["res_id"])
+        self.assertRecordValues(
+            renewal,
+            [
+                {
+                    "state": "draft",
+                    "previous_id": agreement.id,
+                    "partner_id": self.customer.id,
+                    "rebate_rate": 4.0,
+                    "date_start": agreement.date_end + relativedelta(days=1),
+                    "requester_id": self.rep_a.id,
+                }
+            ],
+        )
+        self.assertEqual(agreement.next_ids, renewal)
+        self.assertNotEqual(renewal.name, agreement.name)
+
+    # Printing (R20, R22)
+    def test_pdf_renders_with_draft_watermark(self):
+        Report = self.env["ir.actions.report"]
+        report = "key_account.action_report_agreement"
+        draft = self._agreement(
+            pricelist_id=self._prices(120.0).id, clauses="Delivery within 48 hours."
+        )
+        html = Report.with_user(self.rep_a)._render_qweb_html(report, draft.ids)[0]
+        self.assertIn(b"NOT FOR SEALING", html)
+        self.assertIn(b"Printing Paper", html)
+        approved = self._approved(pricelist_id=self._prices(130.0).id)
+        html = Report._render_qweb_html(report, approved.ids)[0]
+        self.assertNotIn(b"NOT FOR SEALING", html)
+        pdf = (
+            Report.with_user(self.rep_a)
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(report, approved.ids)[0]
+        )
+        self.assertTrue(pdf.startswith(b"%PDF"))
+
+    def test_pdf_in_chinese(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.customer.with_user(self.head).write(
+            {"lang": "zh_CN", "name": "上海广告有限公司"}
+        )
+        agreement = self._agreement(
+            pricelist_id=self._prices(120.0).id, clauses="四十八小时内交货。"
+        )
+        pdf = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("key_account.action_report_agreement", agreement.ids)[0]
+        )
+        self.assertTrue(pdf.startswith(b"%PDF"))
