@@ -193,8 +193,10 @@ class KeyAccountAgreement(models.Model):
     )
     company_sealed_date = fields.Date(string="Sealed On", readonly=True, copy=False)
     status_cause = fields.Text(
-        string="Cause", readonly=True, copy=False, help="Why it was suspended, "
-        "resumed or terminated."
+        string="Cause",
+        readonly=True,
+        copy=False,
+        help="Why it was suspended, resumed or terminated.",
     )
     previous_id = fields.Many2one(
         "key_account.agreement", string="Renews", readonly=True, copy=False, index=True
@@ -216,7 +218,9 @@ class KeyAccountAgreement(models.Model):
     @api.depends("date_start", "company_id")
     def _compute_date_end(self):
         for agreement in self:
-            months = (agreement.company_id or self.env.company).key_account_agreement_months
+            months = (
+                agreement.company_id or self.env.company
+            ).key_account_agreement_months
             agreement.date_end = agreement.date_start and (
                 agreement.date_start + relativedelta(months=months or 12, days=-1)
             )
@@ -245,9 +249,7 @@ class KeyAccountAgreement(models.Model):
             findings = agreement._key_account_deviations()
             agreement.deviation_note = "\n".join(f["text"] for f in findings) or False
             agreement.has_deviation = bool(findings)
-            agreement.deviation_level = highest_level(
-                [f["level"] for f in findings]
-            )
+            agreement.deviation_level = highest_level([f["level"] for f in findings])
 
     def _search_has_deviation(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
@@ -273,8 +275,7 @@ class KeyAccountAgreement(models.Model):
             ):
                 raise ValidationError(
                     self.env._(
-                        "Rebate and advance payment are percentages between 0 "
-                        "and 100."
+                        "Rebate and advance payment are percentages between 0 and 100."
                     )
                 )
             if agreement.test_value < 0:
@@ -301,8 +302,7 @@ class KeyAccountAgreement(models.Model):
             if overlap:
                 raise ValidationError(
                     self.env._(
-                        "%(partner)s already has a running agreement for these "
-                        "dates.",
+                        "%(partner)s already has a running agreement for these dates.",
                         partner=agreement.partner_id.display_name,
                     )
                 )
@@ -549,9 +549,9 @@ class KeyAccountAgreement(models.Model):
             agreement.message_post(
                 body=self.env._(
                     "%(state)s by %(user)s: %(cause)s",
-                    state=dict(
-                        self._fields["state"]._description_selection(self.env)
-                    )[to_state],
+                    state=dict(self._fields["state"]._description_selection(self.env))[
+                        to_state
+                    ],
                     user=self.env.user.name,
                     cause=cause,
                 ),
@@ -647,7 +647,9 @@ class KeyAccountAgreement(models.Model):
                 return
             if rule:
                 text = rule._explain(text, value) or text
-            findings.append({"type": kind, "value": value, "level": level, "text": text})
+            findings.append(
+                {"type": kind, "value": value, "level": level, "text": text}
+            )
 
         date = self.date_start or fields.Date.context_today(self)
         if self.payment_term_id:
@@ -732,8 +734,11 @@ class KeyAccountAgreement(models.Model):
         )
         activity_type = self.env.ref("key_account.mail_activity_key_account_renewal")
         due = candidates.filtered(
-            lambda a: a.date_end
-            <= today + relativedelta(days=a.company_id.key_account_agreement_notice_days)
+            lambda a: (
+                a.date_end
+                <= today
+                + relativedelta(days=a.company_id.key_account_agreement_notice_days)
+            )
         )
         for agreement in due:
             agreement.activity_schedule(

@@ -311,21 +311,25 @@ class TestAgreement(OrderApprovalCase):
             payment_term_id=self.term_45.id,
             rebate_rate=3.0,
         )
-        order = self.env["sale.order"].with_user(self.rep_a).create(
-            {
-                "partner_id": self.customer.id,
-                "user_id": self.rep_a.id,
-                "team_id": self.team.id,
-                "order_line": [
-                    Command.create(
-                        {
-                            "product_id": self.product.id,
-                            "product_uom_qty": 10,
-                            "tax_id": [Command.clear()],
-                        }
-                    )
-                ],
-            }
+        order = (
+            self.env["sale.order"]
+            .with_user(self.rep_a)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "user_id": self.rep_a.id,
+                    "team_id": self.team.id,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": self.product.id,
+                                "product_uom_qty": 10,
+                                "tax_id": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
         )
         self.assertRecordValues(
             order,
@@ -413,8 +417,10 @@ class TestAgreement(OrderApprovalCase):
         Agreement._cron_key_account_agreements()
         Agreement._cron_key_account_agreements()
         activity = agreement.activity_ids.filtered(
-            lambda a: a.activity_type_id
-            == self.env.ref("key_account.mail_activity_key_account_renewal")
+            lambda a: (
+                a.activity_type_id
+                == self.env.ref("key_account.mail_activity_key_account_renewal")
+            )
         )
         self.assertEqual(len(activity), 1)
         self.assertEqual(activity.user_id, self.rep_a)
