@@ -39,6 +39,7 @@
         "views/key_account_authority_rule_views.xml",
         "views/key_account_delegation_views.xml",
         "views/key_account_exception_request_views.xml",
+        "wizards/key_account_agreement_decision_views.xml",
         "views/key_account_agreement_views.xml",
         "report/key_account_agreement_report.xml",
         "views/sale_order_views.xml",

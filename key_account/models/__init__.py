@@ -15,6 +15,7 @@ from . import key_account_request_document
 from . import key_account_request
 from . import key_account_exception_request
 from . import key_account_agreement
+from . import key_account_agreement_result
 from . import key_account_tier_suggestion
 from . import key_account_collection_note
 from . import key_account_revenue_adjustment
@@ -30,6 +31,7 @@ from . import account_payment_register
 from . import key_account_aging_report
 from . import sale_order
 from . import sale_order_line
+from . import stock_picking
 from . import tier_definition
 from . import tier_review
 from . import tier_validation

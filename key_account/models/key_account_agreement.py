@@ -203,6 +203,9 @@ class KeyAccountAgreement(models.Model):
     )
     next_ids = fields.One2many("key_account.agreement", "previous_id", "Renewals")
     renewal_reminded = fields.Boolean(readonly=True, copy=False)
+    result_ids = fields.One2many(
+        "key_account.agreement.result", "agreement_id", string="Monthly Results"
+    )
     order_ids = fields.One2many(
         "sale.order", "key_account_agreement_id", string="Orders"
     )
@@ -311,6 +314,8 @@ class KeyAccountAgreement(models.Model):
     def _key_account_may_change(self, changed):
         """Customer support adds the requirement form and the sealed copies to
         an approved or running agreement; its terms never change."""
+        if self.state == "active" and changed <= {"result_ids"}:
+            return True  # results are checked by their own model
         return self.state in ("approved", "active") and changed <= PAPER_FIELDS
 
     def _key_account_locked_message(self):

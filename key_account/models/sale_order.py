@@ -40,6 +40,7 @@ RESTART_FIELDS = {
     "key_account_rebate_rate",
     "key_account_commission_rate",
     "key_account_agreement_id",
+    "key_account_advance_percent",
 }
 # Computed approval data nobody writes directly (RPC included).
 PROTECTED_FIELDS = {
@@ -131,6 +132,16 @@ class SaleOrder(models.Model):
         precompute=True,
         tracking=True,
         help="Rebate promised to the customer on the amounts it pays.",
+    )
+    key_account_advance_percent = fields.Float(
+        string="Advance Payment (%)",
+        compute="_compute_key_account_advance_percent",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=True,
+        help="Share of the order paid before its goods are delivered (SPEC "
+        "R26), from the customer's agreement.",
     )
     key_account_commission_rate = fields.Float(
         string="Special Commission Rate (%)",
@@ -239,6 +250,16 @@ class SaleOrder(models.Model):
                 agreement.sudo().rebate_rate
                 if agreement
                 else order.key_account_rebate_rate
+            )
+
+    @api.depends("key_account_agreement_id")
+    def _compute_key_account_advance_percent(self):
+        for order in self:
+            agreement = order.key_account_agreement_id
+            order.key_account_advance_percent = (
+                agreement.sudo().advance_percent
+                if agreement
+                else order.key_account_advance_percent
             )
 
     @api.depends(
@@ -360,6 +381,23 @@ class SaleOrder(models.Model):
             if order.state in self._state_from and order.id:
                 problems, _over = order._key_account_credit_problems()
             order.key_account_credit_note = "\n".join(problems) or False
+
+    # Constraints
+    @api.constrains("key_account_advance_percent", "key_account_agreement_id")
+    def _check_key_account_advance(self):
+        for order in self:
+            agreed = order.key_account_agreement_id.sudo().advance_percent
+            if order.key_account_advance_percent < agreed or not (
+                0 <= order.key_account_advance_percent <= 100
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(order)s: the advance payment is a percentage, at "
+                        "least the %(agreed)s %% of its agreement.",
+                        order=order.name,
+                        agreed=agreed,
+                    )
+                )
 
     # CRUD
     @api.model_create_multi
@@ -680,6 +718,23 @@ class SaleOrder(models.Model):
                 "his limit."
             )
         )
+
+    def _key_account_advance_missing(self):
+        """Advance still to be paid before delivery, in the order currency:
+        the agreed share of the order minus what its posted customer
+        invoices received (SPEC R26)."""
+        self.ensure_one()
+        if self.key_account_advance_percent <= 0:
+            return 0.0
+        due = self.amount_total * self.key_account_advance_percent / 100.0
+        # Payment figures for the check only: the warehouse may not read them.
+        invoices = self.sudo().invoice_ids.filtered(
+            lambda m: m.state == "posted" and m.move_type == "out_invoice"
+        )
+        paid = sum(
+            invoice.amount_total - invoice.amount_residual for invoice in invoices
+        )
+        return max(self.currency_id.round(due - paid), 0.0)
 
     def _key_account_check_agreement(self):
         """A key-account order confirms only on the customer's running

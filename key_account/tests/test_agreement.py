@@ -476,3 +476,77 @@ class TestAgreement(OrderApprovalCase):
             ._render_qweb_pdf("key_account.action_report_agreement", agreement.ids)[0]
         )
         self.assertTrue(pdf.startswith(b"%PDF"))
+
+    # Performance-priced agreements (R25)
+    def test_performance_deviation_suspends(self):
+        agreement = self._active_agreement(
+            self.customer,
+            performance_priced=True,
+            pricing_model="cpa",
+            test_value=100.0,
+        )
+        Result = self.env["key_account.agreement.result"]
+        with self.assertRaises(AccessError):
+            Result.with_user(self.rep_a).create(
+                {"agreement_id": agreement.id, "actual_value": 50.0}
+            )
+        within = Result.with_user(self.cs_supervisor).create(
+            {"agreement_id": agreement.id, "month": "2025-05-14", "actual_value": 125}
+        )
+        self.assertRecordValues(
+            within,
+            [
+                {
+                    "month": fields.Date.to_date("2025-05-01"),
+                    "deviation_percent": 25.0,
+                    "suspended": False,
+                }
+            ],
+        )
+        self.assertEqual(agreement.state, "active")
+        beyond = Result.with_user(self.cs_supervisor).create(
+            {"agreement_id": agreement.id, "month": "2025-06-01", "actual_value": 60}
+        )
+        self.assertTrue(beyond.suspended)
+        self.assertEqual(agreement.state, "suspended")
+        self.assertIn("40.0 %", agreement.status_cause)
+        with self.assertRaises(UserError):
+            beyond.with_user(self.cs_supervisor).actual_value = 100
+        decision = (
+            self.env["key_account.agreement.decision"]
+            .with_user(self.head)
+            .create(
+                {
+                    "agreement_id": agreement.id,
+                    "decision": "terminate",
+                    "cause": "Customer stopped the campaign",
+                }
+            )
+        )
+        decision.action_confirm()
+        self.assertRecordValues(
+            agreement,
+            [{"state": "terminated", "status_cause": "Customer stopped the campaign"}],
+        )
+
+    # Advance payment (R26)
+    def test_advance_holds_the_delivery(self):
+        self._active_agreement(self.customer, advance_percent=50.0)
+        order = self._approved_order(amount=5000.0)
+        self.assertEqual(order.key_account_advance_percent, 50.0)
+        with self.assertRaises(ValidationError):
+            order.with_user(self.rep_a).key_account_advance_percent = 0.0
+        order.with_user(self.rep_a).action_confirm()
+        picking = order.picking_ids
+        picking.move_ids.quantity = 1
+        with self.assertRaises(UserError) as err:
+            picking.button_validate()
+        self.assertIn("advance payment", str(err.exception))
+        invoice = order._create_invoices()
+        invoice.action_post()
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create({"amount": 2500.0})._create_payments()
+        self.assertEqual(order._key_account_advance_missing(), 0.0)
+        picking.button_validate()
+        self.assertEqual(picking.state, "done")
