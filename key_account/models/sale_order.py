@@ -742,9 +742,18 @@ class SaleOrder(models.Model):
         self.ensure_one()
         company = self.company_id
         partner = self.partner_id.commercial_partner_id
+        agreement = self.key_account_agreement_id.sudo()
+        if agreement and agreement.partner_id.commercial_partner_id != partner:
+            raise UserError(
+                self.env._(
+                    "%(order)s: the agreement %(agreement)s is not %(partner)s's.",
+                    order=self.name,
+                    agreement=agreement.name,
+                    partner=partner.display_name,
+                )
+            )
         if not (company.key_account_agreement_required and partner.is_key_account):
             return
-        agreement = self.key_account_agreement_id.sudo()
         date = self._key_account_order_date()
         if not agreement:
             raise UserError(
@@ -753,15 +762,6 @@ class SaleOrder(models.Model):
                     "agreement. Key-account orders are confirmed on the "
                     "customer's active agreement.",
                     order=self.name,
-                    partner=partner.display_name,
-                )
-            )
-        if agreement.partner_id.commercial_partner_id != partner:
-            raise UserError(
-                self.env._(
-                    "%(order)s: the agreement %(agreement)s is not %(partner)s's.",
-                    order=self.name,
-                    agreement=agreement.name,
                     partner=partner.display_name,
                 )
             )

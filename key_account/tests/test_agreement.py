@@ -399,6 +399,20 @@ class TestAgreement(OrderApprovalCase):
         order.with_user(self.rep_a).action_confirm()
         self.assertEqual(order.state, "sale")
 
+    def test_other_customers_agreement_refused(self):
+        self._make_key_account(self.customer_b)
+        other = self._active_agreement(self.customer_b, rebate_rate=4.0)
+        self._active_agreement(self.customer)
+        order = self._order(amount=5000.0)
+        order.with_user(self.rep_a).key_account_agreement_id = other
+        order.with_user(self.rep_a).action_request_approval()
+        self._approve(order, self.office_manager)
+        self._approve(order, self.head)
+        self.company.key_account_agreement_required = False
+        with self.assertRaises(UserError) as err:
+            order.with_user(self.rep_a).action_confirm()
+        self.assertIn("is not", str(err.exception))
+
     def test_one_running_agreement_per_customer(self):
         self._active_agreement(self.customer)
         with self.assertRaises(ValidationError):
