@@ -184,6 +184,9 @@ class ResPartner(models.Model):
     key_account_request_count = fields.Integer(
         compute="_compute_key_account_request_count"
     )
+    key_account_agreement_count = fields.Integer(
+        compute="_compute_key_account_agreement_count"
+    )
     key_account_sensitive_ids = fields.One2many(
         "key_account.sensitive.info", "partner_id", string="Sensitive Information"
     )
@@ -288,6 +291,15 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.key_account_request_count = counts.get(partner, 0)
+
+    def _compute_key_account_agreement_count(self):
+        counts = dict(
+            self.env["key_account.agreement"]._read_group(
+                [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.key_account_agreement_count = counts.get(partner, 0)
 
     # CRUD
     @api.model_create_multi
@@ -493,6 +505,15 @@ class ResPartner(models.Model):
         )
         action["domain"] = [("partner_id", "=", self.id)]
         action["context"] = {"default_partner_id": self.id}
+        return action
+
+    def action_view_key_account_agreements(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "key_account.action_key_account_agreement"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
         return action
 
     def action_key_account_request(self):

@@ -133,6 +133,12 @@ class TestAgreement(OrderApprovalCase):
             ],
         )
         self.assertTrue(agreement.name.startswith("KAA/"))
+        customer = self.customer.with_user(self.rep_a)
+        self.assertEqual(customer.key_account_agreement_count, 1)
+        action = customer.action_view_key_account_agreements()
+        self.assertEqual(
+            self.env[action["res_model"]].search(action["domain"]), agreement
+        )
 
     def test_deviation_detection(self):
         agreement = self._agreement(
