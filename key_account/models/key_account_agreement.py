@@ -38,6 +38,7 @@ class KeyAccountAgreement(models.Model):
     _description = "Key-Account Agreement"
     _inherit = ["key_account.approval.mixin"]
     _order = "date_start desc, id desc"
+    _check_company_auto = True
     _key_account_sequence = "key_account.agreement"
     _key_account_cancellable = ("draft", "submitted", "approved")
     _key_account_button_fields = {
@@ -722,13 +723,13 @@ class KeyAccountAgreement(models.Model):
         """Daily: agreements past their end expire; the rep of an agreement
         ending within the company's notice gets a renewal activity."""
         today = fields.Date.context_today(self)
-        expired = self.search(
-            [("state", "in", ("active", "suspended")), ("date_end", "<", today)],
-            limit=batch_size,
-        )
+        ended = [("state", "in", ("active", "suspended")), ("date_end", "<", today)]
+        expired = self.search(ended, limit=batch_size)
         for agreement in expired:
             agreement._set_state("expired")
-        self.env["ir.cron"]._notify_progress(done=len(expired), remaining=0)
+        self.env["ir.cron"]._notify_progress(
+            done=len(expired), remaining=self.search_count(ended)
+        )
         candidates = self.search(
             [
                 ("state", "=", "active"),
