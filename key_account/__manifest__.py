@@ -53,6 +53,7 @@
         "views/key_account_tier_suggestion_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
+        "views/stock_picking_views.xml",
         "views/menus.xml",
     ],
     "assets": {

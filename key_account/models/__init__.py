@@ -29,6 +29,8 @@ from . import account_payment_register
 from . import key_account_aging_report
 from . import sale_order
 from . import sale_order_line
+from . import stock_move
+from . import stock_picking
 from . import tier_definition
 from . import tier_review
 from . import tier_validation

@@ -225,6 +225,24 @@ class ResCompany(models.Model):
         help="Expense account of customer rebate payouts.",
     )
 
+    # Warehouse (SPEC R58-R66)
+    key_account_stock_policy = fields.Selection(
+        [("warn", "Confirm and Warn"), ("block", "Refuse Confirmation")],
+        string="Short Stock at Confirmation",
+        default="warn",
+        required=True,
+        help="When a key-account order needs more of a storable product than "
+        "is free for the customer in its warehouse: confirm, note each short "
+        "line on the order and let the replenishment (resupply from the "
+        "central warehouse) run, or refuse the confirmation (SPEC R66).",
+    )
+    key_account_goods_waiting_days = fields.Integer(
+        string="Goods Waiting at the Office After (Days)",
+        default=7,
+        help="Goods of a key-account order ready in the office warehouse for "
+        "more than these days give the rep an activity (SPEC R62).",
+    )
+
     @api.constrains(
         "key_account_band2_amount",
         "key_account_band3_amount",
@@ -235,6 +253,7 @@ class ResCompany(models.Model):
         "key_account_date_reminder_days",
         "key_account_suggestion_batch",
         "key_account_compensation_months",
+        "key_account_goods_waiting_days",
     )
     def _check_key_account_settings(self):
         for company in self:
@@ -259,14 +278,16 @@ class ResCompany(models.Model):
                     company.key_account_signer_months,
                     company.key_account_suggestion_batch,
                     company.key_account_compensation_months,
+                    company.key_account_goods_waiting_days,
                 )
                 < 1
             ):
                 raise ValidationError(
                     self.env._(
                         "Key-account delays cannot be negative, and the signer "
-                        "validity, the batch size and the months of the "
-                        "monthly volume must be at least 1."
+                        "validity, the batch size, the months of the monthly "
+                        "volume and the days goods may wait at the office "
+                        "must be at least 1."
                     )
                 )
 

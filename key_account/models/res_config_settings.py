@@ -122,3 +122,9 @@ class ResConfigSettings(models.TransientModel):
     key_account_rebate_unpaid_days = fields.Integer(
         related="company_id.key_account_rebate_unpaid_days", readonly=False
     )
+    key_account_stock_policy = fields.Selection(
+        related="company_id.key_account_stock_policy", readonly=False
+    )
+    key_account_goods_waiting_days = fields.Integer(
+        related="company_id.key_account_goods_waiting_days", readonly=False
+    )

@@ -15,3 +15,4 @@ from . import test_receivables
 from . import test_commission
 from . import test_commission_concurrency
 from . import test_compensation
+from . import test_warehouse
