@@ -242,6 +242,39 @@ class ResCompany(models.Model):
         help="Goods of a key-account order ready in the office warehouse for "
         "more than these days give the rep an activity (SPEC R62).",
     )
+    key_account_acceptance_days = fields.Integer(
+        string="Objection Window",
+        default=3,
+        help="Days the office may object to goods it received (SPEC R60).",
+    )
+    key_account_acceptance_unit = fields.Selection(
+        [("calendar", "Calendar Days"), ("working", "Working Days")],
+        string="Objection Window Unit",
+        default="calendar",
+        required=True,
+    )
+    key_account_stock_manager_id = fields.Many2one(
+        "res.users",
+        string="Sales Company Stock Manager",
+        help="Resolves the offices' objections to goods received.",
+    )
+    key_account_goods_journal_id = fields.Many2one(
+        "account.journal",
+        string="Office Goods Journal",
+        help="Journal of the entries booking accepted goods to the offices.",
+    )
+    key_account_goods_account_id = fields.Many2one(
+        "account.account",
+        string="Office Goods Account",
+        domain="[('deprecated', '=', False)]",
+        help="Debited with the cost of the goods an office accepted (办事处货款).",
+    )
+    key_account_goods_counterpart_account_id = fields.Many2one(
+        "account.account",
+        string="Goods Sent to Offices Account",
+        domain="[('deprecated', '=', False)]",
+        help="Credited with the cost of the goods an office accepted.",
+    )
 
     @api.constrains(
         "key_account_band2_amount",
@@ -254,6 +287,7 @@ class ResCompany(models.Model):
         "key_account_suggestion_batch",
         "key_account_compensation_months",
         "key_account_goods_waiting_days",
+        "key_account_acceptance_days",
     )
     def _check_key_account_settings(self):
         for company in self:
@@ -272,6 +306,7 @@ class ResCompany(models.Model):
                     company.key_account_report_days,
                     company.key_account_signer_reminder_days,
                     company.key_account_date_reminder_days,
+                    company.key_account_acceptance_days,
                 )
                 < 0
                 or min(

@@ -47,7 +47,9 @@ class StockPicking(models.Model):
         """Whatever the caller (button, wizard, RPC), key-account goods leave
         only for a confirmed and fully approved order (SPEC R65)."""
         self._key_account_check_release()
-        return super()._action_done()
+        res = super()._action_done()
+        self.env["key_account.office.receipt"]._key_account_create_for(self)
+        return res
 
     # Business methods
     def _key_account_deliveries(self):

@@ -228,6 +228,29 @@ class TestWarehouse(OrderApprovalCase):
         )
         self.assertEqual(sum(resupply.mapped("product_uom_qty")), 8.0)
 
+    def test_stock_check_queries_do_not_grow_with_lines(self):
+        products = self.env["product.product"].create(
+            [
+                {"name": f"Part {n}", "type": "consu", "is_storable": True}
+                for n in range(30)
+            ]
+        )
+        counts = []
+        for size in (1, 1, 30):  # the first run fills the caches
+            order = self._order(
+                10.0,
+                lines=[
+                    {"product_id": product.id, "product_uom_qty": 1}
+                    for product in products[:size]
+                ],
+            )
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            shortages = order._key_account_stock_shortages()
+            counts.append(self.env.cr.sql_log_count - before)
+            self.assertEqual(len(shortages), size)
+        self.assertEqual(counts[1], counts[2], counts)
+
     def test_services_and_consumables_not_checked(self):
         self.company.key_account_stock_policy = "block"
         order = self._order(
@@ -386,3 +409,156 @@ class TestWarehouse(OrderApprovalCase):
             self.assertEqual(activities.user_id, self.rep_a)
         self.assertFalse(fresh.picking_ids.activity_ids)
         self.assertTrue(old.picking_ids.key_account_waiting_notified)
+
+    # Goods received by the office (R60, R61)
+    def _office_receipt(self, quantity=10, origin="OEM-DN-881"):
+        """An OEM shipment received at the office, validated by the stock
+        manager; returns its acceptance batch."""
+        self.storable.standard_price = 7.0
+        vendor = self.env["res.partner"].create({"name": "OEM Factory"})
+        picking = (
+            self.env["stock.picking"]
+            .with_user(self.stock_manager)
+            .create(
+                {
+                    "picking_type_id": self.office.in_type_id.id,
+                    "partner_id": vendor.id,
+                    "origin": origin,
+                    "location_id": self.env.ref("stock.stock_location_suppliers").id,
+                    "location_dest_id": self.office.lot_stock_id.id,
+                    "move_ids": [
+                        Command.create(
+                            {
+                                "name": self.storable.name,
+                                "product_id": self.storable.id,
+                                "product_uom_qty": quantity,
+                                "product_uom": self.storable.uom_id.id,
+                                "location_id": self.env.ref(
+                                    "stock.stock_location_suppliers"
+                                ).id,
+                                "location_dest_id": self.office.lot_stock_id.id,
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        picking.action_confirm()
+        self._ship(picking)
+        self.assertEqual(picking.state, "done")
+        receipt = self.env["key_account.office.receipt"].search(
+            [("picking_id", "=", picking.id)]
+        )
+        self.assertEqual(len(receipt), 1)
+        return receipt
+
+    def _goods_accounts(self):
+        journal = self.env["account.journal"].search(
+            [("type", "=", "general"), ("company_id", "=", self.company.id)], limit=1
+        )
+        goods = self.env["account.account"].create(
+            {"name": "Office goods", "code": "112201", "account_type": "asset_current"}
+        )
+        sent = self.env["account.account"].create(
+            {"name": "Goods sent", "code": "112202", "account_type": "asset_current"}
+        )
+        self.company.write(
+            {
+                "key_account_goods_journal_id": journal.id,
+                "key_account_goods_account_id": goods.id,
+                "key_account_goods_counterpart_account_id": sent.id,
+                "key_account_stock_manager_id": self.stock_manager.id,
+            }
+        )
+        return goods, sent
+
+    def _age(self, receipt, days):
+        receipt.sudo().date_received = fields.Datetime.now() - timedelta(days=days)
+
+    def test_receipt_accepted_after_window(self):
+        goods, _sent = self._goods_accounts()
+        before = self.env["account.move"].search_count(
+            [("journal_id", "=", self.company.key_account_goods_journal_id.id)]
+        )
+        receipt = self._office_receipt()
+        self.assertRecordValues(
+            receipt,
+            [
+                {
+                    "source": "oem",
+                    "oem_reference": "OEM-DN-881",
+                    "warehouse_id": self.office.id,
+                    "state": "open",
+                }
+            ],
+        )
+        today = fields.Date.context_today(receipt)
+        self.assertEqual(receipt.deadline, today + timedelta(days=3))
+        Receipt = self.env["key_account.office.receipt"]
+        Receipt._cron_accept()
+        self.assertEqual(receipt.state, "open")  # inside the window
+        self._age(receipt, 3)
+        Receipt._cron_accept()
+        self.assertEqual(receipt.state, "open")  # last day of the window
+        self._age(receipt, 4)
+        Receipt._cron_accept()
+        self.assertEqual(receipt.state, "accepted")
+        self.assertEqual(receipt.amount, 70.0)
+        self.assertEqual(receipt.move_id.state, "posted")
+        debit = receipt.move_id.line_ids.filtered(lambda line: line.debit)
+        self.assertEqual((debit.account_id, debit.debit), (goods, 70.0))
+        # Idempotent.
+        Receipt._cron_accept()
+        self.assertEqual(
+            self.env["account.move"].search_count(
+                [("journal_id", "=", receipt.move_id.journal_id.id)]
+            ),
+            before + 1,
+        )
+
+    def test_receipt_objection_keeps_it_unbooked(self):
+        self._goods_accounts()
+        stock_user = new_test_user(
+            self.env,
+            "ka_office_keeper",
+            groups="base.group_user,stock.group_stock_user",
+        )
+        receipt = self._office_receipt()
+        with self.assertRaises(UserError):
+            receipt.with_user(stock_user).action_object()  # no objection given
+        receipt.with_user(stock_user).objection_ids = [
+            Command.create(
+                {"product_id": self.storable.id, "quantity": 2, "reason": "Crushed"}
+            )
+        ]
+        receipt.with_user(stock_user).action_object()
+        self.assertEqual(receipt.state, "objection")
+        activity = receipt.activity_ids
+        self.assertEqual(activity.user_id, self.stock_manager)
+        self._age(receipt, 10)
+        self.env["key_account.office.receipt"]._cron_accept()
+        self.assertEqual(receipt.state, "objection")
+        self.assertFalse(receipt.move_id)
+        with self.assertRaises(UserError):
+            receipt.with_user(stock_user).action_resolve()
+        receipt.with_user(self.stock_manager).action_resolve()
+        self.assertEqual(receipt.state, "accepted")
+        self.assertEqual(receipt.amount, 56.0)  # 8 kept at 7.00
+        self.assertTrue(receipt.move_id)
+        self.assertFalse(receipt.activity_ids)
+
+    def test_objection_window_closes_and_working_days(self):
+        receipt = self._office_receipt(origin="OEM-DN-882")
+        self._age(receipt, 4)
+        receipt.objection_ids = [
+            Command.create(
+                {"product_id": self.storable.id, "quantity": 1, "reason": "Late"}
+            )
+        ]
+        with self.assertRaises(UserError):
+            receipt.with_user(self.stock_manager).action_object()
+        friday = fields.Datetime.to_datetime("2026-11-20 10:00:00")
+        receipt.sudo().date_received = friday
+        self.assertEqual(str(receipt.deadline), "2026-11-23")
+        self.company.key_account_acceptance_unit = "working"
+        self.assertEqual(str(receipt.deadline), "2026-11-25")
