@@ -105,6 +105,7 @@ class StockPicking(models.Model):
         return [
             ("key_account_partner_id", "!=", False),
             ("picking_type_code", "=", "outgoing"),
+            ("location_dest_id.usage", "=", "customer"),
             ("backorder_id", "!=", False),
             ("state", "not in", ("done", "cancel")),
         ]
@@ -121,6 +122,7 @@ class StockPicking(models.Model):
         domain = [
             ("key_account_partner_id", "!=", False),
             ("picking_type_code", "=", "outgoing"),
+            ("location_dest_id.usage", "=", "customer"),
             ("state", "=", "assigned"),
             ("key_account_waiting_notified", "=", False),
             ("company_id", "=", self.env.company.id),

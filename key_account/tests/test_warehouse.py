@@ -227,6 +227,25 @@ class TestWarehouse(OrderApprovalCase):
             ]
         )
         self.assertEqual(sum(resupply.mapped("product_uom_qty")), 8.0)
+        # The central warehouse ships to the office (not a key-account
+        # delivery), the office receives it: a batch open for objection.
+        self._ship(resupply.picking_id)
+        receipt_picking = resupply.move_dest_ids.picking_id
+        self.assertEqual(receipt_picking.picking_type_id, self.office.in_type_id)
+        self._ship(receipt_picking)
+        receipt = self.env["key_account.office.receipt"].search(
+            [("picking_id", "=", receipt_picking.id)]
+        )
+        self.assertRecordValues(
+            receipt, [{"source": "transfer", "state": "open", "oem_reference": False}]
+        )
+        # The delivery to the customer is now ready at the office.
+        delivery = order.picking_ids.filtered(
+            lambda p: p.location_dest_id.usage == "customer"
+        )
+        delivery.action_assign()
+        self.assertEqual(delivery.state, "assigned")
+        self.assertEqual(delivery.picking_type_id.warehouse_id, self.office)
 
     def test_stock_check_queries_do_not_grow_with_lines(self):
         products = self.env["product.product"].create(
