@@ -110,6 +110,12 @@ class SaleOrder(models.Model):
         compute="_compute_key_account_credit_note",
         help="Why the customer's credit holds this quotation (SPEC R10).",
     )
+    key_account_stock_note = fields.Text(
+        string="Short Stock",
+        compute="_compute_key_account_stock_note",
+        help="Storable lines needing more than is free for the customer in "
+        "the order's warehouse (SPEC R66).",
+    )
     key_account_rebate_rate = fields.Float(
         string="Customer Rebate (%)",
         tracking=True,
@@ -269,6 +275,26 @@ class SaleOrder(models.Model):
             order.key_account_authority_note = (
                 "\n".join(text for _level, text in findings[order]) or False
             )
+
+    @api.depends_context("lang")
+    @api.depends(
+        "state",
+        "warehouse_id",
+        "partner_id",
+        "order_line.product_id",
+        "order_line.product_uom_qty",
+        "order_line.product_uom",
+    )
+    def _compute_key_account_stock_note(self):
+        for order in self:
+            note = False
+            if (
+                order.state in self._state_from
+                and order.partner_id.commercial_partner_id.is_key_account
+            ):
+                shortages = order._key_account_stock_shortages()
+                note = shortages and order._key_account_shortage_text(shortages)
+            order.key_account_stock_note = note or False
 
     @api.depends("partner_id")
     def _compute_warehouse_id(self):
@@ -1242,18 +1268,7 @@ class SaleOrder(models.Model):
             "%(order)s: not enough free stock in %(warehouse)s:\n- %(lines)s",
             order=self.name,
             warehouse=self.warehouse_id.name,
-            lines="\n- ".join(
-                self.env._(
-                    "line %(index)s, %(product)s: %(needed)s %(uom)s needed, "
-                    "%(free)s free",
-                    index=index,
-                    product=line.product_id.display_name,
-                    needed=formatLang(self.env, needed, dp="Product Unit of Measure"),
-                    free=formatLang(self.env, free, dp="Product Unit of Measure"),
-                    uom=line.product_id.uom_id.name,
-                )
-                for index, line, needed, free in shortages
-            ),
+            lines=self._key_account_shortage_text(shortages, "\n- "),
         )
         if self.company_id.key_account_stock_policy == "block":
             raise UserError(message)
@@ -1263,4 +1278,18 @@ class SaleOrder(models.Model):
             + "\n"
             + self.env._("The order is confirmed; the missing goods are replenished."),
             subtype_xmlid="mail.mt_note",
+        )
+
+    def _key_account_shortage_text(self, shortages, separator="\n"):
+        """Readable list of ``shortages`` (see ``_key_account_stock_shortages``)."""
+        return separator.join(
+            self.env._(
+                "line %(index)s, %(product)s: %(needed)s %(uom)s needed, %(free)s free",
+                index=index,
+                product=line.product_id.display_name,
+                needed=formatLang(self.env, needed, dp="Product Unit of Measure"),
+                free=formatLang(self.env, free, dp="Product Unit of Measure"),
+                uom=line.product_id.uom_id.name,
+            )
+            for index, line, needed, free in shortages
         )

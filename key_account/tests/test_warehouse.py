@@ -155,6 +155,10 @@ class TestWarehouse(OrderApprovalCase):
         self._stock(5)
         self._stock(100, warehouse=self.central)  # not the office's stock
         order = self._toner_order(8)
+        self.assertEqual(
+            order.with_user(self.rep_a).key_account_stock_note,
+            "line 1, Toner: 8.00 Units needed, 5.00 free",
+        )
         self._approve_band_1(order)
         with self.assertRaises(UserError) as err:
             order.with_user(self.rep_a).action_confirm()
