@@ -1,6 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 
 
 class StockPicking(models.Model):
@@ -113,29 +116,41 @@ class StockPicking(models.Model):
     @api.model
     def _cron_key_account_goods_waiting(self, batch_size=200):
         """Daily: goods of a key-account order ready in the office warehouse
-        for more than the company's days give the rep one activity per
+        for more than their company's days give the rep one activity per
         delivery (SPEC R62). Idempotent (a delivery is flagged once told),
         one batch per call with a constant number of queries; the cron runner
         calls again while ``_notify_progress`` reports work remaining."""
-        days = self.env.company.key_account_goods_waiting_days
-        since = fields.Datetime.subtract(fields.Datetime.now(), days=days)
+        now = fields.Datetime.now()
         domain = [
             ("key_account_partner_id", "!=", False),
             ("picking_type_code", "=", "outgoing"),
             ("location_dest_id.usage", "=", "customer"),
             ("state", "=", "assigned"),
             ("key_account_waiting_notified", "=", False),
-            ("company_id", "=", self.env.company.id),
-            # Reserved at the office since: the oldest reservation line.
-            ("move_line_ids.create_date", "<", since),
-        ]
+        ] + expression.OR(
+            [
+                [
+                    ("company_id", "=", company.id),
+                    # Reserved at the office since: the oldest reservation.
+                    (
+                        "move_line_ids.create_date",
+                        "<",
+                        now - timedelta(days=company.key_account_goods_waiting_days),
+                    ),
+                ]
+                for company in self.env["res.company"].sudo().search([])
+            ]
+        )
         pickings = self.search_fetch(
-            domain, ["name", "sale_id", "key_account_partner_id"], limit=batch_size
+            domain,
+            ["name", "sale_id", "key_account_partner_id", "company_id"],
+            limit=batch_size,
         )
         activity_type = self.env.ref(
             "key_account.mail_activity_key_account_goods_waiting"
         )
         model_id = self.env["ir.model"]._get_id(self._name)
+        today = fields.Date.context_today(self)
         vals_list = []
         for picking in pickings:
             user = picking.sale_id.user_id or picking.key_account_partner_id.user_id
@@ -151,9 +166,9 @@ class StockPicking(models.Model):
                         "Goods of %(order)s waiting at the office more than "
                         "%(days)s days",
                         order=picking.sale_id.name,
-                        days=days,
+                        days=picking.company_id.key_account_goods_waiting_days,
                     ),
-                    "date_deadline": fields.Date.context_today(self),
+                    "date_deadline": today,
                 }
             )
         self.env["mail.activity"].create(vals_list)

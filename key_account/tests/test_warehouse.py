@@ -422,6 +422,10 @@ class TestWarehouse(OrderApprovalCase):
         activity_type = self.env.ref(
             "key_account.mail_activity_key_account_goods_waiting"
         )
+        self.company.key_account_goods_waiting_days = 9
+        self.env["stock.picking"]._cron_key_account_goods_waiting()
+        self.assertFalse(old.picking_ids.activity_ids)
+        self.company.key_account_goods_waiting_days = 7
         for _run in range(2):
             self.env["stock.picking"]._cron_key_account_goods_waiting()
             activities = self.env["mail.activity"].search(
