@@ -56,6 +56,8 @@
         "views/key_account_tier_suggestion_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
+        "views/stock_picking_views.xml",
+        "views/key_account_office_receipt_views.xml",
         "views/menus.xml",
     ],
     "assets": {

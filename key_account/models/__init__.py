@@ -32,6 +32,9 @@ from . import key_account_aging_report
 from . import sale_order
 from . import sale_order_line
 from . import stock_picking
+from . import stock_move
+from . import key_account_office_receipt
+from . import key_account_office_objection
 from . import tier_definition
 from . import tier_review
 from . import tier_validation

@@ -243,6 +243,57 @@ class ResCompany(models.Model):
         help="Expense account of customer rebate payouts.",
     )
 
+    # Warehouse (SPEC R58-R66)
+    key_account_stock_policy = fields.Selection(
+        [("warn", "Confirm and Warn"), ("block", "Refuse Confirmation")],
+        string="Short Stock at Confirmation",
+        default="warn",
+        required=True,
+        help="When a key-account order needs more of a storable product than "
+        "is free for the customer in its warehouse: confirm, note each short "
+        "line on the order and let the replenishment (resupply from the "
+        "central warehouse) run, or refuse the confirmation (SPEC R66).",
+    )
+    key_account_goods_waiting_days = fields.Integer(
+        string="Goods Waiting at the Office After (Days)",
+        default=7,
+        help="Goods of a key-account order ready in the office warehouse for "
+        "more than these days give the rep an activity (SPEC R62).",
+    )
+    key_account_acceptance_days = fields.Integer(
+        string="Objection Window",
+        default=3,
+        help="Days the office may object to goods it received (SPEC R60).",
+    )
+    key_account_acceptance_unit = fields.Selection(
+        [("calendar", "Calendar Days"), ("working", "Working Days")],
+        string="Objection Window Unit",
+        default="calendar",
+        required=True,
+    )
+    key_account_stock_manager_id = fields.Many2one(
+        "res.users",
+        string="Sales Company Stock Manager",
+        help="Resolves the offices' objections to goods received.",
+    )
+    key_account_goods_journal_id = fields.Many2one(
+        "account.journal",
+        string="Office Goods Journal",
+        help="Journal of the entries booking accepted goods to the offices.",
+    )
+    key_account_goods_account_id = fields.Many2one(
+        "account.account",
+        string="Office Goods Account",
+        domain="[('deprecated', '=', False)]",
+        help="Debited with the cost of the goods an office accepted (办事处货款).",
+    )
+    key_account_goods_counterpart_account_id = fields.Many2one(
+        "account.account",
+        string="Goods Sent to Offices Account",
+        domain="[('deprecated', '=', False)]",
+        help="Credited with the cost of the goods an office accepted.",
+    )
+
     @api.constrains(
         "key_account_band2_amount",
         "key_account_band3_amount",
@@ -255,6 +306,8 @@ class ResCompany(models.Model):
         "key_account_compensation_months",
         "key_account_agreement_months",
         "key_account_agreement_notice_days",
+        "key_account_goods_waiting_days",
+        "key_account_acceptance_days",
     )
     def _check_key_account_settings(self):
         for company in self:
@@ -274,6 +327,7 @@ class ResCompany(models.Model):
                     company.key_account_signer_reminder_days,
                     company.key_account_date_reminder_days,
                     company.key_account_agreement_notice_days,
+                    company.key_account_acceptance_days,
                 )
                 < 0
                 or min(
@@ -281,14 +335,16 @@ class ResCompany(models.Model):
                     company.key_account_suggestion_batch,
                     company.key_account_compensation_months,
                     company.key_account_agreement_months,
+                    company.key_account_goods_waiting_days,
                 )
                 < 1
             ):
                 raise ValidationError(
                     self.env._(
                         "Key-account delays cannot be negative, and the signer "
-                        "validity, the batch size and the months of the "
-                        "monthly volume must be at least 1."
+                        "validity, the batch size, the months of the monthly "
+                        "volume and the days goods may wait at the office "
+                        "must be at least 1."
                     )
                 )
 

@@ -134,3 +134,27 @@ class ResConfigSettings(models.TransientModel):
     key_account_performance_tolerance = fields.Float(
         related="company_id.key_account_performance_tolerance", readonly=False
     )
+    key_account_stock_policy = fields.Selection(
+        related="company_id.key_account_stock_policy", readonly=False
+    )
+    key_account_goods_waiting_days = fields.Integer(
+        related="company_id.key_account_goods_waiting_days", readonly=False
+    )
+    key_account_acceptance_days = fields.Integer(
+        related="company_id.key_account_acceptance_days", readonly=False
+    )
+    key_account_acceptance_unit = fields.Selection(
+        related="company_id.key_account_acceptance_unit", readonly=False
+    )
+    key_account_stock_manager_id = fields.Many2one(
+        related="company_id.key_account_stock_manager_id", readonly=False
+    )
+    key_account_goods_journal_id = fields.Many2one(
+        related="company_id.key_account_goods_journal_id", readonly=False
+    )
+    key_account_goods_account_id = fields.Many2one(
+        related="company_id.key_account_goods_account_id", readonly=False
+    )
+    key_account_goods_counterpart_account_id = fields.Many2one(
+        related="company_id.key_account_goods_counterpart_account_id", readonly=False
+    )

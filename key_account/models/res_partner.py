@@ -31,6 +31,8 @@ KEY_ACCOUNT_GUARDED = (
     "use_partner_credit_limit",
     "property_payment_term_id",
     "active",
+    "key_account_warehouse_id",
+    "key_account_analytic_account_id",
 )
 # Untracked guarded fields whose changes are written to the chatter (R89);
 # the others carry ``tracking=True``.
@@ -92,6 +94,13 @@ class ResPartner(models.Model):
         string="Key-Account Warehouse",
         tracking=True,
         help="The office warehouse this key account's orders ship from.",
+    )
+    key_account_analytic_account_id = fields.Many2one(
+        "account.analytic.account",
+        string="Key-Account Analytic Account",
+        tracking=True,
+        help="Put on the invoice lines of this key account's orders, so its "
+        "revenue is booked separately (SPEC R59).",
     )
     key_account_credit_level_id = fields.Many2one(
         "key_account.credit.level",

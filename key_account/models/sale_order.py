@@ -5,6 +5,7 @@ from lxml import etree
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import float_compare
 from odoo.tools.misc import formatLang
 
 from ..tools import (
@@ -123,6 +124,12 @@ class SaleOrder(models.Model):
         domain="[('partner_id', 'parent_of', partner_id), ('state', '=', 'active')]",
         help="The customer's active agreement: the quotation takes its prices, "
         "payment term and rebate (SPEC R24).",
+    )
+    key_account_stock_note = fields.Text(
+        string="Short Stock",
+        compute="_compute_key_account_stock_note",
+        help="Storable lines needing more than is free for the customer in "
+        "the order's warehouse (SPEC R66).",
     )
     key_account_rebate_rate = fields.Float(
         string="Customer Rebate (%)",
@@ -329,6 +336,8 @@ class SaleOrder(models.Model):
         "date_order",
         "partner_id.commercial_partner_id.key_account_performance_priced",
         "company_id.key_account_compensation_months",
+        "warehouse_id",
+        "partner_id.commercial_partner_id.key_account_warehouse_id",
     )
 
     @api.depends(*AUTHORITY_DEPENDS)
@@ -347,6 +356,41 @@ class SaleOrder(models.Model):
             order.key_account_authority_note = (
                 "\n".join(text for _level, text in findings[order]) or False
             )
+
+    @api.depends_context("lang")
+    @api.depends(
+        "state",
+        "warehouse_id",
+        "partner_id",
+        "order_line.product_id",
+        "order_line.product_uom_qty",
+        "order_line.product_uom",
+    )
+    def _compute_key_account_stock_note(self):
+        for order in self:
+            note = False
+            if (
+                order.state in self._state_from
+                and order.partner_id.commercial_partner_id.is_key_account
+            ):
+                shortages = order._key_account_stock_shortages()
+                note = shortages and order._key_account_shortage_text(shortages)
+            order.key_account_stock_note = note or False
+
+    @api.depends("partner_id")
+    def _compute_warehouse_id(self):
+        """A key-account quotation ships from the customer's office warehouse
+        (SPEC R58), in the form as over RPC or import; a warehouse given
+        explicitly is a deviation the approval covers (see
+        ``_key_account_warehouse_finding``)."""
+        res = super()._compute_warehouse_id()
+        for order in self:
+            if order.state not in ("draft", "sent") and order.ids:
+                continue
+            warehouse = order._key_account_office_warehouse()
+            if warehouse:
+                order.warehouse_id = warehouse
+        return res
 
     @api.depends("order_line.key_account_is_compensation")
     def _compute_key_account_has_compensation(self):
@@ -460,6 +504,7 @@ class SaleOrder(models.Model):
                 order._key_account_check_agreement()
                 order._key_account_check_compensation()
                 order._key_account_check_credit()
+                order._key_account_check_stock()
 
     def _tier_validation_check_write_allowed(self, vals):
         """Orders are not locked under validation: a change restarts the
@@ -986,6 +1031,9 @@ class SaleOrder(models.Model):
         finding = self._key_account_compensation_finding(rules, *compensation)
         if finding:
             findings.append(finding)
+        finding = self._key_account_warehouse_finding()
+        if finding:
+            findings.append(finding)
         return findings
 
     # Business methods: compensation volume (SPEC R35)
@@ -1292,4 +1340,138 @@ class SaleOrder(models.Model):
         return max(
             [(line._get_due_date(date) - date).days for line in term.line_ids],
             default=0,
+        )
+
+    # Business methods: office warehouse (SPEC R58, R66)
+    def _key_account_office_warehouse(self):
+        """The customer's office warehouse when it ships this key-account
+        order's company, else an empty recordset."""
+        self.ensure_one()
+        partner = self.partner_id.commercial_partner_id
+        warehouse = partner.is_key_account and partner.key_account_warehouse_id
+        company = self.company_id or self.env.company
+        if warehouse and warehouse.company_id == company:
+            return warehouse
+        return self.env["stock.warehouse"]
+
+    def _key_account_warehouse_finding(self):
+        """(level, explanation) when the order ships from another warehouse
+        than the customer's office warehouse: the KA head decides (SPEC R58)."""
+        self.ensure_one()
+        office = self._key_account_office_warehouse()
+        if not office or not self.warehouse_id or self.warehouse_id == office:
+            return None
+        return (
+            "director",
+            self.env._(
+                "warehouse %(warehouse)s instead of the customer's office "
+                "warehouse %(office)s",
+                warehouse=self.warehouse_id.name,
+                office=office.name,
+            ),
+        )
+
+    def _key_account_held_qty(self, line):
+        """Quantity of ``line``'s product held for this order's customer in
+        the order's warehouse, in the product's unit: free for this customer
+        though reserved away from the others.
+
+        Hook for held key-account stock (SPEC R64), not built yet: nothing
+        is held, so 0.
+        """
+        return 0.0
+
+    def _key_account_stock_shortages(self):
+        """[(line number, line, needed, free)] of the storable lines needing
+        more than is free for the customer in the order's warehouse stock
+        location. Lines of one product draw on its free quantity in order.
+        Services and consumables are not checked."""
+        self.ensure_one()
+        warehouse = self.warehouse_id
+        lines = self.order_line.filtered(
+            lambda line: not line.display_type and not line.is_downpayment
+        )
+        storable = lines.filtered(lambda line: line.product_id.is_storable)
+        if not warehouse or not storable:
+            return []
+        free = self._key_account_free_quantities(storable.product_id, warehouse)
+        rounding = {p.id: p.uom_id.rounding for p in storable.product_id}
+        available, shortages = {}, []
+        for index, line in enumerate(lines, 1):
+            if line not in storable:
+                continue
+            product = line.product_id
+            if product.id not in available:
+                available[product.id] = free[product.id] + self._key_account_held_qty(
+                    line
+                )
+            needed = line.product_uom._compute_quantity(
+                line.product_uom_qty, product.uom_id
+            )
+            have = max(available[product.id], 0.0)
+            if float_compare(needed, have, precision_rounding=rounding[product.id]) > 0:
+                shortages.append((index, line, needed, have))
+            available[product.id] -= needed
+        return shortages
+
+    @api.model
+    def _key_account_free_quantities(self, products, warehouse):
+        """{product id: free quantity in ``warehouse``'s stock location}, all
+        products at once. As superuser: the quantity only, reps may not read
+        the quants of every location."""
+        products = products.sudo().with_context(
+            location=warehouse.lot_stock_id.id, warehouse_id=False
+        )
+        return {product.id: product.free_qty for product in products}
+
+    def _key_account_check_stock(self):
+        """At confirmation of a key-account order (SPEC R66): per storable
+        line, the quantity free for the customer in the order's warehouse.
+        Short lines are noted on the order (the procurement then resupplies
+        the office warehouse through its resupply route) or refuse the
+        confirmation, as the company chose. Server-side, whatever the caller.
+
+        Replenishment from a central warehouse: on the office warehouse set
+        Inventory > Configuration > Warehouses > Resupply From (the central
+        warehouse, ``resupply_wh_ids``); Odoo creates the route "Office:
+        Supply Product from Central" (central stock → transit → office
+        stock). Put that route on the products (or their category) with a
+        reordering rule at the office, or with the Replenish on Order (MTO)
+        route: the delivery's procurement then creates the inter-warehouse
+        transfer from the central warehouse.
+        """
+        self.ensure_one()
+        if not self.partner_id.commercial_partner_id.is_key_account:
+            return
+        shortages = self._key_account_stock_shortages()
+        if not shortages:
+            return
+        message = self.env._(
+            "%(order)s: not enough free stock in %(warehouse)s:\n- %(lines)s",
+            order=self.name,
+            warehouse=self.warehouse_id.name,
+            lines=self._key_account_shortage_text(shortages, "\n- "),
+        )
+        if self.company_id.key_account_stock_policy == "block":
+            raise UserError(message)
+        # The rep confirming may not post on orders he only reads.
+        self.sudo().message_post(
+            body=message
+            + "\n"
+            + self.env._("The order is confirmed; the missing goods are replenished."),
+            subtype_xmlid="mail.mt_note",
+        )
+
+    def _key_account_shortage_text(self, shortages, separator="\n"):
+        """Readable list of ``shortages`` (see ``_key_account_stock_shortages``)."""
+        return separator.join(
+            self.env._(
+                "line %(index)s, %(product)s: %(needed)s %(uom)s needed, %(free)s free",
+                index=index,
+                product=line.product_id.display_name,
+                needed=formatLang(self.env, needed, dp="Product Unit of Measure"),
+                free=formatLang(self.env, free, dp="Product Unit of Measure"),
+                uom=line.product_id.uom_id.name,
+            )
+            for index, line, needed, free in shortages
         )

@@ -152,3 +152,26 @@ class SaleOrderLine(models.Model):
             order.company_id,
             order.date_order or order.create_date,
         )
+
+    # Invoicing: revenue booked per key account (SPEC R59)
+    def _set_analytic_distribution(self, inv_line_vals, **optional_values):
+        """Invoice lines of a key account's orders carry its analytic account,
+        next to the line's own distribution of other analytic plans."""
+        res = super()._set_analytic_distribution(inv_line_vals, **optional_values)
+        partner = self.order_id.partner_id.commercial_partner_id
+        account = partner.key_account_analytic_account_id
+        if self.display_type or not account:
+            return res
+        distribution = dict(inv_line_vals.get("analytic_distribution") or {})
+        used = self.env["account.analytic.account"].browse(
+            [
+                int(account_id)
+                for key in distribution
+                for account_id in key.split(",")
+                if account_id
+            ]
+        )
+        if account.root_plan_id not in used.root_plan_id:
+            distribution[str(account.id)] = 100.0
+            inv_line_vals["analytic_distribution"] = distribution
+        return res

@@ -1,0 +1,591 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import ast
+from datetime import timedelta
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, new_test_user, tagged
+
+from .common_order import OrderApprovalCase
+
+
+@tagged("post_install", "-at_install")
+class TestWarehouse(OrderApprovalCase):
+    """SPEC R58, R59, R62, R63, R65, R66: office warehouse of key-account
+    orders, stock at confirmation, deliveries marked, separate and released
+    only when approved, owed goods, goods waiting at the office."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.stock_manager = new_test_user(
+            cls.env,
+            "ka_stock_manager",
+            groups="base.group_user,stock.group_stock_manager",
+        )
+        cls.central = cls.env["stock.warehouse"].search(
+            [("company_id", "=", cls.company.id)], limit=1
+        )
+        cls.office = cls.env["stock.warehouse"].create(
+            {"name": "Shanghai KA Office", "code": "SHKA"}
+        )
+        cls.customer.with_user(cls.head).write(
+            {
+                "key_account_warehouse_id": cls.office.id,
+                "key_account_file_number": "KA-2026-007",
+            }
+        )
+        cls.storable = cls.env["product.product"].create(
+            {
+                "name": "Toner",
+                "type": "consu",
+                "is_storable": True,
+                "list_price": 100.0,
+                "taxes_id": [Command.clear()],
+            }
+        )
+        cls.service = cls.env["product.product"].create(
+            {
+                "name": "Installation",
+                "type": "service",
+                "list_price": 100.0,
+                "taxes_id": [Command.clear()],
+            }
+        )
+
+    # Helpers
+    def _stock(self, quantity, warehouse=None, product=None):
+        """Put ``quantity`` in stock, as the stock manager."""
+        self.env["stock.quant"].with_user(
+            self.stock_manager
+        )._update_available_quantity(
+            product or self.storable,
+            (warehouse or self.office).lot_stock_id,
+            quantity,
+        )
+
+    def _toner_order(self, quantity, price=100.0, service=True, **vals):
+        lines = [{"product_id": self.storable.id, "product_uom_qty": quantity}]
+        if service:
+            lines.append({"product_id": self.service.id, "product_uom_qty": 3})
+        return self._order(price, lines=lines, **vals)
+
+    def _approve_band_1(self, order):
+        order.with_user(self.rep_a).request_validation()
+        self._approve(order, self.office_manager)
+        self._approve(order, self.head)
+        self.assertEqual(order.validation_status, "validated")
+
+    def _confirmed(self, quantity, **vals):
+        order = self._toner_order(quantity, **vals)
+        self._approve_band_1(order)
+        order.with_user(self.rep_a).action_confirm()
+        self.assertEqual(order.state, "sale")
+        return order
+
+    def _ship(self, picking, quantity=None):
+        """Validate ``picking`` as the stock manager (all of it, or
+        ``quantity`` with a backorder for the rest)."""
+        picking = picking.with_user(self.stock_manager)
+        picking.action_assign()
+        for move in picking.move_ids:
+            move.quantity = move.product_uom_qty if quantity is None else quantity
+            move.picked = True
+        res = picking.button_validate()
+        if isinstance(res, dict) and res.get("res_model"):
+            wizard = Form(
+                self.env[res["res_model"]]
+                .with_user(self.stock_manager)
+                .with_context(**res["context"])
+            ).save()
+            wizard.process()
+        return picking
+
+    # Routing (R58)
+    def test_order_ships_from_office_warehouse(self):
+        order = self._order(1000.0)  # with_user(rep).create, no onchange
+        self.assertEqual(order.warehouse_id, self.office)
+        self.assertEqual(order.key_account_authority_level, "rep")
+        # Over RPC with the vals a client would send.
+        order = (
+            self.env["sale.order"]
+            .with_user(self.rep_a)
+            .create({"partner_id": self.customer.id, "user_id": self.rep_a.id})
+        )
+        self.assertEqual(order.warehouse_id, self.office)
+        # In the form.
+        with Form(self.env["sale.order"].with_user(self.rep_a)) as form:
+            form.partner_id = self.customer
+        self.assertEqual(form.record.warehouse_id, self.office)
+        # Other customers keep the default warehouse.
+        other = self._order(1000.0, user=self.rep_b, partner=self.customer_b)
+        self.assertEqual(other.warehouse_id, self.central)
+        # A contact of the key account ships from its office too.
+        contact = self.env["res.partner"].create(
+            {"name": "Buyer", "parent_id": self.customer.id}
+        )
+        order = self._order(1000.0, partner=contact)
+        self.assertEqual(order.warehouse_id, self.office)
+
+    def test_other_warehouse_needs_ka_head(self):
+        order = self._order(1000.0, warehouse_id=self.central.id)
+        self.assertEqual(order.warehouse_id, self.central)
+        self.assertEqual(order.key_account_authority_level, "director")
+        self.assertIn(
+            f"warehouse {self.central.name} instead of the customer's office "
+            f"warehouse {self.office.name}",
+            order.key_account_authority_note,
+        )
+        with self.assertRaises(ValidationError):
+            order.with_user(self.rep_a).action_confirm()
+        self._approve_band_1(order)
+        self.assertEqual(order.key_account_approved_level, "director")
+        # Back to the office warehouse: nothing beyond the rep, approval
+        # restarts as for any change.
+        order.with_user(self.rep_a).warehouse_id = self.office
+        self.assertEqual(order.key_account_authority_level, "rep")
+        self.assertFalse(order.review_ids)
+        # Only a director sets the customer's office warehouse.
+        with self.assertRaises(AccessError):
+            self.customer.with_user(self.rep_a).key_account_warehouse_id = self.central
+
+    # Stock at confirmation (R66)
+    def test_block_policy_refuses_short_order(self):
+        self.company.key_account_stock_policy = "block"
+        self._stock(5)
+        self._stock(100, warehouse=self.central)  # not the office's stock
+        order = self._toner_order(8)
+        self.assertEqual(
+            order.with_user(self.rep_a).key_account_stock_note,
+            "line 1, Toner: 8.00 Units needed, 5.00 free",
+        )
+        self._approve_band_1(order)
+        with self.assertRaises(UserError) as err:
+            order.with_user(self.rep_a).action_confirm()
+        message = str(err.exception)
+        self.assertIn("line 1, Toner: 8.00 Units needed, 5.00 free", message)
+        self.assertNotIn("Installation", message)
+        self.assertEqual(order.state, "draft")
+        self.assertFalse(order.picking_ids)
+        # With enough stock it confirms.
+        self._stock(3)
+        order.with_user(self.rep_a).action_confirm()
+        self.assertEqual(order.state, "sale")
+
+    def test_block_policy_counts_lines_of_one_product_together(self):
+        self.company.key_account_stock_policy = "block"
+        self._stock(5)
+        order = self._order(
+            100.0,
+            lines=[
+                {"product_id": self.storable.id, "product_uom_qty": 3},
+                {"product_id": self.storable.id, "product_uom_qty": 3},
+            ],
+        )
+        self._approve_band_1(order)
+        with self.assertRaises(UserError) as err:
+            order.with_user(self.rep_a).action_confirm()
+        self.assertIn("line 2, Toner: 3.00 Units needed, 2.00 free", str(err.exception))
+        self.assertNotIn("line 1", str(err.exception))
+
+    def test_block_policy_whatever_the_caller(self):
+        self.company.key_account_stock_policy = "block"
+        order = self._toner_order(1)
+        self._approve_band_1(order)
+        with self.assertRaises(UserError):
+            order.sudo().action_confirm()
+        with self.assertRaises(UserError):
+            order.with_user(self.rep_a).write({"state": "sale"})
+        self.assertEqual(order.state, "draft")
+
+    def test_warn_policy_confirms_with_note(self):
+        self.assertEqual(self.company.key_account_stock_policy, "warn")
+        self._stock(5)
+        order = self._confirmed(8)
+        notes = order.message_ids.mapped("body")
+        self.assertTrue(
+            any("line 1, Toner: 8.00 Units needed, 5.00 free" in n for n in notes),
+            notes,
+        )
+        picking = order.picking_ids
+        self.assertEqual(picking.picking_type_id.warehouse_id, self.office)
+        self.assertEqual(picking.key_account_partner_id, self.customer)
+
+    def test_warn_policy_resupplies_from_central(self):
+        """The office resupplied from the central warehouse: the short
+        delivery's procurement creates the inter-warehouse transfer."""
+        self.office.resupply_wh_ids = self.central
+        mto = self.env.ref("stock.route_warehouse0_mto")
+        mto.active = True
+        self.storable.route_ids = self.office.resupply_route_ids | mto
+        self._stock(20, warehouse=self.central)
+        order = self._confirmed(8)
+        self.assertIn(
+            "8.00 Units needed, 0.00 free",
+            "\n".join(order.message_ids.mapped("body")),
+        )
+        resupply = self.env["stock.move"].search(
+            [
+                ("product_id", "=", self.storable.id),
+                ("location_id", "=", self.central.lot_stock_id.id),
+            ]
+        )
+        self.assertEqual(sum(resupply.mapped("product_uom_qty")), 8.0)
+        # The central warehouse ships to the office (not a key-account
+        # delivery), the office receives it: a batch open for objection.
+        self._ship(resupply.picking_id)
+        receipt_picking = resupply.move_dest_ids.picking_id
+        self.assertEqual(receipt_picking.picking_type_id, self.office.in_type_id)
+        self._ship(receipt_picking)
+        receipt = self.env["key_account.office.receipt"].search(
+            [("picking_id", "=", receipt_picking.id)]
+        )
+        self.assertRecordValues(
+            receipt, [{"source": "transfer", "state": "open", "oem_reference": False}]
+        )
+        # The delivery to the customer is now ready at the office.
+        delivery = order.picking_ids.filtered(
+            lambda p: p.location_dest_id.usage == "customer"
+        )
+        delivery.action_assign()
+        self.assertEqual(delivery.state, "assigned")
+        self.assertEqual(delivery.picking_type_id.warehouse_id, self.office)
+
+    def test_stock_check_queries_do_not_grow_with_lines(self):
+        products = self.env["product.product"].create(
+            [
+                {"name": f"Part {n}", "type": "consu", "is_storable": True}
+                for n in range(30)
+            ]
+        )
+        counts = []
+        for size in (1, 1, 30):  # the first run fills the caches
+            order = self._order(
+                10.0,
+                lines=[
+                    {"product_id": product.id, "product_uom_qty": 1}
+                    for product in products[:size]
+                ],
+            )
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            shortages = order._key_account_stock_shortages()
+            counts.append(self.env.cr.sql_log_count - before)
+            self.assertEqual(len(shortages), size)
+        self.assertEqual(counts[1], counts[2], counts)
+
+    def test_services_and_consumables_not_checked(self):
+        self.company.key_account_stock_policy = "block"
+        order = self._order(
+            100.0,
+            lines=[
+                {"product_id": self.service.id, "product_uom_qty": 10},
+                {"product_id": self.product.id, "product_uom_qty": 10},
+            ],
+        )
+        self._approve_band_1(order)
+        order.with_user(self.rep_a).action_confirm()
+        self.assertEqual(order.state, "sale")
+
+    def test_other_customers_not_checked(self):
+        self.company.key_account_stock_policy = "block"
+        order = self._order(
+            100.0,
+            user=self.rep_b,
+            partner=self.customer_b,
+            lines=[{"product_id": self.storable.id, "product_uom_qty": 10}],
+        )
+        order.with_user(self.rep_b).action_confirm()
+        self.assertEqual(order.state, "sale")
+
+    # Release (R65)
+    def test_delivery_needs_fully_approved_order(self):
+        self._stock(10)
+        order = self._confirmed(1, price=90000.0, service=False)
+        # Raising the order beyond its band restarts the approval.
+        order.order_line[0].with_user(self.rep_a).write(
+            {"product_uom_qty": 2, "price_unit": 90000.0}
+        )
+        self.assertEqual(order.validation_status, "waiting")
+        picking = order.picking_ids
+        with self.assertRaises(UserError) as err:
+            self._ship(picking)
+        self.assertIn("fully approved", str(err.exception))
+        with self.assertRaises(UserError):
+            picking.with_user(self.stock_manager)._action_done()
+        self.assertNotEqual(picking.state, "done")
+        self._approve(order, self.head)
+        self._approve(order, self.deputy_sd)
+        self._ship(picking)
+        self.assertEqual(picking.state, "done")
+
+    # Marked and separate (R59)
+    def test_delivery_slip_shows_key_account_and_file(self):
+        self._stock(5)
+        order = self._confirmed(2)
+        html, _kind = (
+            self.env["ir.actions.report"]
+            .with_user(self.stock_manager)
+            ._render_qweb_html("stock.report_deliveryslip", order.picking_ids.ids)
+        )
+        html = html.decode()
+        self.assertIn("Key account", html)
+        self.assertIn("KA-2026-007", html)
+        other = self._order(
+            100.0,
+            user=self.rep_b,
+            partner=self.customer_b,
+            lines=[{"product_id": self.storable.id, "product_uom_qty": 1}],
+        )
+        other.with_user(self.rep_b).action_confirm()
+        html, _kind = (
+            self.env["ir.actions.report"]
+            .with_user(self.stock_manager)
+            ._render_qweb_html("stock.report_deliveryslip", other.picking_ids.ids)
+        )
+        self.assertNotIn("Key account", html.decode())
+
+    def test_deliveries_never_merged(self):
+        self._stock(10)
+        first = self._confirmed(1)
+        second = self._toner_order(1)
+        # Even with the first order's procurement group (set by hand).
+        second.sudo().procurement_group_id = first.procurement_group_id
+        self._approve_band_1(second)
+        second.with_user(self.rep_a).action_confirm()
+        first_pickings = first.order_line.move_ids.picking_id
+        second_pickings = second.order_line.move_ids.picking_id
+        self.assertTrue(second_pickings)
+        self.assertFalse(first_pickings & second_pickings)
+        self.assertEqual(first_pickings.move_ids.sale_line_id.order_id, first)
+        self.assertEqual(second_pickings.move_ids.sale_line_id.order_id, second)
+
+    def test_invoice_lines_carry_analytic_account(self):
+        plan = self.env["account.analytic.plan"].create({"name": "Key Accounts"})
+        analytic = self.env["account.analytic.account"].create(
+            {"name": "ACME Ltd", "plan_id": plan.id}
+        )
+        self.customer.with_user(self.head).key_account_analytic_account_id = analytic
+        order = self._order(
+            1000.0, lines=[{"product_id": self.service.id, "product_uom_qty": 1}]
+        )
+        self._approve_band_1(order)
+        order.with_user(self.rep_a).action_confirm()
+        invoice = order.with_user(self.rep_a)._create_invoices()
+        lines = invoice.invoice_line_ids
+        self.assertTrue(lines)
+        self.assertEqual(
+            lines.mapped("analytic_distribution"), [{str(analytic.id): 100.0}]
+        )
+        # Other customers' invoices do not carry it.
+        other = self._order(
+            1000.0,
+            user=self.rep_b,
+            partner=self.customer_b,
+            lines=[{"product_id": self.service.id, "product_uom_qty": 1}],
+        )
+        other.with_user(self.rep_b).action_confirm()
+        invoice = other.with_user(self.rep_b)._create_invoices()
+        self.assertFalse(invoice.invoice_line_ids.analytic_distribution)
+
+    # Owed goods (R63) and goods waiting at the office (R62)
+    def test_backorder_listed_as_goods_owed(self):
+        self._stock(5)
+        order = self._confirmed(8)
+        picking = order.picking_ids
+        self._ship(picking, quantity=5)
+        backorder = order.picking_ids - picking
+        self.assertEqual(backorder.backorder_id, picking)
+        action = self.env.ref("key_account.action_key_account_goods_owed")
+        domain = ast.literal_eval(action.domain)
+        self.assertEqual(
+            domain, self.env["stock.picking"]._key_account_goods_owed_domain()
+        )
+        owed = self.env["stock.picking"].with_user(self.rep_a).search(domain)
+        self.assertIn(backorder, owed)
+        self.assertNotIn(picking, owed)
+        self.assertEqual(
+            ast.literal_eval(action.context)["group_by"], "key_account_partner_id"
+        )
+        self.assertEqual(backorder.key_account_partner_id, self.customer)
+
+    def test_goods_waiting_cron_one_activity(self):
+        self._stock(10)
+        old = self._confirmed(2)
+        fresh = self._confirmed(2)
+        self.assertEqual(old.picking_ids.state, "assigned")
+        self.env.cr.execute(
+            "UPDATE stock_move_line SET create_date = %s WHERE picking_id = %s",
+            (fields.Datetime.now() - timedelta(days=8), old.picking_ids.id),
+        )
+        self.env.invalidate_all()
+        activity_type = self.env.ref(
+            "key_account.mail_activity_key_account_goods_waiting"
+        )
+        self.company.key_account_goods_waiting_days = 9
+        self.env["stock.picking"]._cron_key_account_goods_waiting()
+        self.assertFalse(old.picking_ids.activity_ids)
+        self.company.key_account_goods_waiting_days = 7
+        for _run in range(2):
+            self.env["stock.picking"]._cron_key_account_goods_waiting()
+            activities = self.env["mail.activity"].search(
+                [("activity_type_id", "=", activity_type.id)]
+            )
+            self.assertEqual(activities.res_id, old.picking_ids.id)
+            self.assertEqual(len(activities), 1)
+            self.assertEqual(activities.user_id, self.rep_a)
+        self.assertFalse(fresh.picking_ids.activity_ids)
+        self.assertTrue(old.picking_ids.key_account_waiting_notified)
+
+    # Goods received by the office (R60, R61)
+    def _office_receipt(self, quantity=10, origin="OEM-DN-881"):
+        """An OEM shipment received at the office, validated by the stock
+        manager; returns its acceptance batch."""
+        self.storable.standard_price = 7.0
+        vendor = self.env["res.partner"].create({"name": "OEM Factory"})
+        picking = (
+            self.env["stock.picking"]
+            .with_user(self.stock_manager)
+            .create(
+                {
+                    "picking_type_id": self.office.in_type_id.id,
+                    "partner_id": vendor.id,
+                    "origin": origin,
+                    "location_id": self.env.ref("stock.stock_location_suppliers").id,
+                    "location_dest_id": self.office.lot_stock_id.id,
+                    "move_ids": [
+                        Command.create(
+                            {
+                                "name": self.storable.name,
+                                "product_id": self.storable.id,
+                                "product_uom_qty": quantity,
+                                "product_uom": self.storable.uom_id.id,
+                                "location_id": self.env.ref(
+                                    "stock.stock_location_suppliers"
+                                ).id,
+                                "location_dest_id": self.office.lot_stock_id.id,
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        picking.action_confirm()
+        self._ship(picking)
+        self.assertEqual(picking.state, "done")
+        receipt = self.env["key_account.office.receipt"].search(
+            [("picking_id", "=", picking.id)]
+        )
+        self.assertEqual(len(receipt), 1)
+        return receipt
+
+    def _goods_accounts(self):
+        journal = self.env["account.journal"].search(
+            [("type", "=", "general"), ("company_id", "=", self.company.id)], limit=1
+        )
+        goods = self.env["account.account"].create(
+            {"name": "Office goods", "code": "112201", "account_type": "asset_current"}
+        )
+        sent = self.env["account.account"].create(
+            {"name": "Goods sent", "code": "112202", "account_type": "asset_current"}
+        )
+        self.company.write(
+            {
+                "key_account_goods_journal_id": journal.id,
+                "key_account_goods_account_id": goods.id,
+                "key_account_goods_counterpart_account_id": sent.id,
+                "key_account_stock_manager_id": self.stock_manager.id,
+            }
+        )
+        return goods, sent
+
+    def _age(self, receipt, days):
+        receipt.sudo().date_received = fields.Datetime.now() - timedelta(days=days)
+
+    def test_receipt_accepted_after_window(self):
+        goods, _sent = self._goods_accounts()
+        before = self.env["account.move"].search_count(
+            [("journal_id", "=", self.company.key_account_goods_journal_id.id)]
+        )
+        receipt = self._office_receipt()
+        self.assertRecordValues(
+            receipt,
+            [
+                {
+                    "source": "oem",
+                    "oem_reference": "OEM-DN-881",
+                    "warehouse_id": self.office.id,
+                    "state": "open",
+                }
+            ],
+        )
+        today = fields.Date.context_today(receipt)
+        self.assertEqual(receipt.deadline, today + timedelta(days=3))
+        Receipt = self.env["key_account.office.receipt"]
+        Receipt._cron_accept()
+        self.assertEqual(receipt.state, "open")  # inside the window
+        self._age(receipt, 3)
+        Receipt._cron_accept()
+        self.assertEqual(receipt.state, "open")  # last day of the window
+        self._age(receipt, 4)
+        Receipt._cron_accept()
+        self.assertEqual(receipt.state, "accepted")
+        self.assertEqual(receipt.amount, 70.0)
+        self.assertEqual(receipt.move_id.state, "posted")
+        debit = receipt.move_id.line_ids.filtered(lambda line: line.debit)
+        self.assertEqual((debit.account_id, debit.debit), (goods, 70.0))
+        # Idempotent.
+        Receipt._cron_accept()
+        self.assertEqual(
+            self.env["account.move"].search_count(
+                [("journal_id", "=", receipt.move_id.journal_id.id)]
+            ),
+            before + 1,
+        )
+
+    def test_receipt_objection_keeps_it_unbooked(self):
+        self._goods_accounts()
+        stock_user = new_test_user(
+            self.env,
+            "ka_office_keeper",
+            groups="base.group_user,stock.group_stock_user",
+        )
+        receipt = self._office_receipt()
+        with self.assertRaises(UserError):
+            receipt.with_user(stock_user).action_object()  # no objection given
+        receipt.with_user(stock_user).objection_ids = [
+            Command.create(
+                {"product_id": self.storable.id, "quantity": 2, "reason": "Crushed"}
+            )
+        ]
+        receipt.with_user(stock_user).action_object()
+        self.assertEqual(receipt.state, "objection")
+        activity = receipt.activity_ids
+        self.assertEqual(activity.user_id, self.stock_manager)
+        self._age(receipt, 10)
+        self.env["key_account.office.receipt"]._cron_accept()
+        self.assertEqual(receipt.state, "objection")
+        self.assertFalse(receipt.move_id)
+        with self.assertRaises(UserError):
+            receipt.with_user(stock_user).action_resolve()
+        receipt.with_user(self.stock_manager).action_resolve()
+        self.assertEqual(receipt.state, "accepted")
+        self.assertEqual(receipt.amount, 56.0)  # 8 kept at 7.00
+        self.assertTrue(receipt.move_id)
+        self.assertFalse(receipt.activity_ids)
+
+    def test_objection_window_closes_and_working_days(self):
+        receipt = self._office_receipt(origin="OEM-DN-882")
+        self._age(receipt, 4)
+        receipt.objection_ids = [
+            Command.create(
+                {"product_id": self.storable.id, "quantity": 1, "reason": "Late"}
+            )
+        ]
+        with self.assertRaises(UserError):
+            receipt.with_user(self.stock_manager).action_object()
+        friday = fields.Datetime.to_datetime("2026-11-20 10:00:00")
+        receipt.sudo().date_received = friday
+        self.assertEqual(str(receipt.deadline), "2026-11-23")
+        self.company.key_account_acceptance_unit = "working"
+        self.assertEqual(str(receipt.deadline), "2026-11-25")
