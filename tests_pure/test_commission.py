@@ -1,3 +1,5 @@
+from decimal import ROUND_HALF_UP, Decimal
+
 from hypothesis import given, strategies as st
 import pytest
 
@@ -61,6 +63,29 @@ def test_split_sums_exactly():
     assert split(10.01, {"rep": 70, "executive": 30}) == {"rep": 7.01, "executive": 3.0}
     with pytest.raises(ValueError):
         split(10, {"rep": 70, "executive": 20})
+
+
+def test_half_cents_round_up_whatever_the_binary_float():
+    """66.85 * 30 / 100 is 20.054999… in binary floating point; the
+    executive's 30 % of a 66.85 commission is 20.06 (half up), as PostgreSQL's
+    numeric arithmetic and Odoo's currency rounding say."""
+    assert split(66.85, {"rep": 70, "executive": 30}) == {
+        "rep": 46.79,
+        "executive": 20.06,
+    }
+    assert commission_amount(401.1, 5) == 20.06  # 20.055 exactly
+    assert cumulative_base(0.5, 20.1, 20.1) == 10.05
+
+
+@given(
+    cents=st.integers(min_value=-(10**9), max_value=10**9),
+    rate=st.integers(min_value=0, max_value=100_000),
+)
+def test_percent_is_decimal_half_up(cents, rate):
+    """A percentage of an amount rounds as exact decimal arithmetic does."""
+    amount, percent = Decimal(cents) / 100, Decimal(rate) / 10000
+    expected = (amount * percent / 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    assert commission_amount(float(amount), float(percent)) == float(expected)
 
 
 def test_shares_bounds():

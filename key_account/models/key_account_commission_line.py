@@ -3,7 +3,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, float_round
 
 from ..tools import (
     blended_rate,
@@ -28,6 +28,78 @@ ROLES = [
 ]
 # What a settled line may still have written (by its settlement).
 SETTLEMENT_FIELDS = {"state", "settlement_id"}
+# What the generation reads, fetched in one query per model and batch.
+COMPANY_FIELDS = [
+    "currency_id",
+    "key_account_head_user_id",
+    "key_account_commission_base",
+    "key_account_executive_share",
+    "key_account_allowance_rate",
+    "key_account_director_rate",
+    "key_account_writeoff_deducts_commission",
+]
+RULE_FIELDS = [
+    "company_id",
+    "user_id",
+    "categ_id",
+    "tier_id",
+    "date_from",
+    "date_to",
+    "sequence",
+    "rate",
+]
+# Columns a new line is inserted with (PostgreSQL types), besides the log
+# columns; settlement_id stays empty.
+LINE_COLUMNS = {
+    "kind": "varchar",
+    "role": "varchar",
+    "origin": "varchar",
+    "state": "varchar",
+    "partner_id": "int4",
+    "user_id": "int4",
+    "tier_id": "int4",
+    "move_id": "int4",
+    "partial_id": "int4",
+    "allocation_ref": "int4",
+    "is_reversal": "bool",
+    "payment_move_id": "int4",
+    "collected_amount": "numeric",
+    "base_amount": "numeric",
+    "rate": "numeric",
+    "amount": "numeric",
+    "date": "date",
+    "company_id": "int4",
+    "currency_id": "int4",
+}
+LINE_DEFAULTS = {"origin": "collection", "state": "to_settle"}
+# Many2one columns: False in values is NULL in the table.
+NULLABLE = {
+    "partner_id",
+    "user_id",
+    "tier_id",
+    "move_id",
+    "partial_id",
+    "payment_move_id",
+    "company_id",
+    "currency_id",
+}
+
+
+def _array_literal(values, sql_type):
+    """The PostgreSQL array literal of ``values`` ('{1,NULL,2}') of the
+    column type ``sql_type`` (LINE_COLUMNS): parsed much faster than the
+    ARRAY[...] expression psycopg2 writes for a list."""
+    if sql_type in ("int4", "numeric"):  # ints, floats (shortest repr), None
+        items = str(values)[1:-1].replace("None", "NULL")
+    elif sql_type == "bool":
+        items = ",".join("t" if value else "f" for value in values)
+    elif sql_type == "varchar":
+        items = ",".join(
+            '"%s"' % value.replace("\\", "\\\\").replace('"', '\\"') for value in values
+        )
+    else:  # date
+        items = ",".join(map(str, values))
+    return "{%s}" % items
 
 
 class KeyAccountCommissionLine(models.Model):
@@ -249,22 +321,23 @@ class KeyAccountCommissionLine(models.Model):
     def _generate(self, partials):
         """Lines for the new reconciliations ``partials``; those that already
         have lines are skipped, so generation can be replayed."""
-        partials = partials.exists()
         if not partials:
             return self.browse()
-        self.env.cr.execute(
-            SQL(
-                "SELECT DISTINCT allocation_ref FROM key_account_commission_line "
-                "WHERE allocation_ref IN %s AND NOT is_reversal",
-                tuple(partials.ids),
-            )
-        )
-        done = {ref for (ref,) in self.env.cr.fetchall()}
-        todo = partials.filtered(lambda p: p.id not in done)
-        if not todo:
+        requested = set(partials.ids)
+        rows = self._allocation_rows([("partial", pid) for pid in requested])
+        new_ids = {
+            partial["id"]
+            for row in rows.values()
+            for partial in row["partials"]
+            if partial["id"] in requested and not partial["generated"]
+        }
+        rows = {
+            invoice_id: row
+            for invoice_id, row in rows.items()
+            if any(partial["id"] in new_ids for partial in row["partials"])
+        }
+        if not rows:
             return self.browse()
-        rows = self._allocation_rows([("partial", partial.id) for partial in todo])
-        new_ids = set(todo.ids)
         return self._create_due_lines(rows, new_ids, reversal=False)
 
     @api.model
@@ -292,7 +365,8 @@ class KeyAccountCommissionLine(models.Model):
     @api.model
     def _allocation_rows(self, keys):
         """{invoice id: {"partials": [...]}}: every reconciliation of the
-        key-account invoices concerned, classified in one query."""
+        key-account invoices concerned, classified in one query; each says
+        whether it already has (non-reversing) lines."""
         partial_ids = [ref for kind, ref in keys if kind == "partial"]
         invoice_ids = [ref for kind, ref in keys if kind == "invoice"]
         self.env.flush_all()
@@ -333,7 +407,12 @@ class KeyAccountCommissionLine(models.Model):
                               OR other.statement_line_id IS NOT NULL
                               OR j.type IN ('bank', 'cash')
                            THEN 'collection'
-                         ELSE 'other' END
+                         ELSE 'other' END,
+                       EXISTS (
+                           SELECT 1 FROM key_account_commission_line line
+                            WHERE line.allocation_ref = p.id
+                              AND NOT line.is_reversal
+                       )
                   FROM eligible e
                   JOIN account_move_line il ON il.move_id = e.id
                   JOIN account_account a
@@ -353,7 +432,15 @@ class KeyAccountCommissionLine(models.Model):
             )
         )
         rows = {}
-        for invoice_id, pid, date, amount, other_id, kind in self.env.cr.fetchall():
+        for (
+            invoice_id,
+            pid,
+            date,
+            amount,
+            other_id,
+            kind,
+            generated,
+        ) in self.env.cr.fetchall():
             rows.setdefault(invoice_id, {"partials": []})["partials"].append(
                 {
                     "id": pid,
@@ -361,6 +448,7 @@ class KeyAccountCommissionLine(models.Model):
                     "date": date,
                     "payment_move_id": other_id,
                     "kind": kind,
+                    "generated": generated,
                 }
             )
         return rows
@@ -370,12 +458,13 @@ class KeyAccountCommissionLine(models.Model):
         removed ones) get the cumulative amount due minus what was given."""
         if not rows:
             return self.browse()
-        invoices = self.env["account.move"].browse(list(rows)).exists()
-        given = self._given_amounts(invoices)
-        rates = self._invoice_rates(invoices)
+        facts = self._invoice_facts(list(rows))
+        given = self._given_amounts(list(facts))
+        rates = self._invoice_rates(facts)
+        removed_collected = self._removed_collected(facts, rows) if reversal else {}
         vals_list = []
-        for invoice in invoices:
-            partials = rows[invoice.id]["partials"]
+        for invoice_id, invoice in facts.items():
+            partials = rows[invoice_id]["partials"]
             # Removed allocations are walked after the remaining ones: the
             # state before undoing them, then each is taken away in turn.
             if reversal:
@@ -383,9 +472,10 @@ class KeyAccountCommissionLine(models.Model):
                     p for p in partials if p["kind"] == "removed"
                 ]
                 removed = [p for p in partials if p["kind"] == "removed"]
-                collected = sum(
-                    p["amount"] for p in partials if p["kind"] == "collection"
-                ) + self._removed_collected(invoice, removed)
+                collected = (
+                    sum(p["amount"] for p in partials if p["kind"] == "collection")
+                    + removed_collected[invoice_id]
+                )
                 steps = []
                 for partial in removed:
                     collected -= partial["removed_amount"]
@@ -399,169 +489,296 @@ class KeyAccountCommissionLine(models.Model):
                         steps.append((partial, collected))
             for partial, collected_after in steps:
                 if partial["kind"] == "writeoff":
-                    vals_list += self._writeoff_vals(invoice, partial, rates[invoice])
+                    vals_list += self._writeoff_vals(
+                        invoice, partial, rates[invoice_id]
+                    )
                 elif partial["kind"] in ("collection", "removed"):
                     vals_list += self._due_vals(
                         invoice,
                         partial,
                         collected_after,
-                        rates[invoice],
-                        given,
+                        rates[invoice_id],
+                        given[invoice_id],
                         reversal,
                     )
-        # System records: whoever reconciles (an accountant, a portal
-        # payment) creates them, nobody may create them by hand.
-        return self.sudo().create(vals_list)
+        return self._insert_lines(vals_list)
 
-    def _removed_collected(self, invoice, removed):
-        """What the removed allocations had collected, from their lines'
-        bases (the reconciliation rows are gone)."""
-        refs = [p["id"] for p in removed]
-        lines = self.sudo().search(
-            [
-                ("move_id", "=", invoice.id),
-                ("allocation_ref", "in", refs),
-                ("is_reversal", "=", False),
-                ("origin", "=", "collection"),
-            ]
+    def _invoice_facts(self, invoice_ids):
+        """{invoice id: {...}} of the invoices ``invoice_ids`` that exist, in
+        that order: what their lines need, with their company's settings
+        (``_company_terms``).
+
+        Read in one query (the caller flushed): through the ORM, a dozen
+        fields of each invoice would cost more than the rest of the
+        generation. As the system: lines are system records, whoever
+        reconciles."""
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT m.id, m.move_type, m.company_id, m.commercial_partner_id,
+                       cp.key_account_tier_id, m.invoice_user_id,
+                       m.key_account_executive_id, m.amount_total,
+                       m.amount_total_signed, m.amount_untaxed_signed,
+                       m.key_account_commission_rate, m.key_account_rebate_rate,
+                       currency.rounding
+                  FROM account_move m
+                  JOIN res_currency currency ON currency.id = m.currency_id
+                  LEFT JOIN res_partner cp ON cp.id = m.commercial_partner_id
+                 WHERE m.id = ANY(%s)
+                """,
+                invoice_ids,
+            )
         )
-        collected = {line.allocation_ref: line.collected_amount for line in lines}
-        total = 0.0
-        for partial in removed:
-            partial["removed_amount"] = collected.get(partial["id"], 0.0)
-            partial["amount"] = -partial["removed_amount"]
-            total += partial["removed_amount"]
-        return total
+        found = {row[0]: row for row in self.env.cr.fetchall()}
+        terms = self._company_terms(
+            self.env["res.company"].browse({row[2] for row in found.values()})
+        )
+        facts = {}
+        for invoice_id in invoice_ids:
+            if invoice_id not in found:
+                continue
+            (
+                _id,
+                move_type,
+                company_id,
+                partner_id,
+                tier_id,
+                rep_id,
+                executive_id,
+                amount_total,
+                total_signed,
+                untaxed_signed,
+                commission_rate,
+                rebate_rate,
+                rounding,
+            ) = found[invoice_id]
+            company_terms = terms[company_id]
+            facts[invoice_id] = {
+                "id": invoice_id,
+                "terms": company_terms,
+                "company_id": company_id,
+                "sign": -1 if move_type == "out_refund" else 1,
+                "amount_total": amount_total or 0.0,
+                "total": abs(total_signed or 0.0),
+                "untaxed": abs(untaxed_signed or 0.0),
+                "rep_id": rep_id or False,
+                "tier_id": tier_id or False,
+                "has_executive": bool(executive_id and executive_id != rep_id),
+                "commission_rate": commission_rate or 0.0,
+                "rebate_rate": rebate_rate or 0.0,
+                "users": {
+                    "rep": rep_id or False,
+                    "executive": executive_id or False,
+                    "director": company_terms["head"].id,
+                    "customer": False,
+                },
+                # The collected amount is rounded in the invoice's currency,
+                # as the ORM stores it.
+                "rounding": rounding,
+                # What every line of the invoice shares.
+                "common": {
+                    "partner_id": partner_id or False,
+                    "tier_id": tier_id or False,
+                    "move_id": invoice_id,
+                    "company_id": company_id,
+                },
+            }
+        return facts
 
-    def _given_amounts(self, invoices):
+    def _company_terms(self, companies):
+        """{company id: {...}}: the commission settings of each company,
+        read once for all its invoices."""
+        companies.fetch(COMPANY_FIELDS)
+        companies.currency_id.fetch(["rounding", "decimal_places"])
+        return {
+            company.id: {
+                "rounding": company.currency_id.rounding,
+                "digits": company.currency_id.decimal_places,
+                "head": company._key_account_head(),
+                "executive_share": company.key_account_executive_share,
+                "taxed_base": company.key_account_commission_base == "taxed",
+                "allowance_rate": company.key_account_allowance_rate,
+                "director_rate": company.key_account_director_rate,
+                "writeoff_deducts": company.key_account_writeoff_deducts_commission,
+            }
+            for company in companies
+        }
+
+    def _removed_collected(self, facts, rows):
+        """{invoice id: what its removed allocations had collected}, from
+        their lines' bases (the reconciliation rows are gone); each removed
+        allocation gets its own (``removed_amount``) and its amount."""
+        removed = [
+            (invoice_id, partial)
+            for invoice_id in facts
+            for partial in rows[invoice_id]["partials"]
+            if partial["kind"] == "removed"
+        ]
+        collected = {}
+        if removed:
+            lines = self.sudo().search_fetch(
+                [
+                    ("move_id", "in", list(facts)),
+                    ("allocation_ref", "in", [p["id"] for _i, p in removed]),
+                    ("is_reversal", "=", False),
+                    ("origin", "=", "collection"),
+                ],
+                ["move_id", "allocation_ref", "collected_amount"],
+            )
+            collected = {
+                (line.move_id.id, line.allocation_ref): line.collected_amount
+                for line in lines
+            }
+        totals = dict.fromkeys(facts, 0.0)
+        for invoice_id, partial in removed:
+            partial["removed_amount"] = collected.get((invoice_id, partial["id"]), 0.0)
+            partial["amount"] = -partial["removed_amount"]
+            totals[invoice_id] += partial["removed_amount"]
+        return totals
+
+    def _given_amounts(self, invoice_ids):
+        """{invoice id: {(kind, role): amount}} given by the collection lines
+        that are not cancelled."""
         groups = self.sudo()._read_group(
             [
-                ("move_id", "in", invoices.ids),
+                ("move_id", "in", invoice_ids),
                 ("origin", "=", "collection"),
                 ("state", "!=", "cancelled"),
             ],
             ["move_id", "kind", "role"],
             ["amount:sum"],
         )
-        given = defaultdict(float)
+        given = defaultdict(lambda: defaultdict(float))
         for move, kind, role, amount in groups:
-            given[(move.id, kind, role)] = amount
+            given[move.id][(kind, role)] = amount
         return given
 
-    def _invoice_rates(self, invoices):
-        """{invoice: {kind: percent}}: the special rate approved on the order
-        or the commission rules, blended over the invoice's product lines."""
+    def _invoice_rates(self, facts):
+        """{invoice id: {kind: percent}}: the special rate approved on the
+        order or the commission rules, blended over the invoice's product
+        lines."""
+        company_ids = list({invoice["company_id"] for invoice in facts.values()})
         rules = (
             self.env["key_account.commission.rule"]
             .sudo()
-            .search([("company_id", "in", invoices.company_id.ids)])
+            .search_fetch([("company_id", "in", company_ids)], RULE_FIELDS)
         )
         product_lines = (
             self.env["account.move.line"]
             .sudo()
             ._read_group(
-                [("move_id", "in", invoices.ids), ("display_type", "=", "product")],
+                [("move_id", "in", list(facts)), ("display_type", "=", "product")],
                 ["move_id", "product_id"],
                 ["price_subtotal:sum"],
             )
         )
         by_invoice = defaultdict(list)
         for move, product, subtotal in product_lines:
-            by_invoice[move].append((product, subtotal))
+            by_invoice[move.id].append((product, subtotal))
+        company_rules = {
+            company_id: rules.filtered(lambda r, c=company_id: r.company_id.id == c)
+            for company_id in company_ids
+        }
+        # Without a rule by category or dates, neither is read; the rate of
+        # each (company, rep, category, tier) is looked up once.
+        by_category = any(rule.categ_id for rule in rules)
+        dated = any(rule.date_from or rule.date_to for rule in rules)
+        date = fields.Date.context_today(self) if dated else None
+        users, tiers = self.env["res.users"], self.env["key_account.tier"]
+        no_category = self.env["product.category"]
+        found = {}
+
+        def rule_rate(invoice, product):
+            company_id, rep_id, tier_id = (
+                invoice["company_id"],
+                invoice["rep_id"],
+                invoice["tier_id"],
+            )
+            categ = product.categ_id if by_category else no_category
+            key = (company_id, rep_id, categ.id, tier_id)
+            if key not in found:
+                found[key] = company_rules[company_id]._rate_for(
+                    users.browse(rep_id), categ, tiers.browse(tier_id), date
+                )
+            return found[key]
+
         result = {}
-        for invoice in invoices:
-            company = invoice.company_id
-            rate = invoice.key_account_commission_rate
+        for invoice_id, invoice in facts.items():
+            terms = invoice["terms"]
+            rate = invoice["commission_rate"]
             if not rate:
-                company_rules = rules.filtered(lambda r, c=company: r.company_id == c)
-                date = fields.Date.context_today(self)
-                tier = invoice.commercial_partner_id.key_account_tier_id
                 rate = blended_rate(
                     [
-                        (
-                            abs(subtotal),
-                            company_rules._rate_for(
-                                invoice.invoice_user_id, product.categ_id, tier, date
-                            ),
-                        )
-                        for product, subtotal in by_invoice[invoice]
+                        (abs(subtotal), rule_rate(invoice, product))
+                        for product, subtotal in by_invoice[invoice_id]
                     ]
                 )
-            result[invoice] = {
-                "commission": rate if invoice.invoice_user_id else 0.0,
-                "allowance": company.key_account_allowance_rate
-                if invoice.invoice_user_id
-                else 0.0,
-                "director": company.key_account_director_rate
-                if company._key_account_head()
-                else 0.0,
-                "rebate": invoice.key_account_rebate_rate,
+            result[invoice_id] = {
+                "commission": rate if invoice["rep_id"] else 0.0,
+                "allowance": terms["allowance_rate"] if invoice["rep_id"] else 0.0,
+                "director": terms["director_rate"] if terms["head"] else 0.0,
+                "rebate": invoice["rebate_rate"],
             }
         return result
 
-    def _beneficiary(self, invoice, role):
-        return {
-            "rep": invoice.invoice_user_id,
-            "executive": invoice.key_account_executive_id,
-            "director": invoice.company_id._key_account_head(),
-            "customer": self.env["res.users"],
-        }[role]
-
-    def _has_executive(self, invoice):
-        return bool(
-            invoice.key_account_executive_id
-            and invoice.key_account_executive_id != invoice.invoice_user_id
-        )
-
     def _common_vals(self, invoice, partial, reversal):
-        return {
-            "partner_id": invoice.commercial_partner_id.id,
-            "tier_id": invoice.commercial_partner_id.key_account_tier_id.id,
-            "move_id": invoice.id,
-            "partial_id": False if reversal else partial["id"],
-            "allocation_ref": partial["id"],
-            "is_reversal": reversal,
-            "payment_move_id": partial["payment_move_id"],
-            "date": partial["date"] or fields.Date.context_today(self),
-            "company_id": invoice.company_id.id,
-            "collected_amount": partial["amount"],
-        }
+        """What the lines of one allocation share; ``invoice`` is its facts
+        (``_invoice_facts``)."""
+        return dict(
+            invoice["common"],
+            partial_id=False if reversal else partial["id"],
+            allocation_ref=partial["id"],
+            is_reversal=reversal,
+            payment_move_id=partial["payment_move_id"],
+            date=partial["date"] or fields.Date.context_today(self),
+            collected_amount=float_round(
+                partial["amount"], precision_rounding=invoice["rounding"]
+            ),
+        )
 
     def _due_vals(self, invoice, partial, collected, rates, given, reversal):
-        company = invoice.company_id
-        digits = company.currency_id.decimal_places
-        sign = -1 if invoice.move_type == "out_refund" else 1
-        fraction = collected / invoice.amount_total if invoice.amount_total else 0.0
+        """Lines bringing what ``given`` ({(kind, role): amount}, updated)
+        gave on ``invoice`` (its facts) to what is due once ``collected``
+        is. Amounts are rounded in the company's currency, as the ORM stores
+        them."""
+        terms = invoice["terms"]
+        rounding = terms["rounding"]
+        sign = invoice["sign"]
+        amount_total = invoice["amount_total"]
+        fraction = collected / amount_total if amount_total else 0.0
         due = due_amounts(
             fraction,
-            abs(invoice.amount_total_signed),
-            abs(invoice.amount_untaxed_signed),
+            invoice["total"],
+            invoice["untaxed"],
             rates,
-            company.key_account_executive_share,
-            self._has_executive(invoice),
-            taxed_base=company.key_account_commission_base == "taxed",
-            digits=digits,
+            terms["executive_share"],
+            invoice["has_executive"],
+            taxed_base=terms["taxed_base"],
+            digits=terms["digits"],
         )
         vals_list = []
-        keys = set(due) | {
-            (kind, role)
-            for (move_id, kind, role) in given
-            if move_id == invoice.id and given[(move_id, kind, role)]
-        }
+        keys = set(due) | {key for key, amount in given.items() if amount}
+        common = bases = None
         for kind, role in sorted(keys):
             base, rate, amount = due.get((kind, role), (0.0, 0.0, 0.0))
-            key = (invoice.id, kind, role)
-            line_amount = company.currency_id.round(sign * amount - given[key])
-            if company.currency_id.is_zero(line_amount):
+            line_amount = float_round(
+                sign * amount - given[(kind, role)], precision_rounding=rounding
+            )
+            if not line_amount:  # rounded: zero exactly when currency.is_zero
                 continue
-            given[key] += line_amount
+            given[(kind, role)] += line_amount
+            if common is None:
+                common = self._common_vals(invoice, partial, reversal)
+                bases = {}
+            if base not in bases:
+                bases[base] = float_round(sign * base, precision_rounding=rounding)
             vals_list.append(
                 dict(
-                    self._common_vals(invoice, partial, reversal),
+                    common,
                     kind=kind,
                     role=role,
-                    user_id=self._beneficiary(invoice, role).id,
-                    base_amount=sign * base,
+                    user_id=invoice["users"][role],
+                    base_amount=bases[base],
                     rate=rate,
                     amount=line_amount,
                 )
@@ -570,40 +787,100 @@ class KeyAccountCommissionLine(models.Model):
 
     def _writeoff_vals(self, invoice, partial, rates):
         """A write-off is no collection; the company may deduct its
-        commission from the rep and the executive (off by default)."""
-        company = invoice.company_id
-        if (
-            not company.key_account_writeoff_deducts_commission
-            or not rates["commission"]
-        ):
+        commission from the rep and the executive (off by default).
+        ``invoice`` is its facts."""
+        terms = invoice["terms"]
+        if not terms["writeoff_deducts"] or not rates["commission"]:
             return []
-        digits = company.currency_id.decimal_places
-        fraction = partial["amount"] / invoice.amount_total
+        digits = terms["digits"]
+        fraction = partial["amount"] / invoice["amount_total"]
         base = cumulative_base(
-            fraction,
-            abs(invoice.amount_total_signed),
-            abs(invoice.amount_untaxed_signed),
-            company.key_account_commission_base == "taxed",
-            digits,
+            fraction, invoice["total"], invoice["untaxed"], terms["taxed_base"], digits
         )
         amount = commission_amount(base, rates["commission"], digits)
         parts = split_amount(
             amount,
-            split_shares(
-                company.key_account_executive_share, self._has_executive(invoice)
-            ),
+            split_shares(terms["executive_share"], invoice["has_executive"]),
             digits,
         )
+        rounding = terms["rounding"]
         return [
             dict(
                 self._common_vals(invoice, partial, False),
                 origin="writeoff",
                 kind="commission",
                 role=role,
-                user_id=self._beneficiary(invoice, role).id,
-                base_amount=-base,
+                user_id=invoice["users"][role],
+                base_amount=float_round(-base, precision_rounding=rounding),
                 rate=rates["commission"],
-                amount=-part,
+                amount=float_round(-part, precision_rounding=rounding),
             )
             for role, part in parts.items()
         ]
+
+    def _insert_lines(self, vals_list):
+        """Create the lines ``vals_list`` in one INSERT, for the system:
+        whoever reconciles (an accountant, a portal payment) creates them,
+        nobody may create them by hand.
+
+        Lines are plain rows: no chatter, no constraint in Python, their only
+        computed column is their company's currency, written here, and
+        nothing stored depends on a line without settlement. The ORM's
+        ``create`` would spend more time per line than the rest of the
+        generation (defaults, conversions, cache, recomputation triggers)."""
+        if not vals_list:
+            return self.sudo().browse()
+        currencies = {
+            company.id: company.currency_id.id
+            for company in self.env["res.company"].browse(
+                {vals["company_id"] for vals in vals_list}
+            )
+        }
+        digits = self._fields["rate"].get_digits(self.env)[1]
+        rates = {}
+        columns = {name: [] for name in LINE_COLUMNS}
+        # (name, its values' append, whether False is NULL) of each column
+        appends = [
+            (name, values.append, name in NULLABLE) for name, values in columns.items()
+        ]
+        for vals in vals_list:
+            rate = vals["rate"]
+            if rate not in rates:
+                # as a Float field with digits stores it
+                rates[rate] = float_round(rate or 0.0, precision_digits=digits)
+            vals = {
+                **LINE_DEFAULTS,
+                **vals,
+                "rate": rates[rate],
+                "currency_id": currencies[vals["company_id"]],
+            }
+            for name, append, nullable in appends:
+                append((vals[name] or None) if nullable else vals[name])
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO key_account_commission_line
+                          (%s, create_uid, write_uid, create_date, write_date)
+                   SELECT *, %s, %s, now() AT TIME ZONE 'UTC',
+                          now() AT TIME ZONE 'UTC'
+                     FROM unnest(%s)
+                RETURNING id""",
+                SQL(", ").join(SQL.identifier(name) for name in LINE_COLUMNS),
+                self.env.uid,
+                self.env.uid,
+                SQL(", ").join(
+                    SQL(
+                        "%s::%s[]",
+                        _array_literal(values, LINE_COLUMNS[name]),
+                        SQL(LINE_COLUMNS[name]),
+                    )
+                    for name, values in columns.items()
+                ),
+            )
+        )
+        lines = self.sudo().browse(id_ for (id_,) in self.env.cr.fetchall())
+        # The invoices' line lists in cache (also seen through the bank
+        # statement lines, which inherit account.move) miss the new lines.
+        listing = ["key_account_commission_line_ids", "key_account_commission_count"]
+        self.env["account.move"].invalidate_model(listing, flush=False)
+        self.env["account.bank.statement.line"].invalidate_model(listing, flush=False)
+        return lines

@@ -16,12 +16,24 @@ DUE_KEYS = {
 }
 
 
+def exact(value):
+    """``value`` as the decimal number it prints as: ``exact(2.675)`` is
+    Decimal("2.675"), not the binary float just below it."""
+    return value if isinstance(value, Decimal) else Decimal(repr(value))
+
+
 def round_half_up(value, digits=2):
     """Round like accounting does (half away from zero), without binary
     floating-point surprises such as ``round(2.675, 2) == 2.67``."""
     quantum = Decimal(1).scaleb(-digits)
-    exact = Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP)
-    return float(exact)
+    return float(exact(value).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def percent(amount, rate, digits=2):
+    """``rate`` percent of ``amount``, computed on the decimal numbers: in
+    binary floating point 66.85 * 30 / 100 is 20.054999…, which would round
+    to 20.05 instead of 20.06."""
+    return round_half_up(exact(amount) * exact(rate) / 100, digits)
 
 
 def cumulative_base(fraction, total, untaxed, taxed_base=False, digits=2):
@@ -30,12 +42,12 @@ def cumulative_base(fraction, total, untaxed, taxed_base=False, digits=2):
     company currency."""
     fraction = max(min(fraction, 1.0), -1.0)
     amount = total if taxed_base else untaxed
-    return round_half_up(amount * fraction, digits)
+    return round_half_up(exact(amount) * exact(fraction), digits)
 
 
 def commission_amount(base, rate, digits=2):
     """``rate`` percent of ``base``."""
-    return round_half_up(base * rate / 100.0, digits)
+    return percent(base, rate, digits)
 
 
 def split(amount, shares, digits=2):
@@ -48,11 +60,13 @@ def split(amount, shares, digits=2):
         raise ValueError("Commission shares must sum to 100 %")
     largest = max(shares, key=lambda role: (shares[role], str(role)))
     parts = {
-        role: round_half_up(amount * share / 100.0, digits)
+        role: percent(amount, share, digits)
         for role, share in shares.items()
         if role != largest
     }
-    parts[largest] = round_half_up(amount - sum(parts.values()), digits)
+    parts[largest] = round_half_up(
+        exact(amount) - sum(exact(part) for part in parts.values()), digits
+    )
     return parts
 
 
