@@ -43,6 +43,7 @@
         "views/key_account_aging_report_views.xml",
         "wizards/key_account_writeoff_recovery_views.xml",
         "views/key_account_writeoff_request_views.xml",
+        "views/sale_report_views.xml",
         "views/key_account_signer_views.xml",
         "views/key_account_partner_date_views.xml",
         "views/key_account_tier_suggestion_views.xml",

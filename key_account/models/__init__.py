@@ -26,3 +26,4 @@ from . import sale_order_line
 from . import tier_definition
 from . import tier_review
 from . import tier_validation
+from . import sale_report

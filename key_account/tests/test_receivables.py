@@ -731,3 +731,85 @@ class TestWriteoff(ReceivablesCase):
         # The reopened receivable waits for the customer's payment.
         reopened = move.line_ids.filtered("debit")
         self.assertEqual(reopened.amount_residual, 8000.0)
+
+    def test_negative_revenue_in_sales_analysis(self):
+        """SPEC R43, R84: the write-off is negative and the recovery positive
+        revenue of the invoice's rep and team in the posting month, in the
+        sales analysis, under its record rules."""
+        request = self._approved()
+        with freeze_time("2025-09-01 02:00"):
+            request.with_user(self.accountant).action_post()
+            self.env["key_account.writeoff.recovery"].with_user(self.accountant).create(
+                {"writeoff_id": request.id, "amount": 8000.0}
+            ).action_confirm()
+        self.env.flush_all()  # the report is a SQL view
+        for tz in ("Asia/Shanghai", "America/New_York", False):
+            Report = self.env["sale.report"].with_user(self.rep_a).with_context(tz=tz)
+            groups = Report.read_group(
+                [("key_account_revenue_kind", "!=", False)],
+                [
+                    "price_subtotal:sum",
+                    "price_total:sum",
+                    "untaxed_amount_invoiced:sum",
+                ],
+                ["date:month", "user_id", "team_id", "key_account_revenue_kind"],
+                lazy=False,
+            )
+            self.assertEqual(
+                sorted(
+                    (
+                        group["date:month"],
+                        group["user_id"][0],
+                        group["team_id"][0],
+                        group["key_account_revenue_kind"],
+                        group["price_subtotal"],
+                        group["price_total"],
+                        group["untaxed_amount_invoiced"],
+                    )
+                    for group in groups
+                ),
+                [
+                    ("September 2025", self.rep_a.id, self.team.id, kind, *[amount] * 3)
+                    for kind, amount in (("recovery", 8000.0), ("writeoff", -50000.0))
+                ],
+                tz,
+            )
+        rows = (
+            self.env["sale.report"]
+            .with_user(self.rep_a)
+            .search([("key_account_revenue_kind", "=", "writeoff")])
+        )
+        self.assertRecordValues(
+            rows,
+            [
+                {
+                    "partner_id": self.customer.id,
+                    "commercial_partner_id": self.customer.id,
+                    "company_id": self.company.id,
+                    "state": "sale",
+                    "product_id": False,
+                    "product_uom_qty": 0.0,
+                    "nbr": 0,
+                    "name": request.name,
+                    "key_account_writeoff_id": request.id,
+                }
+            ],
+        )
+        self.assertEqual(rows.action_open_order()["res_id"], request.id)
+        # Another rep's sales analysis does not show them; order lines do
+        # not get a revenue-adjustment kind.
+        self.assertFalse(
+            self.env["sale.report"]
+            .with_user(self.rep_b)
+            .search([("key_account_revenue_kind", "!=", False)])
+        )
+        order = self._order(1000.0)
+        order.with_user(self.rep_a).action_confirm()
+        self.env.flush_all()
+        lines = (
+            self.env["sale.report"]
+            .with_user(self.rep_a)
+            .search([("order_reference", "=", f"sale.order,{order.id}")])
+        )
+        self.assertTrue(lines)
+        self.assertFalse(any(lines.mapped("key_account_revenue_kind")))
