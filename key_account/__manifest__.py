@@ -51,6 +51,7 @@
         "views/key_account_expense_claim_views.xml",
         "wizards/key_account_executive_change_views.xml",
         "wizards/key_account_rebate_payout_views.xml",
+        "views/sale_report_views.xml",
         "views/key_account_signer_views.xml",
         "views/key_account_partner_date_views.xml",
         "views/key_account_tier_suggestion_views.xml",

@@ -38,3 +38,4 @@ from . import key_account_office_objection
 from . import tier_definition
 from . import tier_review
 from . import tier_validation
+from . import sale_report

@@ -11,6 +11,8 @@ STAGE_SELECTION = [
     ("progress", "Weekly Collection Notes"),
     ("writeoff", "Write-Off Possible"),
 ]
+# Payment states of an invoice still to collect.
+OPEN_PAYMENT_STATES = ("not_paid", "partial")
 
 
 class AccountMove(models.Model):
@@ -204,11 +206,10 @@ class AccountMove(models.Model):
         ]
 
     def _key_account_target_stage(self, today):
-        """The stage this invoice should be in today."""
+        """The stage this invoice should be in today (the cron computes the
+        same in SQL: ``_key_account_stage_sql``)."""
         self.ensure_one()
-        if self.payment_state not in ("not_paid", "partial") or not (
-            self.invoice_date_due
-        ):
+        if self.payment_state not in OPEN_PAYMENT_STATES or not (self.invoice_date_due):
             return "current"
         company = self.company_id
         return ladder_stage(
@@ -219,118 +220,175 @@ class AccountMove(models.Model):
         )
 
     @api.model
+    def _key_account_stage_sql(self, today, move="m", company="c"):
+        """SQL of the stage an invoice (alias ``move``) of a company (alias
+        ``company``) should be in on ``today``: ``ladder_stage`` in SQL, the
+        same at every boundary. Calendar months are added as PostgreSQL does
+        (``date + interval 'N months'`` keeps the day, or the month's last
+        day: 31 January + 1 month = 28 February), as ``add_months`` does."""
+        due = SQL.identifier(move, "invoice_date_due")
+        unit = SQL.identifier(company, "key_account_aging_unit")
+
+        def over(level_field):
+            level = SQL.identifier(company, level_field)
+            return SQL(
+                "%s::date > %s + CASE WHEN %s = 'days' "
+                "THEN make_interval(days => %s) ELSE make_interval(months => %s) END",
+                today,
+                due,
+                unit,
+                level,
+                level,
+            )
+
+        return SQL(
+            """CASE WHEN %(payment)s IS NULL OR %(payment)s NOT IN %(open)s
+                      OR %(due)s IS NULL THEN 'current'
+                    WHEN %(writeoff)s THEN 'writeoff'
+                    WHEN %(progress)s THEN 'progress'
+                    WHEN %(monitor)s THEN 'monitor'
+                    ELSE 'current' END""",
+            payment=SQL.identifier(move, "payment_state"),
+            open=OPEN_PAYMENT_STATES,
+            due=due,
+            writeoff=over("key_account_writeoff_after"),
+            progress=over("key_account_progress_after"),
+            monitor=over("key_account_monitor_after"),
+        )
+
+    @api.model
     def _cron_key_account_aging(self, batch_size=None):
-        """Daily: move key-account invoices along the overdue ladder. Batched,
-        a constant number of queries per batch, safe to re-run."""
+        """Daily: move key-account invoices along the overdue ladder. One
+        query finds the invoices whose stage changes today, then batches of
+        them are stored and notified with a constant number of queries each.
+        Safe to re-run and to commit after any batch: a batch stores only
+        stages that still differ from today's."""
         today = fields.Date.context_today(self)
         batch_size = batch_size or self.env.company.key_account_aging_batch
-        domain = self._key_account_receivable_domain() + [
-            "|",
-            ("key_account_aging_stage", "not in", [False, "current"]),
-            "&",
-            ("payment_state", "in", ("not_paid", "partial")),
-            ("invoice_date_due", "<", today),
-        ]
-        last_id = 0
+        ids = self._key_account_stage_changes(today)
+        done = 0
         while True:
-            invoices = self.search_fetch(
-                domain + [("id", ">", last_id)],
+            batch = ids[done : done + batch_size]
+            changes = self._key_account_store_stages(today, batch) if batch else []
+            self._key_account_notify_rises(
                 [
-                    "invoice_date_due",
-                    "payment_state",
-                    "company_id",
-                    "key_account_aging_stage",
-                    "invoice_user_id",
-                    "commercial_partner_id",
-                    "name",
-                ],
-                order="id",
-                limit=batch_size,
+                    change
+                    for change in changes
+                    if stage_rank(change["stage"]) > stage_rank(change["old"])
+                ]
             )
-            if not invoices:
-                break
-            last_id = invoices[-1].id
-            invoices._key_account_apply_stages(today)
+            done += len(batch)
             self.env["ir.cron"]._notify_progress(
-                done=len(invoices), remaining=0 if len(invoices) < batch_size else 1
+                done=len(changes), remaining=len(ids) - done
             )
-            if len(invoices) < batch_size:
+            if done >= len(ids):
                 break
 
-    def _key_account_apply_stages(self, today):
-        """Write the stages that changed; log and notify the rises."""
-        by_stage = {}
-        for invoice in self:
-            stage = invoice._key_account_target_stage(today)
-            if stage == "current" and not invoice.key_account_aging_stage:
-                continue
-            if stage != (invoice.key_account_aging_stage or "current"):
-                by_stage.setdefault(stage, []).append(invoice.id)
-        risen = self.browse()
-        for stage, ids in by_stage.items():
-            moves = self.browse(ids)
-            risen |= moves.filtered(
-                lambda m, s=stage: stage_rank(s) > stage_rank(m.key_account_aging_stage)
-            )
-            moves._key_account_store_stage(stage)
-        if risen:
-            risen._key_account_notify_rises()
+    @api.model
+    def _key_account_stage_query(self, today, condition):
+        """SELECT of the key-account invoices (meeting ``condition``, on
+        ``m``) that may change stage: their id, stored stage (``old``) and
+        today's (``stage``)."""
+        return SQL(
+            """SELECT m.id, m.key_account_aging_stage AS old, %(stage)s AS stage
+                 FROM account_move m
+                 JOIN res_partner p ON p.id = m.commercial_partner_id
+                 JOIN res_company c ON c.id = m.company_id
+                WHERE m.move_type = 'out_invoice' AND m.state = 'posted'
+                  AND p.is_key_account
+                  AND (m.key_account_aging_stage != 'current'
+                       OR (m.payment_state IN %(open)s
+                           AND m.invoice_date_due < %(today)s))
+                  AND %(condition)s""",
+            stage=self._key_account_stage_sql(today),
+            open=OPEN_PAYMENT_STATES,
+            today=today,
+            condition=condition,
+        )
 
-    def _key_account_store_stage(self, stage):
-        """The stage is the cron's to set. It is no accounting data: stored
-        in SQL rather than through ``account.move.write``, whose invoice
-        synchronisation costs a dozen queries per invoice, and without a
-        tracking message (the chatter line below says it once, in words)."""
-        self.flush_recordset(["key_account_aging_stage"])
+    @api.model
+    def _key_account_stage_changes(self, today):
+        """Ids of the key-account invoices whose stage changes today, in
+        order: one read-only query over the open receivables."""
+        self.env.flush_all()
         self.env.cr.execute(
             SQL(
-                "UPDATE account_move SET key_account_aging_stage = %s, "
-                "write_date = now() at time zone 'UTC', write_uid = %s "
-                "WHERE id IN %s",
-                stage,
-                self.env.uid,
-                tuple(self.ids),
+                """SELECT s.id FROM (%s) s
+                    WHERE s.stage != COALESCE(s.old, 'current')""",
+                self._key_account_stage_query(today, SQL("TRUE")),
             )
         )
-        self.invalidate_recordset(
+        # Sorted here: ORDER BY would have PostgreSQL walk the primary key
+        # rather than scan the table in parallel.
+        return sorted(row[0] for row in self.env.cr.fetchall())
+
+    @api.model
+    def _key_account_store_stages(self, today, ids):
+        """Store today's stage of the invoices ``ids`` whose stage still
+        differs from it, in one UPDATE computing it in PostgreSQL. Returns
+        one dict per changed invoice: ``id``, ``old`` and new ``stage``, and
+        what the notices need.
+
+        The stage is the cron's to set. It is no accounting data: stored in
+        SQL rather than through ``account.move.write``, whose invoice
+        synchronisation costs a dozen queries per invoice, and without a
+        tracking message (the chatter line says it once, in words)."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """UPDATE account_move upd
+                      SET key_account_aging_stage = t.stage,
+                          write_date = now() at time zone 'UTC', write_uid = %s
+                     FROM (%s) t
+                    WHERE upd.id = t.id AND t.stage != COALESCE(t.old, 'current')
+                RETURNING upd.id, t.old, t.stage, upd.name, upd.invoice_date_due,
+                          upd.invoice_user_id, upd.company_id,
+                          upd.commercial_partner_id""",
+                self.env.uid,
+                self._key_account_stage_query(today, SQL("m.id = ANY(%s)", list(ids))),
+            )
+        )
+        changes = self.env.cr.dictfetchall()
+        self.browse([change["id"] for change in changes]).invalidate_recordset(
             ["key_account_aging_stage", "write_date", "write_uid"]
         )
+        return changes
 
-    def _key_account_notify_rises(self):
-        """One chatter line per invoice, rep activities, one notice to the KA
-        head and credit investigations for newly monitored customers."""
-        labels = dict(STAGE_SELECTION)
-        bodies = {
-            move.id: self.env._(
-                "Overdue stage: %(stage)s (due %(due)s).",
-                stage=labels[move.key_account_aging_stage],
-                due=move.invoice_date_due,
-            )
-            for move in self
-        }
-        self.sudo()._message_log_batch(bodies=bodies)
-        monitor_type = self.env.ref("key_account.mail_activity_key_account_monitor")
-        today = fields.Date.context_today(self)
-        # One notice to the KA head below: no e-mail per activity.
-        self.env["mail.activity"].sudo().with_context(
-            mail_activity_quick_update=True
-        ).create(
-            [
-                {
-                    "res_model_id": self.env["ir.model"]._get_id("account.move"),
-                    "res_id": move.id,
-                    "activity_type_id": monitor_type.id,
-                    "user_id": (move.invoice_user_id or self.env.user).id,
-                    "date_deadline": today,
-                    "note": bodies[move.id],
-                }
-                for move in self.filtered(
-                    lambda m: m.key_account_aging_stage == "monitor"
-                )
-            ]
+    @api.model
+    def _key_account_notify_rises(self, rises):
+        """Notices of the invoices whose stage rose (``rises``: dicts of
+        ``_key_account_store_stages``), a constant number of queries for the
+        whole batch: one chatter line per invoice; for the invoices entering
+        key monitoring (from below it, whatever stage they reach), one rep
+        activity per customer and rep on the oldest of them and credit
+        investigations; one notice to the KA head per company."""
+        if not rises:
+            return
+        labels = dict(
+            self._fields["key_account_aging_stage"]._description_selection(self.env)
         )
-        for company in self.company_id:
-            moves = self.filtered(lambda m, c=company: m.company_id == c)
+        bodies = {
+            rise["id"]: self.env._(
+                "Overdue stage: %(stage)s (due %(due)s).",
+                stage=labels[rise["stage"]],
+                due=rise["invoice_date_due"],
+            )
+            for rise in rises
+        }
+        self.browse(list(bodies)).sudo()._message_log_batch(bodies=bodies)
+        monitor = stage_rank("monitor")
+        entering = sorted(
+            (
+                rise
+                for rise in rises
+                if stage_rank(rise["old"]) < monitor <= stage_rank(rise["stage"])
+            ),
+            key=lambda rise: (rise["invoice_date_due"], rise["id"]),
+        )
+        self._key_account_monitor_activities(entering, bodies)
+        for company in self.env["res.company"].browse(
+            sorted({rise["company_id"] for rise in rises})
+        ):
             head = company._key_account_head()
             if head:
                 self.env["mail.thread"].sudo().message_notify(
@@ -339,15 +397,58 @@ class AccountMove(models.Model):
                     body=self.env._(
                         "Moved along the overdue ladder: %s",
                         ", ".join(
-                            f"{m.name} ({labels[m.key_account_aging_stage]})"
-                            for m in moves
+                            f"{rise['name']} ({labels[rise['stage']]})"
+                            for rise in rises
+                            if rise["company_id"] == company.id
                         ),
                     ),
                 )
-        monitored = self.filtered(lambda m: m.key_account_aging_stage == "monitor")
-        monitored.commercial_partner_id._key_account_open_investigation(
+        self.env["res.partner"].browse(
+            sorted({rise["commercial_partner_id"] for rise in entering})
+        )._key_account_open_investigation(
             self.env._("A receivable entered key monitoring.")
         )
+
+    @api.model
+    def _key_account_monitor_activities(self, entering, bodies):
+        """One "collect" activity per customer and rep for the invoices
+        entering key monitoring together (``entering``, oldest first), on the
+        oldest; without one e-mail each (the KA head's notice lists them).
+        ``bodies``: the chatter line of each invoice."""
+        if not entering:
+            return
+        groups = {}
+        for rise in entering:
+            key = (rise["commercial_partner_id"], rise["invoice_user_id"])
+            groups.setdefault(key, []).append(rise)
+        monitor_type = self.env.ref("key_account.mail_activity_key_account_monitor")
+        today = fields.Date.context_today(self)
+        res_model_id = self.env["ir.model"]._get_id("account.move")
+        vals_list = []
+        for (_partner, user_id), rises in groups.items():
+            note = bodies[rises[0]["id"]]
+            if len(rises) > 1:
+                note = self.env._(
+                    "Receivables of this customer entering key monitoring: %s",
+                    ", ".join(
+                        f"{rise['name']} ({rise['invoice_date_due']})" for rise in rises
+                    ),
+                )
+            vals_list.append(
+                {
+                    "res_model_id": res_model_id,
+                    "res_id": rises[0]["id"],
+                    "activity_type_id": monitor_type.id,
+                    "user_id": user_id or self.env.uid,
+                    "date_deadline": today,
+                    "note": note,
+                }
+            )
+        # Each activity reads its invoice's name: read them all at once.
+        self.browse([vals["res_id"] for vals in vals_list]).mapped("display_name")
+        self.env["mail.activity"].sudo().with_context(
+            mail_activity_quick_update=True
+        ).create(vals_list)
 
     @api.model
     def _cron_key_account_missing_notes(self):

@@ -1,6 +1,14 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import fields, models
 
+# What booked the revenue: a write-off (negative), the reversal of a
+# write-off (positive) or money recovered after it (positive).
+ADJUSTMENT_KINDS = [
+    ("writeoff", "Write-Off"),
+    ("reversal", "Write-Off Reversed"),
+    ("recovery", "Recovery"),
+]
+
 
 class KeyAccountRevenueAdjustment(models.Model):
     """Revenue booked outside invoices (SPEC R43, R84): a write-off is
@@ -13,11 +21,7 @@ class KeyAccountRevenueAdjustment(models.Model):
 
     date = fields.Date(required=True, index=True, readonly=True)
     kind = fields.Selection(
-        [
-            ("writeoff", "Write-Off"),
-            ("reversal", "Write-Off Reversed"),
-            ("recovery", "Recovery"),
-        ],
+        ADJUSTMENT_KINDS,
         required=True,
         default="writeoff",
         readonly=True,

@@ -582,6 +582,8 @@ class ResPartner(models.Model):
                     "note": reason,
                 }
             )
+        # Each activity reads its customer's name: read them all at once.
+        self.browse([vals["res_id"] for vals in vals_list]).mapped("display_name")
         return Activity.create(vals_list)
 
     def _key_account_overdue_invoices(self, company, amount, unit="months"):

@@ -6,6 +6,7 @@ from freezegun import freeze_time
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import SQL
 
 from .common_order import OrderApprovalCase
 
@@ -257,6 +258,131 @@ class TestOverdueLadder(ReceivablesCase):
         self.assertEqual(invoice.key_account_aging_stage, "monitor")
         with self.assertRaises(ValidationError):
             self.company.key_account_progress_after = 30
+
+    def test_sql_stage_agrees_with_python_at_boundaries(self):
+        """The cron computes stages in SQL: the same as ``ladder_stage`` the
+        day before, on and after each level, month ends and leap days
+        included, in months and in days."""
+        dues = (
+            "2025-01-15",
+            "2025-01-31",
+            "2024-12-30",
+            "2024-12-31",
+            "2023-12-31",
+            "2024-02-29",
+            "2025-02-28",
+            "2025-08-31",
+        )
+        invoices = self.env["account.move"]
+        for due in dues:
+            invoices |= self._invoice(self.customer, 1000.0, due, due)
+        paid = self._invoice(self.customer, 1000.0, "2024-12-31", "2024-12-31")
+        self._pay(paid, 1000.0)
+        partial = self._invoice(self.customer, 1000.0, "2024-12-31", "2024-12-31")
+        self._pay(partial, 400.0)
+        invoices |= paid | partial
+        self.env.flush_all()
+        Move = self.env["account.move"]
+        for unit, levels in (
+            ("months", (2, 4, 6)),
+            ("months", (1, 3, 13)),
+            ("days", (60, 120, 180)),
+        ):
+            self.company.write(
+                {
+                    "key_account_aging_unit": unit,
+                    "key_account_monitor_after": levels[0],
+                    "key_account_progress_after": levels[1],
+                    "key_account_writeoff_after": levels[2],
+                }
+            )
+            self.env.flush_all()
+            days = set()
+            for due in dues:
+                for level in levels:
+                    limit = fields.Date.add(fields.Date.to_date(due), **{unit: level})
+                    days.update(fields.Date.add(limit, days=d) for d in (-1, 0, 1))
+            for today in sorted(days):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT m.id, %s FROM account_move m"
+                        " JOIN res_company c ON c.id = m.company_id"
+                        " WHERE m.id IN %s",
+                        Move._key_account_stage_sql(today),
+                        tuple(invoices.ids),
+                    )
+                )
+                in_sql = dict(self.env.cr.fetchall())
+                in_python = {
+                    invoice.id: invoice._key_account_target_stage(today)
+                    for invoice in invoices
+                }
+                self.assertEqual(in_sql, in_python, f"{unit} {levels} on {today}")
+            self.assertEqual(in_sql[paid.id], "current")
+            self.assertEqual(in_sql[partial.id], "writeoff")
+        # The cron stores the same, whatever it stored before.
+        for today in ("2025-03-01", "2026-03-01", "2025-03-03"):
+            self._cron(today)
+            for invoice in invoices:
+                self.assertEqual(
+                    invoice.key_account_aging_stage or "current",
+                    invoice._key_account_target_stage(fields.Date.to_date(today)),
+                )
+
+    def test_jumping_past_monitoring_still_monitors(self):
+        """An invoice found more than 4 months overdue (first run, imported
+        invoice) enters key monitoring too: rep activity, investigation."""
+        invoice = self._invoice(self.customer, 50000.0, "2025-01-01", "2025-01-15")
+        self._cron("2025-05-20")
+        self.assertEqual(invoice.key_account_aging_stage, "progress")
+        self.assertEqual(len(self._logs(invoice)), 1)
+        activity = self._activities_of(invoice, "mail_activity_key_account_monitor")
+        self.assertEqual(activity.user_id, self.rep_a)
+        self.assertTrue(
+            self._activities_of(
+                self.customer, "mail_activity_key_account_investigation"
+            )
+        )
+
+    def test_one_activity_per_customer_and_rep(self):
+        """Invoices of one customer entering monitoring together give its rep
+        one activity, on the oldest, naming them all; each is logged."""
+        newer = self._invoice(self.customer, 1000.0, "2025-01-01", "2025-01-20")
+        older = self._invoice(self.customer, 2000.0, "2025-01-01", "2025-01-10")
+        self._cron("2025-03-25")
+        self.assertEqual(
+            (older | newer).mapped("key_account_aging_stage"), ["monitor"] * 2
+        )
+        activity = self._activities_of(older, "mail_activity_key_account_monitor")
+        self.assertEqual(activity.user_id, self.rep_a)
+        self.assertIn(older.name, str(activity.note))
+        self.assertIn(newer.name, str(activity.note))
+        self.assertFalse(
+            self._activities_of(newer, "mail_activity_key_account_monitor")
+        )
+        self.assertEqual(len(self._logs(older)), 1)
+        self.assertEqual(len(self._logs(newer)), 1)
+
+    def test_constant_queries_per_batch(self):
+        """Batches of 2 invoices entering monitoring cost the same queries
+        however many batches; a run changing nothing costs one query."""
+
+        def run(count, cold=True):
+            for i in range(count):
+                self._invoice(self.customer, 1000.0 + i, "2025-01-01", "2025-01-10")
+            self.env.flush_all()
+            if cold:
+                self.env.invalidate_all()
+            with freeze_time("2025-03-28"):
+                before = self.env.cr.sql_log_count
+                self.env["account.move"]._cron_key_account_aging(batch_size=2)
+                self.env.flush_all()
+                return self.env.cr.sql_log_count - before
+
+        run(2)  # fills the caches, opens the customer's investigation
+        four, six, eight = run(4), run(6), run(8)
+        self.assertEqual(six - four, eight - six, (four, six, eight))
+        self.assertEqual(run(0, cold=False), 1)
 
     def test_only_key_accounts(self):
         invoice = self._invoice(self.customer_b, 1000.0, "2025-01-01", "2025-01-01")
@@ -605,3 +731,85 @@ class TestWriteoff(ReceivablesCase):
         # The reopened receivable waits for the customer's payment.
         reopened = move.line_ids.filtered("debit")
         self.assertEqual(reopened.amount_residual, 8000.0)
+
+    def test_negative_revenue_in_sales_analysis(self):
+        """SPEC R43, R84: the write-off is negative and the recovery positive
+        revenue of the invoice's rep and team in the posting month, in the
+        sales analysis, under its record rules."""
+        request = self._approved()
+        with freeze_time("2025-09-01 02:00"):
+            request.with_user(self.accountant).action_post()
+            self.env["key_account.writeoff.recovery"].with_user(self.accountant).create(
+                {"writeoff_id": request.id, "amount": 8000.0}
+            ).action_confirm()
+        self.env.flush_all()  # the report is a SQL view
+        for tz in ("Asia/Shanghai", "America/New_York", False):
+            Report = self.env["sale.report"].with_user(self.rep_a).with_context(tz=tz)
+            groups = Report.read_group(
+                [("key_account_revenue_kind", "!=", False)],
+                [
+                    "price_subtotal:sum",
+                    "price_total:sum",
+                    "untaxed_amount_invoiced:sum",
+                ],
+                ["date:month", "user_id", "team_id", "key_account_revenue_kind"],
+                lazy=False,
+            )
+            self.assertEqual(
+                sorted(
+                    (
+                        group["date:month"],
+                        group["user_id"][0],
+                        group["team_id"][0],
+                        group["key_account_revenue_kind"],
+                        group["price_subtotal"],
+                        group["price_total"],
+                        group["untaxed_amount_invoiced"],
+                    )
+                    for group in groups
+                ),
+                [
+                    ("September 2025", self.rep_a.id, self.team.id, kind, *[amount] * 3)
+                    for kind, amount in (("recovery", 8000.0), ("writeoff", -50000.0))
+                ],
+                tz,
+            )
+        rows = (
+            self.env["sale.report"]
+            .with_user(self.rep_a)
+            .search([("key_account_revenue_kind", "=", "writeoff")])
+        )
+        self.assertRecordValues(
+            rows,
+            [
+                {
+                    "partner_id": self.customer.id,
+                    "commercial_partner_id": self.customer.id,
+                    "company_id": self.company.id,
+                    "state": "sale",
+                    "product_id": False,
+                    "product_uom_qty": 0.0,
+                    "nbr": 0,
+                    "name": request.name,
+                    "key_account_writeoff_id": request.id,
+                }
+            ],
+        )
+        self.assertEqual(rows.action_open_order()["res_id"], request.id)
+        # Another rep's sales analysis does not show them; order lines do
+        # not get a revenue-adjustment kind.
+        self.assertFalse(
+            self.env["sale.report"]
+            .with_user(self.rep_b)
+            .search([("key_account_revenue_kind", "!=", False)])
+        )
+        order = self._order(1000.0)
+        order.with_user(self.rep_a).action_confirm()
+        self.env.flush_all()
+        lines = (
+            self.env["sale.report"]
+            .with_user(self.rep_a)
+            .search([("order_reference", "=", f"sale.order,{order.id}")])
+        )
+        self.assertTrue(lines)
+        self.assertFalse(any(lines.mapped("key_account_revenue_kind")))
