@@ -463,7 +463,16 @@ class TestAgreement(OrderApprovalCase):
         self.assertNotEqual(renewal.name, agreement.name)
 
     # Printing (R20, R22)
+    def _no_asset_server(self):
+        """wkhtmltopdf fetches the report's styles from ``report.url``: point
+        it to a closed local port so the PDF never waits on whatever server
+        listens on the default one (the PDF is then unstyled)."""
+        self.env["ir.config_parameter"].sudo().set_param(
+            "report.url", "http://127.0.0.1:9"
+        )
+
     def test_pdf_renders_with_draft_watermark(self):
+        self._no_asset_server()
         Report = self.env["ir.actions.report"]
         report = "key_account.action_report_agreement"
         draft = self._agreement(
@@ -483,7 +492,11 @@ class TestAgreement(OrderApprovalCase):
         self.assertTrue(pdf.startswith(b"%PDF"))
 
     def test_pdf_in_chinese(self):
+        self._no_asset_server()
         self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"].search(
+            [("name", "=", "key_account")]
+        )._update_translations(["zh_CN"])
         self.customer.with_user(self.head).write(
             {"lang": "zh_CN", "name": "上海广告有限公司"}
         )
@@ -496,6 +509,11 @@ class TestAgreement(OrderApprovalCase):
             ._render_qweb_pdf("key_account.action_report_agreement", agreement.ids)[0]
         )
         self.assertTrue(pdf.startswith(b"%PDF"))
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "key_account.action_report_agreement", agreement.ids
+        )[0]
+        self.assertIn("大客户协议".encode(), html)
+        self.assertIn("上海广告有限公司".encode(), html)
 
     # Performance-priced agreements (R25)
     def test_performance_deviation_suspends(self):
