@@ -138,7 +138,6 @@ class KeyAccountAgreement(models.Model):
         "key_account_agreement_test_data_rel",
         "agreement_id",
         "attachment_id",
-        string="Test Data",
     )
     clauses = fields.Text(
         string="Non-Standard Clauses",
@@ -178,7 +177,7 @@ class KeyAccountAgreement(models.Model):
         copy=False,
     )
     customer_copy_reviewed_by_id = fields.Many2one(
-        "res.users", string="Customer Copy Reviewed By", readonly=True, copy=False
+        "res.users", readonly=True, copy=False
     )
     sealed_pdf_ids = fields.Many2many(
         "ir.attachment",

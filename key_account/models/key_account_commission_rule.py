@@ -36,7 +36,6 @@ class KeyAccountCommissionRule(models.Model):
     )
     tier_id = fields.Many2one(
         "key_account.tier",
-        string="Tier",
         tracking=True,
         help="Only customers of this tier.",
     )

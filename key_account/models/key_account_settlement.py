@@ -37,9 +37,7 @@ class KeyAccountSettlement(models.Model):
         help="The rep, account executive or KA head paid; empty on a "
         "customer's rebate payout.",
     )
-    customer_id = fields.Many2one(
-        "res.partner", string="Customer", readonly=True, index="btree_not_null"
-    )
+    customer_id = fields.Many2one("res.partner", readonly=True, index="btree_not_null")
     partner_id = fields.Many2one(
         "res.partner",
         string="Pay To",

@@ -235,19 +235,21 @@ class SaleOrder(models.Model):
 
     @api.depends("partner_id", "company_id", "key_account_agreement_id")
     def _compute_pricelist_id(self):
-        super()._compute_pricelist_id()
+        res = super()._compute_pricelist_id()
         for order in self:
             pricelist = order.key_account_agreement_id.sudo().pricelist_id
             if order.state == "draft" and pricelist:
                 order.pricelist_id = pricelist
+        return res
 
     @api.depends("partner_id", "key_account_agreement_id")
     def _compute_payment_term_id(self):
-        super()._compute_payment_term_id()
+        res = super()._compute_payment_term_id()
         for order in self:
             term = order.key_account_agreement_id.sudo().payment_term_id
             if term:
                 order.payment_term_id = term
+        return res
 
     @api.depends("key_account_agreement_id")
     def _compute_key_account_rebate_rate(self):

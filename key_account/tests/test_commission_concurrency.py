@@ -67,7 +67,7 @@ class TestCommissionConcurrency(TransactionCase):
                 "invoice": invoice.id,
                 "payments": payments.move_id.ids,
             }
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
         self.addCleanup(self._clean)
 
     def _clean(self):
@@ -92,7 +92,7 @@ class TestCommissionConcurrency(TransactionCase):
             moves.exists().with_context(force_delete=True).unlink()
             env["key_account.commission.rule"].browse(self.ids["rule"]).unlink()
             cr.execute("DELETE FROM res_partner WHERE id = %s", [self.ids["partner"]])
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
 
     def _reconcile(self, env, payment_id):
         moves = env["account.move"].browse([self.ids["invoice"], payment_id])

@@ -16,9 +16,7 @@ class KeyAccountRebatePayout(models.TransientModel):
         string="Accrued Rebates",
         domain=[("kind", "=", "rebate"), ("state", "=", "to_settle")],
     )
-    customer_id = fields.Many2one(
-        "res.partner", compute="_compute_customer_id", string="Customer"
-    )
+    customer_id = fields.Many2one("res.partner", compute="_compute_customer_id")
     payee_id = fields.Many2one(
         "res.partner",
         string="Pay To",
