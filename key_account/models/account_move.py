@@ -197,6 +197,35 @@ class AccountMove(models.Model):
 
     # Business methods
     @api.model
+    def _key_account_bill_vals(
+        self, partner, company, ref, label, account, amount, journal=None
+    ):
+        """A one-line, untaxed vendor bill: commission settlements, rebate
+        payouts and expense claims are paid through it. Without ``journal``
+        Odoo takes the company's purchase journal."""
+        vals = {
+            "move_type": "in_invoice",
+            "partner_id": partner.id,
+            "company_id": company.id,
+            "invoice_date": fields.Date.context_today(self),
+            "ref": ref,
+            "invoice_line_ids": [
+                fields.Command.create(
+                    {
+                        "name": label,
+                        "account_id": account.id,
+                        "quantity": 1.0,
+                        "price_unit": amount,
+                        "tax_ids": [fields.Command.clear()],
+                    }
+                )
+            ],
+        }
+        if journal:
+            vals["journal_id"] = journal.id
+        return vals
+
+    @api.model
     def _key_account_receivable_domain(self):
         """Posted key-account customer invoices."""
         return [
@@ -469,25 +498,12 @@ class AccountMove(models.Model):
         missing_type = self.env.ref(
             "key_account.mail_activity_key_account_missing_note"
         )
-        already = set(
-            self.env["mail.activity"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", "account.move"),
-                    ("res_id", "in", moves.ids),
-                    ("activity_type_id", "=", missing_type.id),
-                ]
-            )
-            .mapped("res_id")
-        )
         today = fields.Date.context_today(self)
-        self.env["mail.activity"].sudo().create(
-            [
-                {
-                    "res_model_id": self.env["ir.model"]._get_id("account.move"),
-                    "res_id": move.id,
-                    "activity_type_id": missing_type.id,
+        self.env["mail.activity"].sudo()._key_account_create_missing(
+            missing_type,
+            "account.move",
+            {
+                move.id: {
                     "user_id": move.company_id._key_account_head().id,
                     "date_deadline": today,
                     "note": self.env._(
@@ -496,6 +512,6 @@ class AccountMove(models.Model):
                     ),
                 }
                 for move in moves
-                if move.id not in already and move.company_id._key_account_head()
-            ]
+                if move.company_id._key_account_head()
+            },
         )

@@ -21,8 +21,9 @@ class AccountPartialReconcile(models.Model):
         return res
 
     def _key_account_commissioned(self):
-        """{partial id: invoice id} of the reconciliations that earned
-        commission lines (whoever unreconciles may not read them)."""
+        """{partial id: (invoice id, collected amount)} of the reconciliations
+        that earned commission lines, read before they are gone (whoever
+        unreconciles may not read the lines)."""
         if not self:
             return {}
         lines = (
@@ -34,7 +35,10 @@ class AccountPartialReconcile(models.Model):
                     ("is_reversal", "=", False),
                     ("origin", "=", "collection"),
                 ],
-                ["partial_id", "move_id"],
+                ["partial_id", "move_id", "collected_amount"],
             )
         )
-        return {line.partial_id.id: line.move_id.id for line in lines}
+        return {
+            line.partial_id.id: (line.move_id.id, line.collected_amount)
+            for line in lines
+        }

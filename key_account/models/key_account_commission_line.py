@@ -240,39 +240,28 @@ class KeyAccountCommissionLine(models.Model):
             ["company_id", "partner_id"],
             ["date:min", "amount:sum"],
         )
-        pending = self.env["mail.activity"].search(
-            [
-                ("res_model", "=", "res.partner"),
-                ("activity_type_id", "=", activity_type.id),
-            ]
-        )
-        already = set(pending.mapped("res_id"))
-        vals_list = []
+        vals_by_partner = {}
         for company, partner, oldest, amount in groups:
             head = company._key_account_head()
             days = company.key_account_rebate_unpaid_days
             if (
                 not head
-                or partner.id in already
                 or (today - oldest).days <= days
                 or company.currency_id.compare_amounts(amount, 0) <= 0
             ):
                 continue
-            vals_list.append(
-                {
-                    "res_model_id": self.env["ir.model"]._get_id("res.partner"),
-                    "res_id": partner.id,
-                    "activity_type_id": activity_type.id,
-                    "user_id": head.id,
-                    "date_deadline": today,
-                    "note": self.env._(
-                        "Rebates of %(amount)s accrued since %(date)s are unpaid.",
-                        amount=company.currency_id.format(amount),
-                        date=oldest,
-                    ),
-                }
-            )
-        self.env["mail.activity"].create(vals_list)
+            vals_by_partner[partner.id] = {
+                "user_id": head.id,
+                "date_deadline": today,
+                "note": self.env._(
+                    "Rebates of %(amount)s accrued since %(date)s are unpaid.",
+                    amount=company.currency_id.format(amount),
+                    date=oldest,
+                ),
+            }
+        self.env["mail.activity"]._key_account_create_missing(
+            activity_type, "res.partner", vals_by_partner
+        )
 
     @api.model
     def _cron_key_account_mobile_allowance(self):
@@ -343,18 +332,19 @@ class KeyAccountCommissionLine(models.Model):
     @api.model
     def _reverse(self, removed):
         """Reversing lines for the reconciliations ``removed`` ({partial id:
-        invoice id}) that had lines and were just undone."""
+        (invoice id, collected amount)}) that had lines and were just undone."""
         if not removed:
             return self.browse()
         rows = self._allocation_rows(
-            [("invoice", invoice_id) for invoice_id in set(removed.values())]
+            [("invoice", invoice_id) for invoice_id, _amount in removed.values()]
         )
-        for partial_id, invoice_id in removed.items():
+        for partial_id, (invoice_id, collected) in removed.items():
             rows.setdefault(invoice_id, {"partials": []})
             rows[invoice_id]["partials"].append(
                 {
                     "id": partial_id,
-                    "amount": 0.0,
+                    "amount": -collected,
+                    "removed_amount": collected,
                     "date": fields.Date.context_today(self),
                     "payment_move_id": False,
                     "kind": "removed",
@@ -461,21 +451,16 @@ class KeyAccountCommissionLine(models.Model):
         facts = self._invoice_facts(list(rows))
         given = self._given_amounts(list(facts))
         rates = self._invoice_rates(facts)
-        removed_collected = self._removed_collected(facts, rows) if reversal else {}
         vals_list = []
         for invoice_id, invoice in facts.items():
             partials = rows[invoice_id]["partials"]
             # Removed allocations are walked after the remaining ones: the
             # state before undoing them, then each is taken away in turn.
             if reversal:
-                partials = [p for p in partials if p["kind"] != "removed"] + [
-                    p for p in partials if p["kind"] == "removed"
-                ]
                 removed = [p for p in partials if p["kind"] == "removed"]
-                collected = (
-                    sum(p["amount"] for p in partials if p["kind"] == "collection")
-                    + removed_collected[invoice_id]
-                )
+                collected = sum(
+                    p["amount"] for p in partials if p["kind"] == "collection"
+                ) + sum(p["removed_amount"] for p in removed)
                 steps = []
                 for partial in removed:
                     collected -= partial["removed_amount"]
@@ -603,38 +588,6 @@ class KeyAccountCommissionLine(models.Model):
             }
             for company in companies
         }
-
-    def _removed_collected(self, facts, rows):
-        """{invoice id: what its removed allocations had collected}, from
-        their lines' bases (the reconciliation rows are gone); each removed
-        allocation gets its own (``removed_amount``) and its amount."""
-        removed = [
-            (invoice_id, partial)
-            for invoice_id in facts
-            for partial in rows[invoice_id]["partials"]
-            if partial["kind"] == "removed"
-        ]
-        collected = {}
-        if removed:
-            lines = self.sudo().search_fetch(
-                [
-                    ("move_id", "in", list(facts)),
-                    ("allocation_ref", "in", [p["id"] for _i, p in removed]),
-                    ("is_reversal", "=", False),
-                    ("origin", "=", "collection"),
-                ],
-                ["move_id", "allocation_ref", "collected_amount"],
-            )
-            collected = {
-                (line.move_id.id, line.allocation_ref): line.collected_amount
-                for line in lines
-            }
-        totals = dict.fromkeys(facts, 0.0)
-        for invoice_id, partial in removed:
-            partial["removed_amount"] = collected.get((invoice_id, partial["id"]), 0.0)
-            partial["amount"] = -partial["removed_amount"]
-            totals[invoice_id] += partial["removed_amount"]
-        return totals
 
     def _given_amounts(self, invoice_ids):
         """{invoice id: {(kind, role): amount}} given by the collection lines

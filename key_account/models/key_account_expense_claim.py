@@ -266,25 +266,15 @@ class KeyAccountExpenseClaim(models.Model):
                     "before reimbursing claims."
                 )
             )
-        return {
-            "move_type": "in_invoice",
-            "partner_id": self.requester_id.partner_id.id,
-            "company_id": self.company_id.id,
-            "invoice_date": fields.Date.context_today(self),
-            "ref": self.name,
-            "invoice_line_ids": [
-                fields.Command.create(
-                    {
-                        "name": self.env._(
-                            "%(name)s: %(description)s",
-                            name=self.name,
-                            description=self.description,
-                        ),
-                        "account_id": account.id,
-                        "quantity": 1.0,
-                        "price_unit": self.amount,
-                        "tax_ids": [fields.Command.clear()],
-                    }
-                )
-            ],
-        }
+        return self.env["account.move"]._key_account_bill_vals(
+            self.requester_id.partner_id,
+            self.company_id,
+            self.name,
+            self.env._(
+                "%(name)s: %(description)s",
+                name=self.name,
+                description=self.description,
+            ),
+            account,
+            self.amount,
+        )

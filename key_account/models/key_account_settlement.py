@@ -228,28 +228,15 @@ class KeyAccountSettlement(models.Model):
                     "key-account settings before billing."
                 )
             )
-        journal = company.key_account_settlement_journal_id or self.env[
-            "account.journal"
-        ].search([("type", "=", "purchase"), ("company_id", "=", company.id)], limit=1)
-        return {
-            "move_type": "in_invoice",
-            "partner_id": self.partner_id.id,
-            "journal_id": journal.id,
-            "company_id": company.id,
-            "invoice_date": fields.Date.context_today(self),
-            "ref": self.name,
-            "invoice_line_ids": [
-                fields.Command.create(
-                    {
-                        "name": self._bill_label(),
-                        "account_id": account.id,
-                        "quantity": 1.0,
-                        "price_unit": self.amount_total,
-                        "tax_ids": [fields.Command.clear()],
-                    }
-                )
-            ],
-        }
+        return self.env["account.move"]._key_account_bill_vals(
+            self.partner_id,
+            company,
+            self.name,
+            self._bill_label(),
+            account,
+            self.amount_total,
+            journal=company.key_account_settlement_journal_id,
+        )
 
     def _bill_label(self):
         if self.kind == "rebate":

@@ -552,39 +552,24 @@ class ResPartner(models.Model):
             .sudo()
             .with_context(mail_activity_quick_update=True)
         )
-        busy = set(
-            Activity.search(
-                [
-                    ("res_model", "=", "res.partner"),
-                    ("res_id", "in", self.ids),
-                    ("activity_type_id", "=", activity_type.id),
-                ]
-            ).mapped("res_id")
-        )
         today = fields.Date.context_today(self)
-        vals_list = []
+        vals_by_partner = {}
         for partner in self:
-            if partner.id in busy:
-                continue
             company = partner.company_id or self.env.company
             clerk = company._key_account_clerk()
-            if not clerk:
-                continue
-            vals_list.append(
-                {
-                    "res_model_id": self.env["ir.model"]._get_id("res.partner"),
-                    "res_id": partner.id,
-                    "activity_type_id": activity_type.id,
+            if clerk:
+                vals_by_partner[partner.id] = {
                     "user_id": clerk.id,
                     "date_deadline": add_working_days(
                         today, company.key_account_investigation_days
                     ),
                     "note": reason,
                 }
-            )
         # Each activity reads its customer's name: read them all at once.
-        self.browse([vals["res_id"] for vals in vals_list]).mapped("display_name")
-        return Activity.create(vals_list)
+        self.browse(list(vals_by_partner)).mapped("display_name")
+        return Activity._key_account_create_missing(
+            activity_type, "res.partner", vals_by_partner
+        )
 
     def _key_account_overdue_invoices(self, company, amount, unit="months"):
         """Open posted invoices of this customer in ``company`` more than
