@@ -431,27 +431,41 @@ def _aging_setup(env, count):
 def _aging_templates(env, customers):
     """Posted invoices of the shape the clones get: a taxed product line, a
     tax line and a 30-day payment term line."""
+    term = env.ref("account.account_payment_term_30days")
+    return _posted_invoices(
+        env,
+        customers,
+        37,
+        fields.Date.context_today(env.user),
+        lambda customer: {"invoice_payment_term_id": term.id},
+    )
+
+
+def _posted_invoices(env, customers, price_step, date, extra):
+    """One posted customer invoice per customer: a product line taxed with
+    the company's sales tax, of 1,000 + ``price_step`` × its rank, plus the
+    values ``extra(customer)``."""
     tax = env.company.account_sale_tax_id
     moves = env["account.move"].create(
         [
-            {
-                "move_type": "out_invoice",
-                "partner_id": customer.id,
-                "invoice_date": fields.Date.context_today(env.user),
-                "invoice_payment_term_id": env.ref(
-                    "account.account_payment_term_30days"
-                ).id,
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "name": "Bench",
-                            "quantity": 1,
-                            "price_unit": 1000.0 + 37 * i,
-                            "tax_ids": [Command.set(tax.ids)],
-                        }
-                    )
-                ],
-            }
+            dict(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": customer.id,
+                    "invoice_date": date,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": "Bench",
+                                "quantity": 1,
+                                "price_unit": 1000.0 + price_step * i,
+                                "tax_ids": [Command.set(tax.ids)],
+                            }
+                        )
+                    ],
+                },
+                **extra(customer),
+            )
             for i, customer in enumerate(customers)
         ]
     )
@@ -1096,33 +1110,15 @@ def _commission_invoices(env, customers):
     """Posted invoices of the shape the clones get, dated 30 days ago: a
     taxed product line, a tax line, a receivable line; rep and executive
     from the customer."""
-    tax = env.company.account_sale_tax_id
-    if not tax:
+    if not env.company.account_sale_tax_id:
         raise AssertionError("commission: the company has no default sales tax")
-    moves = env["account.move"].create(
-        [
-            {
-                "move_type": "out_invoice",
-                "partner_id": customer.id,
-                "invoice_user_id": customer.user_id.id,
-                "invoice_date": fields.Date.context_today(env.user)
-                - relativedelta(days=30),
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "name": "Bench",
-                            "quantity": 1,
-                            "price_unit": 1000.0 + 37.45 * i,
-                            "tax_ids": [Command.set(tax.ids)],
-                        }
-                    )
-                ],
-            }
-            for i, customer in enumerate(customers)
-        ]
+    return _posted_invoices(
+        env,
+        customers,
+        37.45,
+        fields.Date.context_today(env.user) - relativedelta(days=30),
+        lambda customer: {"invoice_user_id": customer.user_id.id},
     )
-    moves.action_post()
-    return moves
 
 
 def _commission_payments(env, invoices):
