@@ -120,7 +120,7 @@ class KeyAccountReviewReport(models.AbstractModel):
             order="date_maturity, id",
         )
         buckets = dict(Aging._fields["bucket"]._description_selection(self.env))
-        totals = {code: 0.0 for code in buckets}
+        totals = dict.fromkeys(buckets, 0.0)
         for row in rows:
             totals[row.bucket] += row.amount_residual
         return {

@@ -2,7 +2,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-
 WEEKDAYS = [
     ("0", "Monday"),
     ("1", "Tuesday"),
