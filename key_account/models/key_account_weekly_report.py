@@ -43,7 +43,6 @@ class KeyAccountWeeklyReport(models.Model):
     summary = fields.Text(string="Work Done", required=True)
     next_week_plan = fields.Text(string="Next Week's Plan", required=True)
     customer_log = fields.Text(
-        string="Customer Log",
         help="Customers contacted this month and where each stands; "
         "required in the month's last week.",
     )
