@@ -2,8 +2,9 @@
 import datetime
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
-from ..tools import FREQUENCIES, due_reports
+from ..tools import FREQUENCIES, due_reports, week_bounds
 
 KINDS = [
     ("rep_weekly", "Rep's Weekly Report"),
@@ -69,11 +70,19 @@ class KeyAccountReportDigest(models.Model):
             ("to_send", "To Send"),
             ("sent", "Sent"),
             ("opted_out", "Not E-mailed (Opted Out)"),
+            ("no_email", "Not E-mailed (No Address)"),
         ],
         default="to_send",
         required=True,
         readonly=True,
         index=True,
+    )
+    scheduled_date = fields.Date(
+        string="To Send On",
+        required=True,
+        readonly=True,
+        index=True,
+        default=fields.Date.context_today,
     )
     sent_date = fields.Datetime(readonly=True)
     # Figures, in company currency
@@ -170,6 +179,52 @@ class KeyAccountReportDigest(models.Model):
         self.filtered(lambda d: d.state == "to_send").sudo()._key_account_compute()
         return True
 
+    @api.model
+    def action_key_account_preview(self):
+        """Open the rep's weekly report of the running week with today's
+        figures: the same record the scheduled action sends on the reminder
+        day (created as superuser: reports are system records nobody
+        writes)."""
+        user = self.env.user
+        company = self.env.company
+        reps = self.env["key_account.weekly.report"]._key_account_reporting_reps(
+            company
+        )
+        if user not in reps:
+            raise UserError(
+                self.env._(
+                    "Only reps writing weekly reports have a weekly report "
+                    "to preview; your reports come from the scheduled action."
+                )
+            )
+        monday, sunday = week_bounds(fields.Date.context_today(self))
+        Digest = self.sudo()
+        digest = Digest.search(
+            [
+                ("kind", "=", "rep_weekly"),
+                ("user_id", "=", user.id),
+                ("company_id", "=", company.id),
+                ("date_from", "=", monday),
+            ]
+        ) or Digest.create(
+            {
+                "kind": "rep_weekly",
+                "user_id": user.id,
+                "company_id": company.id,
+                "date_from": monday,
+                "date_to": sunday,
+                "scheduled_date": monday
+                + datetime.timedelta(days=int(company.key_account_report_weekday or 4)),
+            }
+        )
+        digest.filtered(lambda d: d.state == "to_send")._key_account_compute()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": digest.id,
+            "view_mode": "form",
+        }
+
     # Cron
     @api.model
     def _cron_key_account_reports(self, today=None, batch_size=None):
@@ -179,7 +234,9 @@ class KeyAccountReportDigest(models.Model):
         today = today or fields.Date.context_today(self)
         self._key_account_create_due(today)
         batch_size = batch_size or 50
-        pending = self.sudo().search([("state", "=", "to_send")], order="id")
+        pending = self.sudo().search(
+            [("state", "=", "to_send"), ("scheduled_date", "<=", today)], order="id"
+        )
         batch = pending[:batch_size]
         batch._key_account_compute()
         batch._key_account_send()
@@ -216,6 +273,7 @@ class KeyAccountReportDigest(models.Model):
                         "company_id": company.id,
                         "date_from": date_from,
                         "date_to": date_to,
+                        "scheduled_date": today,
                     }
                     for user in users - existing
                 ]
@@ -242,8 +300,11 @@ class KeyAccountReportDigest(models.Model):
         now = fields.Datetime.now()
         for digest in self.filtered(lambda d: d.state == "to_send"):
             user = digest.user_id
-            if not user[f"key_account_digest_{digest.frequency}"] or not user.email:
+            if not user[f"key_account_digest_{digest.frequency}"]:
                 digest.write({"state": "opted_out"})
+                continue
+            if not user.email:
+                digest.write({"state": "no_email"})
                 continue
             template.send_mail(
                 digest.id, email_layout_xmlid="mail.mail_notification_light"

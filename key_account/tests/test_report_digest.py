@@ -259,7 +259,9 @@ class TestReportCron(ReportCase):
     def _run_cron(self, today, batch_size=None):
         for _i in range(20):
             self.Digest._cron_key_account_reports(today=today, batch_size=batch_size)
-            if not self.Digest.sudo().search_count([("state", "=", "to_send")]):
+            if not self.Digest.sudo().search_count(
+                [("state", "=", "to_send"), ("scheduled_date", "<=", today)]
+            ):
                 return
         self.fail("The reports were not all sent")
 
@@ -304,6 +306,43 @@ class TestReportCron(ReportCase):
         self.assertEqual(
             self.Digest.with_user(self.rep_a).search([]).state, "opted_out"
         )
+
+    def test_no_address_no_mail(self):
+        self.rep_b.email = False
+        self._run_cron(A_FRIDAY)
+        weekly = self.Digest.sudo().search([("kind", "=", "rep_weekly")])
+        self.assertEqual(
+            {d.user_id: d.state for d in weekly},
+            {self.rep_a: "sent", self.rep_b: "no_email"},
+        )
+        self.assertNotIn(self.rep_b.partner_id, self._digest_mails().recipient_ids)
+
+    def test_preview_is_the_report_sent_later(self):
+        self._confirmed(self.customer, 1000.0, self.rep_a)
+        action = self.Digest.with_user(self.rep_a).action_key_account_preview()
+        digest = self.Digest.browse(action["res_id"])
+        self.assertEqual(digest.with_user(self.rep_a).order_amount, 1000.0)
+        self.assertEqual((digest.kind, digest.date_from), ("rep_weekly", self.monday))
+        again = self.Digest.with_user(self.rep_a).action_key_account_preview()
+        self.assertEqual(again["res_id"], digest.id)
+        with self.assertRaises(UserError):
+            self.Digest.with_user(self.head).action_key_account_preview()
+        # The scheduled action sends that same report once, on the
+        # reminder day.
+        reminder_day = self.monday + datetime.timedelta(days=4)
+        self.assertEqual(digest.scheduled_date, reminder_day)
+        self.Digest._cron_key_account_reports(
+            today=reminder_day - datetime.timedelta(days=1)
+        )
+        self.assertEqual(digest.state, "to_send")
+        self._run_cron(reminder_day)
+        self.assertEqual(
+            self.Digest.sudo().search_count(
+                [("kind", "=", "rep_weekly"), ("user_id", "=", self.rep_a.id)]
+            ),
+            1,
+        )
+        self.assertEqual(digest.state, "sent")
 
     def test_monday_meeting_pack_lists_missing_weekly_reports(self):
         report = (
