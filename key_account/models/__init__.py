@@ -40,3 +40,7 @@ from . import tier_definition
 from . import tier_review
 from . import tier_validation
 from . import sale_report
+from . import res_users
+from . import key_account_weekly_report
+from . import key_account_report_digest
+from . import key_account_review_report

@@ -2,6 +2,16 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+WEEKDAYS = [
+    ("0", "Monday"),
+    ("1", "Tuesday"),
+    ("2", "Wednesday"),
+    ("3", "Thursday"),
+    ("4", "Friday"),
+    ("5", "Saturday"),
+    ("6", "Sunday"),
+]
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -292,6 +302,20 @@ class ResCompany(models.Model):
         string="Goods Sent to Offices Account",
         domain="[('deprecated', '=', False)]",
         help="Credited with the cost of the goods an office accepted.",
+    )
+    # Scheduled reports (SPEC R81-R83)
+    key_account_report_weekday = fields.Selection(
+        WEEKDAYS,
+        string="Weekly Report Reminder Day",
+        default="4",
+        help="Each rep gets the weekly report e-mail and reminder on this day.",
+    )
+    key_account_meeting_weekday = fields.Selection(
+        WEEKDAYS,
+        string="Weekly Meeting Day",
+        default="0",
+        help="The KA head gets the meeting pack of the previous week on this "
+        "day, with the missing weekly reports.",
     )
 
     @api.constrains(

@@ -158,3 +158,9 @@ class ResConfigSettings(models.TransientModel):
     key_account_goods_counterpart_account_id = fields.Many2one(
         related="company_id.key_account_goods_counterpart_account_id", readonly=False
     )
+    key_account_report_weekday = fields.Selection(
+        related="company_id.key_account_report_weekday", readonly=False
+    )
+    key_account_meeting_weekday = fields.Selection(
+        related="company_id.key_account_meeting_weekday", readonly=False
+    )

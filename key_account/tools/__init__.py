@@ -47,6 +47,13 @@ from .dates import (
     next_anniversary,
     reminder_is_due,
 )
+from .reports import (
+    FREQUENCIES,
+    due_reports,
+    is_month_last_week,
+    month_bounds,
+    week_bounds,
+)
 from .signers import signer_state
 from .tiers import average_days_to_pay, suggest_tier
 
@@ -87,4 +94,9 @@ __all__ = [
     "signer_state",
     "suggest_tier",
     "volume_window",
+    "FREQUENCIES",
+    "due_reports",
+    "is_month_last_week",
+    "month_bounds",
+    "week_bounds",
 ]

@@ -1,0 +1,230 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+from ..tools import month_bounds
+
+
+class KeyAccountReviewReport(models.AbstractModel):
+    """Key-account review PDF (SPEC R71, R78, R86): per customer and period,
+    its profile, tier and credit, receivables aging, commissions, and the
+    visits, complaints and KPIs once those features exist (hooks
+    ``_key_account_review_visits``, ``_key_account_review_complaints``,
+    ``_key_account_review_kpis``).
+
+    Only who may read the customer prints it (record rules of
+    ``res.partner``); a secret account only its rep, account executive and
+    directors (R88)."""
+
+    _name = "report.key_account.report_key_account_review"
+    _description = "Key-Account Review"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        partners = self.env["res.partner"].browse(docids)
+        self._key_account_check_access(partners)
+        date_from, date_to = self._key_account_period(data)
+        return {
+            "doc_ids": partners.ids,
+            "doc_model": "res.partner",
+            "docs": partners,
+            "date_from": date_from,
+            "date_to": date_to,
+            "reviews": {
+                partner.id: self._key_account_review_values(partner, date_from, date_to)
+                for partner in partners
+            },
+        }
+
+    @api.model
+    def _key_account_period(self, data):
+        """The period asked by the wizard; printed without it: the current
+        month."""
+        data = data or {}
+        if data.get("date_from") and data.get("date_to"):
+            return (
+                fields.Date.to_date(data["date_from"]),
+                fields.Date.to_date(data["date_to"]),
+            )
+        return month_bounds(fields.Date.context_today(self))
+
+    @api.model
+    def _key_account_check_access(self, partners):
+        partners.check_access("read")
+        user = self.env.user
+        if self.env.su or user.has_group("key_account.group_key_account_director"):
+            return
+        for partner in partners:
+            commercial = partner.sudo().commercial_partner_id
+            if commercial.key_account_confidentiality == "secret" and user not in (
+                commercial.user_id | commercial.key_account_executive_id
+            ):
+                raise AccessError(
+                    self.env._(
+                        "%s is a secret account: only its rep, account "
+                        "executive and directors print its review.",
+                        partner.display_name,
+                    )
+                )
+
+    @api.model
+    def _key_account_review_values(self, partner, date_from, date_to):
+        partner = partner.commercial_partner_id
+        company = partner.company_id or self.env.company
+        return {
+            "partner": partner,
+            "currency": company.currency_id,
+            "credit": self._key_account_review_credit(partner, company),
+            "aging": self._key_account_review_aging(partner, company),
+            "sales": self._key_account_review_sales(
+                partner, company, date_from, date_to
+            ),
+            "commissions": self._key_account_review_commissions(
+                partner, company, date_from, date_to
+            ),
+            "visits": self._key_account_review_visits(partner, date_from, date_to),
+            "complaints": self._key_account_review_complaints(
+                partner, date_from, date_to
+            ),
+            "kpis": self._key_account_review_kpis(partner, date_from, date_to),
+        }
+
+    @api.model
+    def _key_account_review_credit(self, partner, company):
+        """Credit profile and exposure (R7, R10). As superuser, as the credit
+        check does: the reader of the customer needs the totals, not each
+        invoice."""
+        credit = partner.with_company(company).sudo()
+        uninvoiced = (
+            self.env["sale.order"]
+            .sudo()
+            .new({"partner_id": partner.id, "company_id": company.id})
+            ._key_account_uninvoiced_amount()
+        )
+        return {
+            "level": credit.key_account_credit_level_id.display_name or "",
+            "limit": credit.credit_limit,
+            "term": credit.property_payment_term_id.display_name or "",
+            "receivable": credit.credit,
+            "uninvoiced": uninvoiced,
+            "exposure": credit.credit + uninvoiced,
+        }
+
+    @api.model
+    def _key_account_review_aging(self, partner, company):
+        """Open receivables of the customer by bucket (R38), as the reader
+        sees them in the aging report."""
+        Aging = self.env["key_account.aging.report"]
+        rows = Aging.search(
+            [("partner_id", "=", partner.id), ("company_id", "=", company.id)],
+            order="date_maturity, id",
+        )
+        buckets = dict(Aging._fields["bucket"]._description_selection(self.env))
+        totals = dict.fromkeys(buckets, 0.0)
+        for row in rows:
+            totals[row.bucket] += row.amount_residual
+        return {
+            "rows": rows,
+            "buckets": [(buckets[code], totals[code]) for code in buckets],
+            "total": sum(totals.values()),
+        }
+
+    @api.model
+    def _key_account_review_sales(self, partner, company, date_from, date_to):
+        """Invoiced (untaxed, less credit notes) in the period (R78), as
+        superuser for the total only."""
+        [(invoiced,)] = (
+            self.env["account.move"]
+            .sudo()
+            ._read_group(
+                [
+                    ("company_id", "=", company.id),
+                    ("commercial_partner_id", "=", partner.id),
+                    ("state", "=", "posted"),
+                    ("move_type", "in", ("out_invoice", "out_refund")),
+                    ("invoice_date", ">=", date_from),
+                    ("invoice_date", "<=", date_to),
+                ],
+                [],
+                ["amount_untaxed_signed:sum"],
+            )
+        )
+        return {"invoiced": invoiced or 0.0}
+
+    @api.model
+    def _key_account_review_commissions(self, partner, company, date_from, date_to):
+        """Commission lines of the period on the customer the reader may
+        read (a rep: their own and the customer's rebates), summed per kind,
+        beneficiary and state."""
+        Line = self.env["key_account.commission.line"]
+        groups = Line._read_group(
+            [
+                ("partner_id", "=", partner.id),
+                ("company_id", "=", company.id),
+                ("date", ">=", date_from),
+                ("date", "<=", date_to),
+            ],
+            ["kind", "user_id", "state"],
+            ["amount:sum"],
+            order="kind, user_id, state",
+        )
+        kinds = dict(Line._fields["kind"]._description_selection(self.env))
+        states = dict(Line._fields["state"]._description_selection(self.env))
+        return [
+            {
+                "kind": kinds.get(kind, kind),
+                "beneficiary": user.name or partner.name,
+                "state": states.get(state, state),
+                "amount": amount,
+            }
+            for kind, user, state, amount in groups
+        ]
+
+    @api.model
+    def _key_account_review_visits(self, partner, date_from, date_to):
+        """Visits of the customer in the period (``key_account.visit``), an
+        empty list while visits do not exist."""
+        return self._key_account_review_records(
+            "key_account.visit", partner, date_from, date_to
+        )
+
+    @api.model
+    def _key_account_review_complaints(self, partner, date_from, date_to):
+        """Complaints of the customer in the period
+        (``key_account.complaint``), an empty list while they do not exist."""
+        return self._key_account_review_records(
+            "key_account.complaint", partner, date_from, date_to
+        )
+
+    @api.model
+    def _key_account_review_kpis(self, partner, date_from, date_to):
+        """KPI lines ``[(label, value)]`` of the customer's rep for the
+        period; empty until the KPI model is plugged in here (e.g. its
+        ``_key_account_kpis(partner.user_id.ids, date_from, date_to)``)."""
+        return []
+
+    @api.model
+    def _key_account_review_records(self, model, partner, date_from, date_to):
+        """Records of ``model`` on ``partner`` dated in the period that the
+        reader may read, when the model exists with a ``partner_id`` and a
+        date field."""
+        if model not in self.env:
+            return []
+        Model = self.env[model]
+        date_field = next(
+            (
+                name
+                for name in ("date", "visit_date", "date_start", "create_date")
+                if name in Model._fields
+            ),
+            None,
+        )
+        if "partner_id" not in Model._fields or not date_field:
+            return []
+        return Model.search(
+            [
+                ("partner_id", "child_of", partner.id),
+                (date_field, ">=", date_from),
+                (date_field, "<=", date_to),
+            ]
+        )

@@ -1,0 +1,98 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import datetime
+
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import Form, tagged
+
+from .test_report_digest import ReportCase
+
+REPORT = "key_account.action_report_key_account_review"
+
+
+@tagged("post_install", "-at_install")
+class TestReviewReport(ReportCase):
+    """The key-account review PDF per customer and period."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # wkhtmltopdf fetches the styles from ``report.url``: a closed local
+        # port, so the PDF never waits on whatever listens on the default one.
+        cls.env["ir.config_parameter"].sudo().set_param(
+            "report.url", "http://127.0.0.1:9"
+        )
+        cls.customer.with_user(cls.head).write(
+            {"credit_limit": 50000.0, "key_account_credit_level_id": cls.level_good.id}
+        )
+
+    def _wizard_action(self, user, partner):
+        form = Form(
+            self.env["key_account.review.wizard"]
+            .with_user(user)
+            .with_context(active_model="res.partner", active_id=partner.id)
+        )
+        form.date_from = self.monday
+        form.date_to = self.sunday
+        return form.save().action_print()
+
+    def _html(self, user, partner, data):
+        return (
+            self.env["ir.actions.report"]
+            .with_user(user)
+            ._render_qweb_html(REPORT, partner.ids, data=data)[0]
+            .decode()
+        )
+
+    def test_rep_prints_own_customer(self):
+        self._business()
+        action = self._wizard_action(self.rep_a, self.customer)
+        self.assertEqual(action["report_name"], "key_account.report_key_account_review")
+        self.assertEqual(
+            action["data"],
+            {"date_from": str(self.monday), "date_to": str(self.sunday)},
+        )
+        html = self._html(self.rep_a, self.customer, action["data"])
+        self.assertIn("Key-Account Review", html)
+        self.assertIn("ACME Ltd", html)
+        self.assertIn(self.over_4.name, html)
+        self.assertIn(self.level_good.name, html)
+        # Exposure: 2,000 - 300 - 1,000 + 400 + 600 open, 1,000 confirmed
+        # not invoiced.
+        self.assertIn("2,700.00", html)
+        self.assertIn("1,700.00", html)  # invoiced in the period
+        self.assertIn("Commission", html)
+        self.assertNotIn("Beta Corp", html)
+        pdf = (
+            self.env["ir.actions.report"]
+            .with_user(self.rep_a)
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(REPORT, self.customer.ids, data=action["data"])[0]
+        )
+        self.assertTrue(pdf.startswith(b"%PDF"))
+
+    def test_rep_cannot_print_other_customer(self):
+        with self.assertRaises(AccessError):
+            self._html(self.rep_a, self.customer_b, {})
+        # Nor print it through the wizard.
+        with self.assertRaises(AccessError):
+            self._wizard_action(self.rep_a, self.customer_b)
+
+    def test_secret_account_only_rep_executive_and_directors(self):
+        self.assertIn("Beta Corp", self._html(self.rep_b, self.customer_b, {}))
+        self.assertIn("Beta Corp", self._html(self.head, self.customer_b, {}))
+        # Leading rep B's team is not enough for a secret account.
+        self.team_b.user_id = self.office_manager
+        with self.assertRaises(AccessError):
+            self._html(self.office_manager, self.customer_b, {})
+        self.customer_b.with_user(self.head).key_account_confidentiality = "normal"
+        self.assertIn("Beta Corp", self._html(self.office_manager, self.customer_b, {}))
+
+    def test_period_must_be_ordered(self):
+        with self.assertRaises(ValidationError):
+            self.env["key_account.review.wizard"].with_user(self.rep_a).create(
+                {
+                    "partner_id": self.customer.id,
+                    "date_from": datetime.date(2025, 6, 30),
+                    "date_to": datetime.date(2025, 6, 1),
+                }
+            )

@@ -1,0 +1,74 @@
+import datetime as dt
+
+from hypothesis import given, strategies as st
+import pytest
+
+from key_account_tools import (
+    FREQUENCIES,
+    due_reports,
+    is_month_last_week,
+    month_bounds,
+    week_bounds,
+)
+
+D = dt.date
+dates = st.dates(min_value=D(1900, 1, 1), max_value=D(2200, 12, 31))
+
+
+@given(dates)
+def test_week_bounds_cover_the_day(day):
+    monday, sunday = week_bounds(day)
+    assert monday.weekday() == 0 and sunday.weekday() == 6
+    assert monday <= day <= sunday and (sunday - monday).days == 6
+
+
+@given(dates)
+def test_month_bounds_cover_the_day(day):
+    first, last = month_bounds(day)
+    assert first.day == 1 and first <= day <= last
+    assert (last + dt.timedelta(days=1)).day == 1
+
+
+def test_month_last_week():
+    assert not is_month_last_week(D(2025, 6, 23))
+    assert is_month_last_week(D(2025, 6, 30))  # the week starting 30 June
+    assert is_month_last_week(D(2025, 2, 24))
+    with pytest.raises(ValueError):
+        is_month_last_week(D(2025, 6, 24))
+
+
+def test_friday_weekly_report_and_daily():
+    assert due_reports(D(2025, 6, 13)) == [  # a Friday
+        ("clerk_daily", D(2025, 6, 12), D(2025, 6, 12)),
+        ("rep_weekly", D(2025, 6, 9), D(2025, 6, 15)),
+    ]
+
+
+def test_monday_meeting_pack_no_daily_for_sunday():
+    assert due_reports(D(2025, 6, 16)) == [
+        ("meeting_pack", D(2025, 6, 9), D(2025, 6, 15)),
+    ]
+
+
+def test_first_of_month_monthly_reports():
+    assert due_reports(D(2025, 7, 1)) == [  # a Tuesday
+        ("clerk_daily", D(2025, 6, 30), D(2025, 6, 30)),
+        ("head_monthly", D(2025, 6, 1), D(2025, 6, 30)),
+        ("clerk_monthly", D(2025, 6, 1), D(2025, 6, 30)),
+    ]
+
+
+def test_configured_weekdays():
+    kinds = [kind for kind, *_ in due_reports(D(2025, 6, 12), report_weekday=3)]
+    assert "rep_weekly" in kinds
+    with pytest.raises(ValueError):
+        due_reports(D(2025, 6, 12), report_weekday=7)
+
+
+@given(dates)
+def test_every_kind_has_a_frequency_and_valid_period(day):
+    for kind, first, last in due_reports(day):
+        assert kind in FREQUENCIES
+        assert first <= last
+        # Only the running week's report covers today and later days.
+        assert last < day or kind == "rep_weekly"
