@@ -18,6 +18,7 @@
         "mail",
         "base_tier_validation",
         "sale_tier_validation",
+        "survey",
     ],
     "data": [
         "security/key_account_security.xml",
@@ -59,6 +60,12 @@
         "views/res_config_settings_views.xml",
         "views/stock_picking_views.xml",
         "views/key_account_office_receipt_views.xml",
+        "data/survey_data.xml",
+        "views/key_account_entertainment_views.xml",
+        "views/key_account_gift_views.xml",
+        "views/key_account_satisfaction_views.xml",
+        "views/key_account_complaint_views.xml",
+        "views/res_users_views.xml",
         "views/menus.xml",
     ],
     "assets": {

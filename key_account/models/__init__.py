@@ -40,3 +40,12 @@ from . import tier_definition
 from . import tier_review
 from . import tier_validation
 from . import sale_report
+from . import key_account_relationship_cost
+from . import key_account_entertainment
+from . import key_account_entertainment_line
+from . import key_account_gift
+from . import key_account_recovery_mixin
+from . import key_account_satisfaction
+from . import key_account_complaint
+from . import survey_user_input
+from . import res_users

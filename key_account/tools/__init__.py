@@ -47,6 +47,14 @@ from .dates import (
     next_anniversary,
     reminder_is_due,
 )
+from .relationship import (
+    expense_ratio,
+    needs_higher_approval,
+    needs_recovery,
+    over_tolerance,
+    satisfaction_due,
+    survey_score,
+)
 from .signers import signer_state
 from .tiers import average_days_to_pay, suggest_tier
 
@@ -87,4 +95,10 @@ __all__ = [
     "signer_state",
     "suggest_tier",
     "volume_window",
+    "expense_ratio",
+    "needs_higher_approval",
+    "needs_recovery",
+    "over_tolerance",
+    "satisfaction_due",
+    "survey_score",
 ]
