@@ -202,6 +202,8 @@ class KeyAccountEntertainment(models.Model):
         res = super()._rejected_tier(tiers)
         if self.state == "report_submitted" and self.validation_status == "rejected":
             reason = self._key_account_rejection_reason()
+            # The report goes back to the rep; its reviews stay in the history.
+            self.review_ids._key_account_archive()
             self._set_state("approved", reject_reason=reason)
             self.message_post(
                 body=self.env._(
@@ -213,6 +215,12 @@ class KeyAccountEntertainment(models.Model):
                 partner_ids=self.requester_id.partner_id.ids,
             )
         return res
+
+    def _check_state_conditions(self, vals):
+        # A rejected report going back to the rep is no approval.
+        if self.state == "report_submitted" and vals.get("state") == "approved":
+            return False
+        return super()._check_state_conditions(vals)
 
     # Business methods
     def _check_reporter(self):
