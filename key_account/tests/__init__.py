@@ -18,3 +18,4 @@ from . import test_compensation
 from . import test_agreement
 from . import test_warehouse
 from . import test_relationship_cost
+from . import test_customer_care
