@@ -109,14 +109,12 @@ class KeyAccountComplaint(models.Model):
     )
     rep_id = fields.Many2one(
         "res.users",
-        string="Rep",
         compute="_compute_rep_id",
         store=True,
         index=True,
     )
     supervisor_id = fields.Many2one(
         "res.users",
-        string="Supervisor",
         compute="_compute_rep_id",
         store=True,
         index=True,

@@ -78,7 +78,6 @@ class KeyAccountEntertainment(models.Model):
     report_attendees = fields.Text(string="Who Attended", copy=False)
     result = fields.Text(copy=False)
     over_budget = fields.Boolean(
-        string="Over Budget",
         readonly=True,
         copy=False,
         help="The reported costs exceeded the budget by more than the "

@@ -45,17 +45,16 @@ class KeyAccountGift(models.Model):
     )
     recipient_id = fields.Many2one(
         "res.partner",
-        string="Recipient",
         required=True,
         tracking=True,
         domain="['|', ('id', '=', partner_id), ('parent_id', '=', partner_id)]",
     )
     gift = fields.Char(required=True, tracking=True)
-    product_id = fields.Many2one("product.product", string="Product")
+    product_id = fields.Many2one("product.product")
     quantity = fields.Float(
         required=True, default=1.0, digits="Product Unit of Measure"
     )
-    unit_value = fields.Monetary(string="Unit Value", required=True)
+    unit_value = fields.Monetary(required=True)
     total_value = fields.Monetary(
         string="Value", compute="_compute_total_value", store=True, tracking=True
     )

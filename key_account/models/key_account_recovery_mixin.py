@@ -26,11 +26,9 @@ class KeyAccountRecoveryMixin(models.AbstractModel):
         store=True,
         index=True,
     )
-    recovery_owner_id = fields.Many2one(
-        "res.users", string="Recovery Owner", tracking=True
-    )
-    recovery_actions = fields.Text(string="Recovery Actions")
-    recovery_deadline = fields.Date(string="Recovery Deadline", tracking=True)
+    recovery_owner_id = fields.Many2one("res.users", tracking=True)
+    recovery_actions = fields.Text()
+    recovery_deadline = fields.Date(tracking=True)
 
     # Computes
     @api.depends("score", "company_id.key_account_satisfaction_threshold")

@@ -32,7 +32,6 @@ class KeyAccountRelationshipCost(models.AbstractModel):
     )
     office_manager_id = fields.Many2one(
         "res.users",
-        string="Office Manager",
         compute="_compute_rep_id",
         store=True,
         index=True,

@@ -45,7 +45,6 @@ class KeyAccountSatisfaction(models.Model):
     )
     contact_id = fields.Many2one(
         "res.partner",
-        string="Contact",
         domain="['|', ('id', '=', partner_id), ('parent_id', '=', partner_id)]",
     )
     user_id = fields.Many2one(
