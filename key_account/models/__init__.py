@@ -44,3 +44,12 @@ from . import res_users
 from . import key_account_weekly_report
 from . import key_account_report_digest
 from . import key_account_review_report
+from . import key_account_relationship_cost
+from . import key_account_entertainment
+from . import key_account_entertainment_line
+from . import key_account_gift
+from . import key_account_recovery_mixin
+from . import key_account_satisfaction
+from . import key_account_complaint
+from . import survey_user_input
+from . import res_users

@@ -126,6 +126,8 @@ class KeyAccountCommissionLine(models.Model):
             ("writeoff", "Write-Off Deduction"),
             ("claim", "Expense Claim"),
             ("monthly", "Monthly Allowance"),
+            ("entertainment", "Entertainment"),
+            ("gift", "Gift"),
         ],
         required=True,
         default="collection",

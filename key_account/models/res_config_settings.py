@@ -164,3 +164,27 @@ class ResConfigSettings(models.TransientModel):
     key_account_meeting_weekday = fields.Selection(
         related="company_id.key_account_meeting_weekday", readonly=False
     )
+    key_account_entertainment_gm_amount = fields.Monetary(
+        related="company_id.key_account_entertainment_gm_amount", readonly=False
+    )
+    key_account_gift_gm_amount = fields.Monetary(
+        related="company_id.key_account_gift_gm_amount", readonly=False
+    )
+    key_account_gift_custodian_review = fields.Boolean(
+        related="company_id.key_account_gift_custodian_review", readonly=False
+    )
+    key_account_actual_tolerance = fields.Float(
+        related="company_id.key_account_actual_tolerance", readonly=False
+    )
+    key_account_satisfaction_survey_id = fields.Many2one(
+        related="company_id.key_account_satisfaction_survey_id", readonly=False
+    )
+    key_account_satisfaction_threshold = fields.Float(
+        related="company_id.key_account_satisfaction_threshold", readonly=False
+    )
+    key_account_complaint_response_days = fields.Integer(
+        related="company_id.key_account_complaint_response_days", readonly=False
+    )
+    key_account_complaint_resolution_days = fields.Integer(
+        related="company_id.key_account_complaint_resolution_days", readonly=False
+    )

@@ -4,7 +4,12 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..tools import add_working_days, completeness, overdue_more_than
+from ..tools import (
+    add_working_days,
+    completeness,
+    overdue_more_than,
+    satisfaction_due,
+)
 
 KEY_ACCOUNT_STATES = [
     ("prospect", "Prospect"),
@@ -593,4 +598,133 @@ class ResPartner(models.Model):
         )
         return invoices.filtered(
             lambda inv: overdue_more_than(inv.invoice_date_due, today, amount, unit)
+        )
+
+    # Relationships: satisfaction, gifts, entertainment, complaints
+    key_account_satisfaction_ids = fields.One2many(
+        "key_account.satisfaction", "partner_id", string="Satisfaction History"
+    )
+    key_account_satisfaction_score = fields.Float(
+        string="Last Satisfaction Score",
+        digits=(3, 1),
+        compute="_compute_key_account_satisfaction",
+        store=True,
+        aggregator="avg",
+    )
+    key_account_satisfaction_date = fields.Date(
+        string="Last Satisfaction Survey",
+        compute="_compute_key_account_satisfaction",
+        store=True,
+    )
+    key_account_satisfaction_due = fields.Date(
+        string="Next Satisfaction Survey",
+        compute="_compute_key_account_satisfaction",
+        store=True,
+        index="btree_not_null",
+        help="The tier's survey interval after the last satisfaction record "
+        "(or after the designation).",
+    )
+    key_account_gift_count = fields.Integer(
+        compute="_compute_key_account_relationship_counts",
+        groups="key_account.group_key_account_rep",
+    )
+    key_account_entertainment_count = fields.Integer(
+        compute="_compute_key_account_relationship_counts",
+        groups="key_account.group_key_account_rep",
+    )
+    key_account_complaint_count = fields.Integer(
+        compute="_compute_key_account_relationship_counts",
+        groups="key_account.group_key_account_rep",
+    )
+    key_account_satisfaction_count = fields.Integer(
+        compute="_compute_key_account_relationship_counts",
+        groups="key_account.group_key_account_rep",
+    )
+
+    @api.depends(
+        "key_account_satisfaction_ids.state",
+        "key_account_satisfaction_ids.score",
+        "key_account_satisfaction_ids.date",
+        "key_account_since",
+        "key_account_tier_id.survey_interval_days",
+    )
+    def _compute_key_account_satisfaction(self):
+        for partner in self:
+            records = partner.key_account_satisfaction_ids.filtered(
+                lambda r: r.state != "cancelled"
+            ).sorted(lambda r: (r.date, r.id), reverse=True)
+            scored = records.filtered(lambda r: r.state == "done" and r.score)[:1]
+            partner.key_account_satisfaction_score = scored.score
+            partner.key_account_satisfaction_date = scored.date
+            partner.key_account_satisfaction_due = satisfaction_due(
+                records[:1].date,
+                partner.key_account_since,
+                partner.key_account_tier_id.survey_interval_days,
+            )
+
+    def _compute_key_account_relationship_counts(self):
+        partners = self.filtered("is_company")
+        counts = {}
+        for model in (
+            "key_account.gift",
+            "key_account.entertainment",
+            "key_account.complaint",
+            "key_account.satisfaction",
+        ):
+            counts[model] = dict(
+                self.env[model]._read_group(
+                    [("partner_id", "in", partners.ids)], ["partner_id"], ["__count"]
+                )
+            )
+        for partner in self:
+            partner.key_account_gift_count = counts["key_account.gift"].get(partner, 0)
+            partner.key_account_entertainment_count = counts[
+                "key_account.entertainment"
+            ].get(partner, 0)
+            partner.key_account_complaint_count = counts["key_account.complaint"].get(
+                partner, 0
+            )
+            partner.key_account_satisfaction_count = counts[
+                "key_account.satisfaction"
+            ].get(partner, 0)
+
+    def _key_account_survey_recipient(self):
+        """Who receives the satisfaction survey: the decision maker, else the
+        customer itself, else its first contact with an email."""
+        self.ensure_one()
+        for candidate in (
+            self.key_account_decision_maker_id,
+            self,
+            *self.child_ids.sorted("id"),
+        ):
+            if candidate.email:
+                return candidate
+        return self.browse()
+
+    def _key_account_relationship_action(self, xmlid):
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        action["domain"] = [("partner_id", "=", partner.id)]
+        action["context"] = {"default_partner_id": partner.id}
+        return action
+
+    def action_view_key_account_gifts(self):
+        return self._key_account_relationship_action(
+            "key_account.action_key_account_gift"
+        )
+
+    def action_view_key_account_entertainments(self):
+        return self._key_account_relationship_action(
+            "key_account.action_key_account_entertainment"
+        )
+
+    def action_view_key_account_complaints(self):
+        return self._key_account_relationship_action(
+            "key_account.action_key_account_complaint"
+        )
+
+    def action_view_key_account_satisfactions(self):
+        return self._key_account_relationship_action(
+            "key_account.action_key_account_satisfaction"
         )

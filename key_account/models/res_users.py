@@ -1,5 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
+
+from ..tools import expense_ratio
 
 DIGEST_FIELDS = [
     "key_account_digest_daily",
@@ -7,10 +9,14 @@ DIGEST_FIELDS = [
     "key_account_digest_monthly",
 ]
 
+# Charges on a rep's accounts that are expenses for their customers.
+EXPENSE_ORIGINS = ("claim", "entertainment", "gift")
+
 
 class ResUsers(models.Model):
     """Each user chooses which scheduled key-account reports reach them by
-    e-mail (SPEC R81-R83); the reports stay readable in the application."""
+    e-mail (SPEC R81-R83); the reports stay readable in the application.
+    A rep's expense ratio: customer expenses against collections (R31)."""
 
     _inherit = "res.users"
 
@@ -37,3 +43,65 @@ class ResUsers(models.Model):
     @property
     def SELF_WRITEABLE_FIELDS(self):
         return super().SELF_WRITEABLE_FIELDS + DIGEST_FIELDS
+
+    key_account_expenses = fields.Float(
+        string="Customer Expenses",
+        compute="_compute_key_account_expense_ratio",
+        groups="key_account.group_key_account_rep",
+        help="Expense claims, entertainment and gifts drawn on this rep's "
+        "accounts (SPEC R31).",
+    )
+    key_account_collected_base = fields.Float(
+        string="Collected Commission Base",
+        compute="_compute_key_account_expense_ratio",
+        groups="key_account.group_key_account_rep",
+        help="Collected amounts of this rep's invoices that earn commission.",
+    )
+    key_account_expense_ratio = fields.Float(
+        string="Expense Ratio (%)",
+        compute="_compute_key_account_expense_ratio",
+        groups="key_account.group_key_account_rep",
+        help="Customer expenses in % of the collected commission base.",
+    )
+
+    @api.depends_context("uid", "company")
+    def _compute_key_account_expense_ratio(self):
+        """Over the commission lines of the current company that the current
+        user may read (a rep their own, directors and accounting everyone's).
+        The base of an invoice is cumulative on its lines: its latest line
+        counts."""
+        lines = self.env["key_account.commission.line"]
+        domain = [
+            ("user_id", "in", self.ids),
+            ("role", "=", "rep"),
+            ("company_id", "=", self.env.company.id),
+            ("state", "!=", "cancelled"),
+        ]
+        expenses = {
+            user.id: -amount
+            for user, amount in lines._read_group(
+                domain + [("origin", "in", EXPENSE_ORIGINS)],
+                ["user_id"],
+                ["amount:sum"],
+            )
+        }
+        bases = {}
+        latest = {}
+        for line in lines.search_fetch(
+            domain
+            + [
+                ("origin", "=", "collection"),
+                ("kind", "in", ("commission", "allowance")),
+            ],
+            ["user_id", "move_id", "base_amount"],
+            order="id",
+        ):
+            latest[(line.user_id.id, line.move_id.id)] = line.base_amount
+        for (user_id, _move_id), base in latest.items():
+            bases[user_id] = bases.get(user_id, 0.0) + base
+        for user in self:
+            user.key_account_expenses = expenses.get(user.id, 0.0)
+            user.key_account_collected_base = bases.get(user.id, 0.0)
+            user.key_account_expense_ratio = expense_ratio(
+                user.key_account_expenses, user.key_account_collected_base
+            )

@@ -39,6 +39,8 @@ class TierReview(models.Model):
             "key_account.expense.claim",
             "key_account.agreement",
             "sale.order",
+            "key_account.entertainment",
+            "key_account.gift",
         ]
 
     # Computes

@@ -19,3 +19,5 @@ from . import test_agreement
 from . import test_warehouse
 from . import test_report_digest
 from . import test_review_report
+from . import test_relationship_cost
+from . import test_customer_care

@@ -54,6 +54,14 @@ from .reports import (
     month_bounds,
     week_bounds,
 )
+from .relationship import (
+    expense_ratio,
+    needs_higher_approval,
+    needs_recovery,
+    over_tolerance,
+    satisfaction_due,
+    survey_score,
+)
 from .signers import signer_state
 from .tiers import average_days_to_pay, suggest_tier
 
@@ -99,4 +107,10 @@ __all__ = [
     "is_month_last_week",
     "month_bounds",
     "week_bounds",
+    "expense_ratio",
+    "needs_higher_approval",
+    "needs_recovery",
+    "over_tolerance",
+    "satisfaction_due",
+    "survey_score",
 ]

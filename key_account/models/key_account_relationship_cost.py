@@ -1,0 +1,125 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+
+class KeyAccountRelationshipCost(models.AbstractModel):
+    """What entertainment and gift requests share: a key-account customer,
+    its rep whose expense allowance bears the cost (SPEC R31), the charge
+    drawn on it and the reimbursement by accounting."""
+
+    _name = "key_account.relationship.cost"
+    _description = "Key-Account Relationship Cost"
+    # Origin of the charge on the rep's expense allowance.
+    _key_account_charge_origin = None
+
+    # Fields
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        domain=[("is_key_account", "=", True), ("is_company", "=", True)],
+    )
+    rep_id = fields.Many2one(
+        "res.users",
+        string="Rep Charged",
+        compute="_compute_rep_id",
+        store=True,
+        index=True,
+        help="The customer's rep, whose expense allowance bears the cost.",
+    )
+    office_manager_id = fields.Many2one(
+        "res.users",
+        compute="_compute_rep_id",
+        store=True,
+        index=True,
+    )
+    needs_gm = fields.Boolean(
+        string="General Manager Approves",
+        readonly=True,
+        copy=False,
+        help="Above the company's amount: the general manager approves too.",
+    )
+    charge_line_id = fields.Many2one(
+        "key_account.commission.line", string="Charge", readonly=True, copy=False
+    )
+    bill_id = fields.Many2one("account.move", readonly=True, copy=False)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+
+    # Computes
+    @api.depends("partner_id")
+    def _compute_rep_id(self):
+        for record in self:
+            rep = record.partner_id.commercial_partner_id.user_id
+            record.rep_id = rep
+            record.office_manager_id = rep.sale_team_id.user_id
+
+    # CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            for vals in vals_list:
+                # The rep charged follows the customer, never the requester.
+                vals.pop("rep_id", None)
+                vals.pop("office_manager_id", None)
+        return super().create(vals_list)
+
+    # Business methods
+    def _key_account_charge(self, amount):
+        """Draw ``amount`` on the rep's expense allowance: a negative line,
+        a system record whoever acts (SPEC R31). Once per request: the line's
+        unique key (origin, request id, rep) refuses a second charge."""
+        self.ensure_one()
+        if not self.rep_id or self.charge_line_id or amount <= 0:
+            return self.charge_line_id
+        line = (
+            self.env["key_account.commission.line"]
+            .sudo()
+            .create(
+                {
+                    "kind": "allowance",
+                    "role": "rep",
+                    "origin": self._key_account_charge_origin,
+                    "allocation_ref": self.id,
+                    "partner_id": self.partner_id.commercial_partner_id.id,
+                    "user_id": self.rep_id.id,
+                    "date": fields.Date.context_today(self),
+                    "company_id": self.company_id.id,
+                    "amount": -amount,
+                }
+            )
+        )
+        self.sudo().charge_line_id = line
+        return line
+
+    def _key_account_bill(self, amount, label):
+        """Accounting reimburses the requester with a vendor bill."""
+        self.ensure_one()
+        if not self.env.user.has_group("account.group_account_invoice"):
+            raise AccessError(self.env._("Only accounting reimburses these costs."))
+        account = self.company_id.key_account_expense_account_id
+        if not account:
+            raise UserError(
+                self.env._(
+                    "Set the sales expense account in the key-account settings "
+                    "before reimbursing."
+                )
+            )
+        move = self.env["account.move"]
+        bill = move.create(
+            move._key_account_bill_vals(
+                self.requester_id.partner_id,
+                self.company_id,
+                self.name,
+                label,
+                account,
+                amount,
+            )
+        )
+        self.sudo().bill_id = bill
+        return bill
