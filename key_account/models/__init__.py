@@ -52,4 +52,3 @@ from . import key_account_recovery_mixin
 from . import key_account_satisfaction
 from . import key_account_complaint
 from . import survey_user_input
-from . import res_users
