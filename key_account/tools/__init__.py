@@ -47,8 +47,24 @@ from .dates import (
     next_anniversary,
     reminder_is_due,
 )
+from .ownership import (
+    distribute,
+    email_domain,
+    normalize_company_name,
+    normalize_phone,
+    normalize_vat,
+    propose_owner,
+)
 from .signers import signer_state
 from .tiers import average_days_to_pay, suggest_tier
+from .visits import (
+    deviates,
+    is_vague,
+    minutes_deadline,
+    parse_words,
+    previous_working_day,
+    registration_state,
+)
 
 __all__ = [
     "BUCKETS",
@@ -87,4 +103,16 @@ __all__ = [
     "signer_state",
     "suggest_tier",
     "volume_window",
+    "distribute",
+    "email_domain",
+    "normalize_company_name",
+    "normalize_phone",
+    "normalize_vat",
+    "propose_owner",
+    "deviates",
+    "is_vague",
+    "minutes_deadline",
+    "parse_words",
+    "previous_working_day",
+    "registration_state",
 ]
