@@ -18,6 +18,7 @@
         "mail",
         "base_tier_validation",
         "sale_tier_validation",
+        "calendar",
     ],
     "data": [
         "security/key_account_security.xml",
@@ -59,6 +60,10 @@
         "views/res_config_settings_views.xml",
         "views/stock_picking_views.xml",
         "views/key_account_office_receipt_views.xml",
+        "views/key_account_visit_views.xml",
+        "views/key_account_ownership_views.xml",
+        "wizards/key_account_ownership_wizard_views.xml",
+        "views/res_users_views.xml",
         "views/menus.xml",
     ],
     "assets": {

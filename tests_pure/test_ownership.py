@@ -137,3 +137,9 @@ def test_distribution_assigns_everyone_to_a_known_rep(loads, count):
     result = distribute(customers, loads)
     assert set(result) == set(customers)
     assert set(result.values()) <= set(loads)
+
+
+def test_distribution_never_gives_a_customer_back_to_its_owner():
+    loads = {1: (0, 0.0), 2: (9, 0.0)}
+    assert distribute(["c", "d"], loads, {"c": 1}) == {"c": 2, "d": 1}
+    assert distribute(["c"], {1: (0, 0.0)}, {"c": 1}) == {}

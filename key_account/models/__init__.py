@@ -40,3 +40,7 @@ from . import tier_definition
 from . import tier_review
 from . import tier_validation
 from . import sale_report
+from . import res_users
+from . import key_account_ownership_history
+from . import key_account_ownership_conflict
+from . import key_account_visit

@@ -138,15 +138,17 @@ def propose_owner(first_contacts, record_dates=None):
     return min(dated)[1]
 
 
-def distribute(customers, loads):
+def distribute(customers, loads, excluded=None):
     """Balanced assignment of ``customers`` (ordered keys) to reps.
 
     ``loads`` maps rep → (account count, trailing revenue). Each customer goes
     to the rep whose load score is lowest, the score being the rep's share of
     the average count plus their share of the average revenue; each new
-    customer adds one account. Ties go to the smaller rep key. Returns
-    {customer: rep}; {} when there is no rep.
+    customer adds one account. Ties go to the smaller rep key.
+    ``excluded`` maps a customer to the rep who may not get it (its current
+    owner); a customer nobody may get is left out. Returns {customer: rep}.
     """
+    excluded = excluded or {}
     if not loads:
         return {}
     counts = {rep: float(count) for rep, (count, _revenue) in loads.items()}
@@ -161,7 +163,10 @@ def distribute(customers, loads):
             rev_share = max(revenue[rep], 0.0) / avg_revenue if avg_revenue else 0.0
             return (counts[rep] / avg_count + rev_share, rep)
 
-        rep = min(loads, key=score)
+        allowed = [rep for rep in loads if rep != excluded.get(customer)]
+        if not allowed:
+            continue
+        rep = min(allowed, key=score)
         result[customer] = rep
         counts[rep] += 1
     return result
