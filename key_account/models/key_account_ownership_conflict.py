@@ -183,7 +183,9 @@ class KeyAccountOwnershipConflict(models.Model):
                     company=company.id,
                 )
             )
-            found += [(kind, key, pids, uids) for key, pids, uids in self.env.cr.fetchall()]
+            found += [
+                (kind, key, pids, uids) for key, pids, uids in self.env.cr.fetchall()
+            ]
         found += self._contact_intrusions(company)
         fingerprints = {
             self._fingerprint(kind, pids, uids): (kind, key, pids, uids)
@@ -306,9 +308,7 @@ class KeyAccountOwnershipConflict(models.Model):
             p.id: p.user_id.id
             for p in self.env["res.partner"].sudo().browse({pid for pid, _u in rows})
         }
-        return [
-            ("contact", False, [pid], [owners[pid], uid]) for pid, uid in rows
-        ]
+        return [("contact", False, [pid], [owners[pid], uid]) for pid, uid in rows]
 
     @api.model
     def _first_contacts(self, partner_ids):

@@ -7,7 +7,13 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import html2plaintext
 
-from ..tools import deviates, is_vague, minutes_deadline, parse_words, registration_state
+from ..tools import (
+    deviates,
+    is_vague,
+    minutes_deadline,
+    parse_words,
+    registration_state,
+)
 
 # Set by the actions, never by hand (nor by RPC).
 SYSTEM_FIELDS = (
@@ -115,9 +121,7 @@ class KeyAccountVisit(models.Model):
     calendar_event_id = fields.Many2one(
         "calendar.event", string="Calendar Event", readonly=True, copy=False
     )
-    registered_at = fields.Datetime(
-        string="Registered On", readonly=True, copy=False
-    )
+    registered_at = fields.Datetime(string="Registered On", readonly=True, copy=False)
     registration_state = fields.Selection(
         [
             ("registered", "Registered"),
@@ -263,8 +267,14 @@ class KeyAccountVisit(models.Model):
                     )
                 )
 
-    @api.constrains("state", "planned_start", "planned_stop", "actual_start",
-                    "actual_stop", "deviation_reason")
+    @api.constrains(
+        "state",
+        "planned_start",
+        "planned_stop",
+        "actual_start",
+        "actual_stop",
+        "deviation_reason",
+    )
     def _check_deviation(self):
         for visit in self:
             if (
@@ -294,12 +304,16 @@ class KeyAccountVisit(models.Model):
         for vals in vals_list:
             if not self.env.su:
                 self._check_system_fields(vals)
+            if not vals.get("partner_id"):
+                raise ValidationError(
+                    self.env._("Give the customer company you visit.")
+                )
             self._normalize_partner(vals, Partner)
             vals["registered_at"] = (
                 self.env.su and vals.get("registered_at")
             ) or fields.Datetime.now()
         visits = super().create(vals_list)
-        visits._register()
+        visits._register_go_out()
         return visits
 
     def write(self, vals):
@@ -309,7 +323,9 @@ class KeyAccountVisit(models.Model):
         if "partner_id" in vals:
             self._normalize_partner(vals, self.env["res.partner"])
         res = super().write(vals)
-        if any(name in vals for name in ("planned_start", "planned_stop", "partner_id")):
+        if any(
+            name in vals for name in ("planned_start", "planned_stop", "partner_id")
+        ):
             self._sync_event()
         return res
 
@@ -363,7 +379,9 @@ class KeyAccountVisit(models.Model):
                 for visit in self
             )
         ]
-        if changed and any(v.state != "planned" or v.planned_start <= now for v in self):
+        if changed and any(
+            v.state != "planned" or v.planned_start <= now for v in self
+        ):
             raise UserError(
                 self.env._(
                     "The registration cannot be changed after the planned "
@@ -382,7 +400,9 @@ class KeyAccountVisit(models.Model):
                 raise UserError(self.env._("Only planned visits can be reported."))
             if visit.approval_state == "pending":
                 raise UserError(
-                    self.env._("This go-out still awaits the office manager's approval.")
+                    self.env._(
+                        "This go-out still awaits the office manager's approval."
+                    )
                 )
             if visit.approval_state == "refused":
                 raise UserError(self.env._("The office manager refused this go-out."))
@@ -435,15 +455,21 @@ class KeyAccountVisit(models.Model):
         """Office manager's approval before departure (SPEC R53)."""
         self._check_supervisor()
         if any(v.approval_state != "pending" for v in self):
-            raise UserError(self.env._("Only go-outs awaiting approval can be approved."))
-        self._system_write({"approval_state": "approved", "approved_by_id": self.env.uid})
+            raise UserError(
+                self.env._("Only go-outs awaiting approval can be approved.")
+            )
+        self._system_write(
+            {"approval_state": "approved", "approved_by_id": self.env.uid}
+        )
         self._close_activities("key_account.mail_activity_key_account_go_out_approval")
         return True
 
     def action_refuse(self):
         self._check_supervisor()
         if any(v.approval_state != "pending" for v in self):
-            raise UserError(self.env._("Only go-outs awaiting approval can be refused."))
+            raise UserError(
+                self.env._("Only go-outs awaiting approval can be refused.")
+            )
         self._system_write(
             {
                 "approval_state": "refused",
@@ -464,7 +490,9 @@ class KeyAccountVisit(models.Model):
             if not visit._has_text(visit.minutes):
                 raise UserError(self.env._("Write the meeting minutes first."))
         now = fields.Datetime.now()
-        self._system_write({"minutes_state": "submitted", "minutes_submitted_date": now})
+        self._system_write(
+            {"minutes_state": "submitted", "minutes_submitted_date": now}
+        )
         self._close_activities("key_account.mail_activity_key_account_minutes")
         today = fields.Date.context_today(self)
         for visit in self:
@@ -514,7 +542,9 @@ class KeyAccountVisit(models.Model):
             if self.env.su:
                 continue
             if visit.user_id == user:
-                raise AccessError(self.env._("You cannot approve or review your own visit."))
+                raise AccessError(
+                    self.env._("You cannot approve or review your own visit.")
+                )
             if user.has_group("key_account.group_key_account_director"):
                 continue
             if visit.supervisor_id != user:
@@ -545,7 +575,7 @@ class KeyAccountVisit(models.Model):
         tz = pytz.timezone(self.user_id.tz or self.env.user.tz or "UTC")
         return pytz.utc.localize(value).astimezone(tz).replace(tzinfo=None)
 
-    def _register(self):
+    def _register_go_out(self):
         """Registration status, calendar event, approval and the report of
         unregistered visits to the office manager (SPEC R50–R53)."""
         for visit in self:
@@ -585,8 +615,12 @@ class KeyAccountVisit(models.Model):
     def _sync_event(self):
         """The rep's calendar shows the planned visit (no invitation sent:
         the rep is the only attendee)."""
-        Event = self.env["calendar.event"].sudo().with_context(
-            no_mail_to_attendees=True, dont_notify=True, mail_create_nolog=True
+        Event = (
+            self.env["calendar.event"]
+            .sudo()
+            .with_context(
+                no_mail_to_attendees=True, dont_notify=True, mail_create_nolog=True
+            )
         )
         for visit in self.filtered(lambda v: v.state == "planned"):
             vals = {

@@ -264,9 +264,7 @@ class ResPartner(models.Model):
         "key_account.ownership.history", "partner_id", string="Owner History"
     )
     # Fields: visits (SPEC R50–R55)
-    key_account_visit_count = fields.Integer(
-        compute="_compute_key_account_visit_count"
-    )
+    key_account_visit_count = fields.Integer(compute="_compute_key_account_visit_count")
     key_account_last_visit_date = fields.Date(
         string="Last Visit", copy=False, readonly=True
     )
@@ -418,9 +416,7 @@ class ResPartner(models.Model):
             if not (partner.is_key_account and interval and base):
                 partner.key_account_visit_due_date = False
             else:
-                partner.key_account_visit_due_date = base + relativedelta(
-                    days=interval
-                )
+                partner.key_account_visit_due_date = base + relativedelta(days=interval)
 
     # CRUD
     @api.model_create_multi
@@ -431,7 +427,8 @@ class ResPartner(models.Model):
         partners = super().create(vals_list)
         owned = partners.filtered(lambda p: p.user_id and p._key_account_is_customer())
         if owned:
-            owned._key_account_check_duplicates()
+            if not self.env.su:
+                owned._key_account_check_duplicates()
             owned._key_account_record_owners({}, self.env._("Recorded the customer"))
         return partners
 
@@ -456,8 +453,7 @@ class ResPartner(models.Model):
             )
             changed._key_account_record_owners(
                 old_owners,
-                self.env.context.get("key_account_reason")
-                or self.env._("Assigned"),
+                self.env.context.get("key_account_reason") or self.env._("Assigned"),
             )
         if not self.env.su and (
             "user_id" in vals or any(name in vals for name in MATCH_SOURCES)
@@ -765,7 +761,9 @@ class ResPartner(models.Model):
             return result
         company = self.env.company
         labels = self._key_account_match_labels()
-        keys = [(field, labels[field]) for setting, field in MATCH_KEYS if company[setting]]
+        keys = [
+            (field, labels[field]) for setting, field in MATCH_KEYS if company[setting]
+        ]
         if not keys:
             return result
         values = {field: set(self.mapped(field)) - {False, ""} for field, _l in keys}
@@ -943,11 +941,16 @@ class ResPartner(models.Model):
         partners = self.filtered(lambda p: p.user_id != new_user)
         if not partners:
             return partners
-        env = self.sudo().with_context(
-            key_account_reason=reason, key_account_owner_kind=kind
-        ).env
+        env = (
+            self.sudo()
+            .with_context(key_account_reason=reason, key_account_owner_kind=kind)
+            .env
+        )
         contacts = env["res.partner"].search(
-            [("commercial_partner_id", "in", partners.ids), ("id", "not in", partners.ids)]
+            [
+                ("commercial_partner_id", "in", partners.ids),
+                ("id", "not in", partners.ids),
+            ]
         )
         for partner in partners:
             partner.message_post(
@@ -1042,9 +1045,7 @@ class ResPartner(models.Model):
         """Balanced assignment of ``self`` to ``users`` (SPEC R46, R48):
         {partner: user}. Callers check the authority."""
         loads = self._key_account_rep_loads(users)
-        plan = distribute(
-            list(self), loads, {p: p.user_id for p in self if p.user_id}
-        )
+        plan = distribute(list(self), loads, {p: p.user_id for p in self if p.user_id})
         by_user = {}
         for partner, user in plan.items():
             by_user.setdefault(user, self.browse())

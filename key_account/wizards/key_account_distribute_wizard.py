@@ -57,9 +57,7 @@ class KeyAccountDistributeWizard(models.TransientModel):
         for wizard in self:
             loads = self.env["res.partner"]._key_account_rep_loads(wizard.user_ids)
             wizard.line_ids = [Command.clear()] + [
-                Command.create(
-                    {"user_id": user.id, "count": count, "revenue": revenue}
-                )
+                Command.create({"user_id": user.id, "count": count, "revenue": revenue})
                 for user, (count, revenue) in loads.items()
             ]
 
@@ -73,4 +71,3 @@ class KeyAccountDistributeWizard(models.TransientModel):
             partners._key_account_check_reassign_authority(user)
         partners._key_account_distribute(users, self.reason)
         return True
-

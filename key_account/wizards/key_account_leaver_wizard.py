@@ -44,24 +44,28 @@ class KeyAccountLeaverWizard(models.TransientModel):
     @api.depends("leaver_id")
     def _compute_partner_ids(self):
         for wizard in self:
-            wizard.partner_ids = self.env["res.partner"].search(
-                [
-                    ("user_id", "=", wizard.leaver_id.id),
-                    ("is_company", "=", True),
-                    ("parent_id", "=", False),
-                ]
-            ) if wizard.leaver_id else False
+            wizard.partner_ids = (
+                self.env["res.partner"].search(
+                    [
+                        ("user_id", "=", wizard.leaver_id.id),
+                        ("is_company", "=", True),
+                        ("parent_id", "=", False),
+                    ]
+                )
+                if wizard.leaver_id
+                else False
+            )
 
     def action_apply(self):
         self.ensure_one()
         partners = self.partner_ids
         if not partners:
-            raise UserError(
-                self.env._("%s owns no customers.", self.leaver_id.name)
-            )
+            raise UserError(self.env._("%s owns no customers.", self.leaver_id.name))
         if partners.filtered(lambda p: p.user_id != self.leaver_id):
             raise UserError(
-                self.env._("Only customers of %s can be handed over here.", self.leaver_id.name)
+                self.env._(
+                    "Only customers of %s can be handed over here.", self.leaver_id.name
+                )
             )
         if self.mode == "one":
             if not self.user_id or self.user_id == self.leaver_id:

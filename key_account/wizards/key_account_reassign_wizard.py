@@ -42,9 +42,7 @@ class KeyAccountReassignWizard(models.TransientModel):
             and not res.get("partner_ids")
             and self.env.context.get("active_model") == "res.partner"
         ):
-            res["partner_ids"] = [
-                (6, 0, self.env.context.get("active_ids") or [])
-            ]
+            res["partner_ids"] = [(6, 0, self.env.context.get("active_ids") or [])]
         return res
 
     def action_apply(self):
