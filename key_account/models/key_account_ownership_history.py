@@ -36,7 +36,7 @@ class KeyAccountOwnershipHistory(models.Model):
     )
     reason = fields.Text(readonly=True)
     date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
-    changed_by_id = fields.Many2one("res.users", string="Changed By", readonly=True)
+    changed_by_id = fields.Many2one("res.users", readonly=True)
     company_id = fields.Many2one(
         related="partner_id.company_id", store=True, index=True
     )

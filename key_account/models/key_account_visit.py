@@ -116,11 +116,9 @@ class KeyAccountVisit(models.Model):
     outcome = fields.Html(
         string="Report", help="Needs, objections, gifts given, agreements."
     )
-    next_step = fields.Text(string="Next Step")
+    next_step = fields.Text()
     next_date = fields.Date(string="Next Appointment")
-    calendar_event_id = fields.Many2one(
-        "calendar.event", string="Calendar Event", readonly=True, copy=False
-    )
+    calendar_event_id = fields.Many2one("calendar.event", readonly=True, copy=False)
     registered_at = fields.Datetime(string="Registered On", readonly=True, copy=False)
     registration_state = fields.Selection(
         [
@@ -166,9 +164,7 @@ class KeyAccountVisit(models.Model):
     )
     minutes_deadline = fields.Date(string="Minutes Due", readonly=True, copy=False)
     minutes_submitted_date = fields.Datetime(readonly=True, copy=False)
-    minutes_late = fields.Boolean(
-        compute="_compute_minutes_late", store=True, string="Minutes Late"
-    )
+    minutes_late = fields.Boolean(compute="_compute_minutes_late", store=True)
     minutes_reviewer_id = fields.Many2one(
         "res.users", string="Minutes Reviewed By", readonly=True, copy=False
     )
