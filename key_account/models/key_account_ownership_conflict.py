@@ -209,6 +209,13 @@ class KeyAccountOwnershipConflict(models.Model):
         contacts = self._first_contacts(partner_ids)
         created = self.env["res.partner"].sudo().browse(partner_ids)
         record_dates = {p.id: (p.user_id.id, p.create_date) for p in created}
+        names = {
+            user.id: user.name
+            for user in self.env["res.users"]
+            .sudo()
+            .with_context(active_test=False)
+            .browse({uid for _k, _key, _p, uids in new.values() for uid in uids})
+        }
         vals_list = []
         for fp, (kind, key, pids, uids) in new.items():
             firsts = {}
@@ -232,7 +239,7 @@ class KeyAccountOwnershipConflict(models.Model):
                     "first_contacts": "\n".join(
                         "%s: %s"
                         % (
-                            self.env["res.users"].browse(uid).name,
+                            names[uid],
                             fields.Datetime.to_string(day) if day else "-",
                         )
                         for uid, day in sorted(firsts.items())

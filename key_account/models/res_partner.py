@@ -927,7 +927,7 @@ class ResPartner(models.Model):
         )
 
     def _key_account_reassign(
-        self, new_user, reason, kind="reassign", move_open_invoices=False
+        self, new_user, reason, kind="reassign", move_open_invoices=False, post=True
     ):
         """Move customers, their contacts and open quotations to ``new_user``
         (SPEC R48, R49). Posted invoices keep their rep and executive
@@ -952,7 +952,9 @@ class ResPartner(models.Model):
                 ("id", "not in", partners.ids),
             ]
         )
-        for partner in partners:
+        # Crons move customers in batches: the owner history is their record,
+        # without one chatter message per customer.
+        for partner in partners if post else ():
             partner.message_post(
                 body=self.env._(
                     "Owner %(old)s replaced by %(new)s: %(reason)s",
@@ -1041,7 +1043,7 @@ class ResPartner(models.Model):
         )
         return {user: (counts.get(user, 0), revenue.get(user, 0.0)) for user in users}
 
-    def _key_account_distribute(self, users, reason, kind="distribution"):
+    def _key_account_distribute(self, users, reason, kind="distribution", post=True):
         """Balanced assignment of ``self`` to ``users`` (SPEC R46, R48):
         {partner: user}. Callers check the authority."""
         loads = self._key_account_rep_loads(users)
@@ -1051,7 +1053,7 @@ class ResPartner(models.Model):
             by_user.setdefault(user, self.browse())
             by_user[user] |= partner
         for user, partners in by_user.items():
-            partners._key_account_reassign(user, reason, kind=kind)
+            partners._key_account_reassign(user, reason, kind=kind, post=post)
         return plan
 
     @api.model
@@ -1133,7 +1135,9 @@ class ResPartner(models.Model):
         if company.key_account_no_contact_action == "reassign":
             reps = self._key_account_available_reps(company)
             if len(reps) > 1 or (reps and reps != self.user_id):
-                self._key_account_distribute(reps, reason, kind="no_contact")
+                self._key_account_distribute(
+                    reps, reason, kind="no_contact", post=False
+                )
                 return
         activity_type = self.env.ref("key_account.mail_activity_key_account_no_contact")
         today = fields.Date.context_today(self)

@@ -302,6 +302,34 @@ class TestOwnership(KeyAccountCase):
                 partner.key_account_owner_history_ids[:1].kind, "no_contact"
             )
 
+    def test_first_contact_queries_do_not_grow_with_the_batch(self):
+        Partner = self.env["res.partner"]
+
+        def run(size, day):
+            with freeze_time("2025-06-02 09:00:00"):
+                Partner.create(
+                    [
+                        {
+                            "name": f"Quiet {day}-{i}",
+                            "is_company": True,
+                            "user_id": self.rep_a.id,
+                        }
+                        for i in range(size)
+                    ]
+                )
+            self.env.flush_all()
+            self.env.invalidate_all()
+            with freeze_time(f"2025-06-{day} 10:00:00"):
+                before = self.env.cr.sql_log_count
+                self.assertEqual(
+                    Partner._cron_key_account_first_contact(batch_size=size), size
+                )
+                self.env.flush_all()
+                return self.env.cr.sql_log_count - before
+
+        run(1, "09")  # warm the caches (references, models)
+        self.assertEqual(run(2, 10), run(6, 11))
+
     # Conflicts (R45)
     def test_weekly_conflicts_and_the_head_decides(self):
         # Recorded before the check existed (or by data migration).
