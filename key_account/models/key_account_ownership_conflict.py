@@ -262,9 +262,9 @@ class KeyAccountOwnershipConflict(models.Model):
 
     @api.model
     def _contacts_sql(self):
-        """Logged contacts: (customer, user, date) of visits and of messages
-        or done activities written by internal users on the customer or its
-        contacts."""
+        """Logged contacts: (customer, user, date) of visits, of messages or
+        done activities written by internal users, and of activities
+        scheduled, on the customer or its contacts."""
         return SQL(
             """
             SELECT v.partner_id AS partner_id, v.user_id AS user_id,
@@ -278,6 +278,11 @@ class KeyAccountOwnershipConflict(models.Model):
               JOIN res_users u ON u.partner_id = m.author_id AND NOT u.share
              WHERE m.model = 'res.partner'
                AND (m.message_type = 'comment' OR m.mail_activity_type_id IS NOT NULL)
+            UNION ALL
+            SELECT c.commercial_partner_id, a.create_uid, a.create_date
+              FROM mail_activity a
+              JOIN res_partner c ON c.id = a.res_id
+             WHERE a.res_model = 'res.partner'
             """
         )
 

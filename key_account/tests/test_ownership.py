@@ -57,6 +57,8 @@ class TestOwnership(KeyAccountCase):
         self.assertEqual(partner.key_account_name_key, "acme")
         with self.assertRaises(ValidationError):
             partner.write({"vat": "91310000MA1FL0001X"})
+        with self.assertRaises(ValidationError):
+            self.company.key_account_contact_days = 0
 
     def test_import_refused_too(self):
         result = (
@@ -230,6 +232,21 @@ class TestOwnership(KeyAccountCase):
                 {"leaver_id": self.rep_a.id, "mode": "one", "user_id": self.rep_c.id}
             ).action_apply()
 
+    def test_leaver_customers_spread_over_available_reps(self):
+        self.rep_c.key_account_away = True
+        self.rep_b.active = False
+        self.env["key_account.leaver.wizard"].with_user(self.head).create(
+            {"leaver_id": self.rep_b.id, "mode": "balance"}
+        ).action_apply()
+        self.assertEqual(self.customer_b.user_id, self.rep_a, "rep C is away")
+        # An office manager may not take customers out of another team.
+        self.rep_a.active = False
+        self.rep_b.active = True
+        with self.assertRaises(AccessError):
+            self.env["key_account.leaver.wizard"].with_user(self.office_manager).create(
+                {"leaver_id": self.rep_a.id, "mode": "one", "user_id": self.rep_b.id}
+            ).action_apply()
+
     # Distribution (R46)
     def test_distribution_balances_and_skips_away_reps(self):
         self.rep_a.key_account_away = True
@@ -388,6 +405,14 @@ class TestOwnership(KeyAccountCase):
         self.assertEqual(
             contact.proposed_user_id, self.rep_b, "only B logged a contact"
         )
+        # Scheduling an activity on the customer is a contact too.
+        other = self._create_as(self.rep_a, name="Gamma Ltd")
+        other.with_user(self.rep_b).activity_schedule(
+            "mail.mail_activity_data_call", user_id=self.rep_b.id
+        )
+        again = self.env["key_account.ownership.conflict"]._cron_find_conflicts()
+        self.assertEqual(again.partner_ids, other)
+        self.assertEqual(again.kind, "contact")
         with self.assertRaises(UserError):
             contact.with_user(self.head).action_dismiss()
         contact.with_user(self.head).write({"decision_note": "Courtesy call"})
