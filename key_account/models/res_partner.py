@@ -26,6 +26,13 @@ MATCH_KEYS = (
     ("key_account_match_email", "key_account_email_domain"),
 )
 MATCH_SOURCES = ("name", "vat", "company_registry", "phone", "email")
+MATCH_SOURCE_KEYS = {
+    "name": "key_account_name_key",
+    "vat": "key_account_vat_key",
+    "company_registry": "key_account_registry_key",
+    "phone": "key_account_phone_key",
+    "email": "key_account_email_domain",
+}
 
 KEY_ACCOUNT_STATES = [
     ("prospect", "Prospect"),
@@ -458,9 +465,16 @@ class ResPartner(models.Model):
         if not self.env.su and (
             "user_id" in vals or any(name in vals for name in MATCH_SOURCES)
         ):
+            # Only the keys changed here: a pending conflict on another key
+            # does not block editing the customer.
+            key_fields = (
+                None
+                if "user_id" in vals
+                else {MATCH_SOURCE_KEYS[name] for name in MATCH_SOURCES if name in vals}
+            )
             self.filtered(
                 lambda p: p.user_id and p._key_account_is_customer()
-            )._key_account_check_duplicates()
+            )._key_account_check_duplicates(key_fields)
         return res
 
     @api.ondelete(at_uninstall=False)
@@ -750,7 +764,7 @@ class ResPartner(models.Model):
         ):
             vals["user_id"] = self.env.uid
 
-    def _key_account_duplicates(self):
+    def _key_account_duplicates(self, key_fields=None):
         """{partner: (match, key label)} for the customers of ``self`` that
         match an active customer owned by another user (first match wins).
 
@@ -762,7 +776,9 @@ class ResPartner(models.Model):
         company = self.env.company
         labels = self._key_account_match_labels()
         keys = [
-            (field, labels[field]) for setting, field in MATCH_KEYS if company[setting]
+            (field, labels[field])
+            for setting, field in MATCH_KEYS
+            if company[setting] and (key_fields is None or field in key_fields)
         ]
         if not keys:
             return result
@@ -816,10 +832,10 @@ class ResPartner(models.Model):
             "key_account_email_domain": self.env._("E-mail Domain"),
         }
 
-    def _key_account_check_duplicates(self):
+    def _key_account_check_duplicates(self, key_fields=None):
         """The earliest record wins (SPEC R45): a customer matching another
         rep's customer is refused, naming that owner."""
-        duplicates = self._key_account_duplicates()
+        duplicates = self._key_account_duplicates(key_fields)
         if not duplicates:
             return
         partner, (other, label) = next(iter(duplicates.items()))

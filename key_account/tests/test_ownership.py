@@ -57,6 +57,12 @@ class TestOwnership(KeyAccountCase):
         self.assertEqual(partner.key_account_name_key, "acme")
         with self.assertRaises(ValidationError):
             partner.write({"vat": "91310000MA1FL0001X"})
+        # A pending duplicate name does not block editing other data.
+        self.company.key_account_match_name = True
+        partner.with_user(self.rep_b).write({"street": "1 Nanjing Road"})
+        partner.with_user(self.rep_b).write({"phone": "+86 10 8888 9999"})
+        with self.assertRaises(ValidationError):
+            partner.with_user(self.rep_b).write({"name": "ACME Ltd"})
         with self.assertRaises(ValidationError):
             self.company.key_account_contact_days = 0
 
