@@ -19,6 +19,7 @@
         "base_tier_validation",
         "sale_tier_validation",
         "survey",
+        "calendar",
     ],
     "data": [
         "security/key_account_security.xml",
@@ -69,6 +70,9 @@
         "views/key_account_gift_views.xml",
         "views/key_account_satisfaction_views.xml",
         "views/key_account_complaint_views.xml",
+        "views/key_account_visit_views.xml",
+        "views/key_account_ownership_views.xml",
+        "wizards/key_account_ownership_wizard_views.xml",
         "views/res_users_views.xml",
         "views/menus.xml",
     ],

@@ -52,3 +52,6 @@ from . import key_account_recovery_mixin
 from . import key_account_satisfaction
 from . import key_account_complaint
 from . import survey_user_input
+from . import key_account_ownership_history
+from . import key_account_ownership_conflict
+from . import key_account_visit

@@ -358,6 +358,75 @@ class ResCompany(models.Model):
         string="Complaint Resolution (Working Days)", default=5
     )
 
+    # Customer ownership (SPEC R45, R47)
+    key_account_match_vat = fields.Boolean(
+        string="Match Tax ID and Registry Number", default=True
+    )
+    key_account_match_name = fields.Boolean(
+        string="Match Company Name",
+        default=True,
+        help="Names compared without case, punctuation nor legal form "
+        "(有限公司, Co., Ltd. …).",
+    )
+    key_account_match_phone = fields.Boolean(string="Match Phone", default=True)
+    key_account_match_email = fields.Boolean(
+        string="Match E-mail Domain",
+        default=True,
+        help="Company domains only: webmail (qq.com, 163.com, gmail.com …) "
+        "never matches.",
+    )
+    key_account_contact_days = fields.Integer(
+        string="First Contact Within (Days)",
+        default=7,
+        help="A newly assigned customer without a logged contact (visit, call, "
+        "meeting or e-mail done) within this many days is flagged (SPEC R47).",
+    )
+    key_account_no_contact_action = fields.Selection(
+        [
+            ("propose", "Alert the Office Manager"),
+            ("reassign", "Reassign Automatically"),
+        ],
+        string="Customer Not Contacted",
+        default="propose",
+        required=True,
+    )
+    key_account_ownership_batch = fields.Integer(
+        string="Ownership Batch Size", default=200
+    )
+    # Visits and go-out register (SPEC R50–R55)
+    key_account_visit_tolerance = fields.Integer(
+        string="Visit Time Tolerance (Minutes)",
+        default=30,
+        help="Actual times further than this from the plan need a reason.",
+    )
+    key_account_go_out_min_length = fields.Integer(
+        string="Purpose at Least (Characters)",
+        default=4,
+        help="Letters or digits a go-out purpose keeps once the generic words "
+        "are removed (SPEC R51).",
+    )
+    key_account_go_out_generic_words = fields.Char(
+        string="Generic Words",
+        default="out, outside, going out, seeing a customer, see customer, "
+        "customer, client, visit, visiting, meeting, business, "
+        "外出, 出去, 见客户, 拜访, 拜访客户, 客户, 办事",
+        help="Comma-separated words that do not make a purpose.",
+    )
+    key_account_go_out_cutoff = fields.Float(
+        string="Direct Visits Registered By",
+        default=18.0,
+        help="Hour of the previous working day by which a visit going "
+        "straight to the customer is registered (SPEC R52).",
+    )
+    key_account_go_out_approval = fields.Boolean(
+        string="Office Manager Approves Go-Outs",
+        help="Each registration is approved by the office manager before "
+        "departure (SPEC R53).",
+    )
+    key_account_minutes_days = fields.Integer(
+        string="Meeting Minutes Within (Working Days)", default=2
+    )
+
     @api.constrains(
         "key_account_band2_amount",
         "key_account_band3_amount",
@@ -533,3 +602,32 @@ class ResCompany(models.Model):
         return self.key_account_satisfaction_survey_id or self.env.ref(
             "key_account.survey_key_account_satisfaction", raise_if_not_found=False
         )
+
+    @api.constrains(
+        "key_account_contact_days",
+        "key_account_ownership_batch",
+        "key_account_visit_tolerance",
+        "key_account_go_out_min_length",
+        "key_account_go_out_cutoff",
+        "key_account_minutes_days",
+    )
+    def _check_key_account_relationships(self):
+        for company in self:
+            if (
+                company.key_account_contact_days < 1
+                or company.key_account_ownership_batch < 1
+                or min(
+                    company.key_account_visit_tolerance,
+                    company.key_account_go_out_min_length,
+                    company.key_account_minutes_days,
+                )
+                < 0
+                or not 0 <= company.key_account_go_out_cutoff < 24
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The first-contact delay and the batch size must be at "
+                        "least 1, visit delays cannot be negative and the "
+                        "registration hour lies between 0:00 and 24:00."
+                    )
+                )

@@ -188,3 +188,39 @@ class ResConfigSettings(models.TransientModel):
     key_account_complaint_resolution_days = fields.Integer(
         related="company_id.key_account_complaint_resolution_days", readonly=False
     )
+    key_account_match_vat = fields.Boolean(
+        related="company_id.key_account_match_vat", readonly=False
+    )
+    key_account_match_name = fields.Boolean(
+        related="company_id.key_account_match_name", readonly=False
+    )
+    key_account_match_phone = fields.Boolean(
+        related="company_id.key_account_match_phone", readonly=False
+    )
+    key_account_match_email = fields.Boolean(
+        related="company_id.key_account_match_email", readonly=False
+    )
+    key_account_contact_days = fields.Integer(
+        related="company_id.key_account_contact_days", readonly=False
+    )
+    key_account_no_contact_action = fields.Selection(
+        related="company_id.key_account_no_contact_action", readonly=False
+    )
+    key_account_visit_tolerance = fields.Integer(
+        related="company_id.key_account_visit_tolerance", readonly=False
+    )
+    key_account_go_out_min_length = fields.Integer(
+        related="company_id.key_account_go_out_min_length", readonly=False
+    )
+    key_account_go_out_generic_words = fields.Char(
+        related="company_id.key_account_go_out_generic_words", readonly=False
+    )
+    key_account_go_out_cutoff = fields.Float(
+        related="company_id.key_account_go_out_cutoff", readonly=False
+    )
+    key_account_go_out_approval = fields.Boolean(
+        related="company_id.key_account_go_out_approval", readonly=False
+    )
+    key_account_minutes_days = fields.Integer(
+        related="company_id.key_account_minutes_days", readonly=False
+    )

@@ -1,15 +1,39 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
 
 from ..tools import (
     add_working_days,
     completeness,
+    distribute,
+    email_domain,
+    normalize_company_name,
+    normalize_phone,
+    normalize_vat,
     overdue_more_than,
     satisfaction_due,
 )
+
+# Matching keys of a customer (SPEC R45): company setting → key field.
+MATCH_KEYS = (
+    ("key_account_match_vat", "key_account_vat_key"),
+    ("key_account_match_vat", "key_account_registry_key"),
+    ("key_account_match_name", "key_account_name_key"),
+    ("key_account_match_phone", "key_account_phone_key"),
+    ("key_account_match_email", "key_account_email_domain"),
+)
+MATCH_SOURCES = ("name", "vat", "company_registry", "phone", "email")
+MATCH_SOURCE_KEYS = {
+    "name": "key_account_name_key",
+    "vat": "key_account_vat_key",
+    "company_registry": "key_account_registry_key",
+    "phone": "key_account_phone_key",
+    "email": "key_account_email_domain",
+}
 
 KEY_ACCOUNT_STATES = [
     ("prospect", "Prospect"),
@@ -214,6 +238,51 @@ class ResPartner(models.Model):
         string="Last Tier Suggestion", copy=False, readonly=True
     )
 
+    # Fields: ownership (SPEC R44–R49)
+    key_account_vat_key = fields.Char(
+        compute="_compute_key_account_match_keys", store=True, index=True
+    )
+    key_account_registry_key = fields.Char(
+        compute="_compute_key_account_match_keys", store=True, index=True
+    )
+    key_account_name_key = fields.Char(
+        compute="_compute_key_account_match_keys", store=True, index=True
+    )
+    key_account_phone_key = fields.Char(
+        compute="_compute_key_account_match_keys", store=True, index=True
+    )
+    key_account_email_domain = fields.Char(
+        compute="_compute_key_account_match_keys", store=True, index=True
+    )
+    key_account_assigned_date = fields.Datetime(
+        string="Assigned On", copy=False, readonly=True
+    )
+    key_account_contact_state = fields.Selection(
+        [
+            ("pending", "Awaiting First Contact"),
+            ("contacted", "Contacted"),
+            ("uncontacted", "Not Contacted in Time"),
+        ],
+        string="First Contact",
+        copy=False,
+        readonly=True,
+        index=True,
+    )
+    key_account_owner_history_ids = fields.One2many(
+        "key_account.ownership.history", "partner_id", string="Owner History"
+    )
+    # Fields: visits (SPEC R50–R55)
+    key_account_visit_count = fields.Integer(compute="_compute_key_account_visit_count")
+    key_account_last_visit_date = fields.Date(
+        string="Last Visit", copy=False, readonly=True
+    )
+    key_account_visit_due_date = fields.Date(
+        string="Next Visit Due",
+        compute="_compute_key_account_visit_due_date",
+        store=True,
+        index=True,
+    )
+
     # Computes
     @api.depends("key_account_state", "parent_id.is_key_account", "is_company")
     def _compute_is_key_account(self):
@@ -315,21 +384,98 @@ class ResPartner(models.Model):
         for partner in self:
             partner.key_account_agreement_count = counts.get(partner, 0)
 
+    @api.depends(*MATCH_SOURCES, "is_company", "parent_id")
+    def _compute_key_account_match_keys(self):
+        for partner in self:
+            own = partner.is_company and not partner.parent_id
+            partner.key_account_vat_key = own and normalize_vat(partner.vat) or False
+            partner.key_account_registry_key = (
+                own and normalize_vat(partner.company_registry) or False
+            )
+            partner.key_account_name_key = (
+                own and normalize_company_name(partner.name) or False
+            )
+            partner.key_account_phone_key = (
+                own and normalize_phone(partner.phone) or False
+            )
+            partner.key_account_email_domain = (
+                own and email_domain(partner.email) or False
+            )
+
+    def _compute_key_account_visit_count(self):
+        counts = dict(
+            self.env["key_account.visit"]._read_group(
+                [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.key_account_visit_count = counts.get(partner, 0)
+
+    @api.depends(
+        "is_key_account",
+        "key_account_last_visit_date",
+        "key_account_since",
+        "key_account_tier_id.visit_interval_days",
+    )
+    def _compute_key_account_visit_due_date(self):
+        for partner in self:
+            interval = partner.key_account_tier_id.visit_interval_days
+            base = partner.key_account_last_visit_date or partner.key_account_since
+            if not (partner.is_key_account and interval and base):
+                partner.key_account_visit_due_date = False
+            else:
+                partner.key_account_visit_due_date = base + relativedelta(days=interval)
+
     # CRUD
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
             self._key_account_check_guarded(vals)
-        return super().create(vals_list)
+            self._key_account_default_owner(vals)
+        partners = super().create(vals_list)
+        owned = partners.filtered(lambda p: p.user_id and p._key_account_is_customer())
+        if owned:
+            if not self.env.su:
+                owned._key_account_check_duplicates()
+            owned._key_account_record_owners({}, self.env._("Recorded the customer"))
+        return partners
 
     def write(self, vals):
         if not self.env.su:
             self._key_account_check_guarded(vals, self)
         if "key_account_executive_id" in vals:
             self._key_account_check_executive_change(vals["key_account_executive_id"])
+        if "user_id" in vals:
+            self._key_account_check_owner_change(vals["user_id"])
         tracked = self._key_account_snapshot(vals)
+        old_owners = (
+            {p: p.user_id for p in self if p._key_account_is_customer()}
+            if "user_id" in vals
+            else {}
+        )
         res = super().write(vals)
         self._key_account_log_changes(tracked)
+        if old_owners:
+            changed = self.browse(
+                [p.id for p, old in old_owners.items() if p.user_id != old]
+            )
+            changed._key_account_record_owners(
+                old_owners,
+                self.env.context.get("key_account_reason") or self.env._("Assigned"),
+            )
+        if not self.env.su and (
+            "user_id" in vals or any(name in vals for name in MATCH_SOURCES)
+        ):
+            # Only the keys changed here: a pending conflict on another key
+            # does not block editing the customer.
+            key_fields = (
+                None
+                if "user_id" in vals
+                else {MATCH_SOURCE_KEYS[name] for name in MATCH_SOURCES if name in vals}
+            )
+            self.filtered(
+                lambda p: p.user_id and p._key_account_is_customer()
+            )._key_account_check_duplicates(key_fields)
         return res
 
     @api.ondelete(at_uninstall=False)
@@ -728,3 +874,515 @@ class ResPartner(models.Model):
         return self._key_account_relationship_action(
             "key_account.action_key_account_satisfaction"
         )
+
+    # Business methods: ownership (SPEC R44–R49)
+    def _key_account_is_customer(self):
+        """A customer company that has an owner of its own (not a contact)."""
+        self.ensure_one()
+        return self.is_company and not self.parent_id
+
+    @api.model
+    def _key_account_default_owner(self, vals):
+        """A rep owns the customers they record (SPEC R45)."""
+        if (
+            not self.env.su
+            and vals.get("is_company")
+            and not vals.get("parent_id")
+            and "user_id" not in vals
+            and self.env.user.has_group("key_account.group_key_account_rep")
+            and not self.env.user.share
+        ):
+            vals["user_id"] = self.env.uid
+
+    def _key_account_duplicates(self, key_fields=None):
+        """{partner: (match, key label)} for the customers of ``self`` that
+        match an active customer owned by another user (first match wins).
+
+        As superuser: a rep does not see the other reps' key accounts, yet
+        must learn who recorded the customer first. Two queries per call."""
+        result = {}
+        if not self:
+            return result
+        company = self.env.company
+        labels = self._key_account_match_labels()
+        keys = [
+            (field, labels[field])
+            for setting, field in MATCH_KEYS
+            if company[setting] and (key_fields is None or field in key_fields)
+        ]
+        if not keys:
+            return result
+        values = {field: set(self.mapped(field)) - {False, ""} for field, _l in keys}
+        domain_parts = [[(field, "in", list(v))] for field, v in values.items() if v]
+        if not domain_parts:
+            return result
+        candidates = (
+            self.sudo()
+            .with_context(active_test=True)
+            .search_fetch(
+                expression.AND(
+                    [
+                        [
+                            ("id", "not in", self.ids),
+                            ("parent_id", "=", False),
+                            ("is_company", "=", True),
+                            ("user_id", "!=", False),
+                            ("user_id", "not in", self.user_id.ids),
+                        ],
+                        expression.OR(domain_parts),
+                    ]
+                ),
+                [field for field, _l in keys] + ["user_id", "name", "create_date"],
+                order="create_date, id",
+            )
+        )
+        for partner in self:
+            for other in candidates:
+                if other.user_id == partner.user_id:
+                    continue
+                label = next(
+                    (
+                        label
+                        for field, label in keys
+                        if partner[field] and partner[field] == other[field]
+                    ),
+                    None,
+                )
+                if label:
+                    result[partner] = (other, label)
+                    break
+        return result
+
+    def _key_account_match_labels(self):
+        return {
+            "key_account_vat_key": self.env._("Tax ID"),
+            "key_account_registry_key": self.env._("Company Registry"),
+            "key_account_name_key": self.env._("Company Name"),
+            "key_account_phone_key": self.env._("Phone"),
+            "key_account_email_domain": self.env._("E-mail Domain"),
+        }
+
+    def _key_account_check_duplicates(self, key_fields=None):
+        """The earliest record wins (SPEC R45): a customer matching another
+        rep's customer is refused, naming that owner."""
+        duplicates = self._key_account_duplicates(key_fields)
+        if not duplicates:
+            return
+        partner, (other, label) = next(iter(duplicates.items()))
+        raise ValidationError(
+            self.env._(
+                "%(customer)s matches %(other)s (same %(key)s), a customer "
+                "recorded earlier by %(owner)s. The earlier record wins: ask "
+                "%(owner)s or the KA head.",
+                customer=partner.name,
+                other=other.name,
+                key=label,
+                owner=other.user_id.name,
+            )
+        )
+
+    def _key_account_check_owner_change(self, new_user_id):
+        """Owners change only through the reassignment action, which records
+        the reason (SPEC R49): writing ``user_id`` of a customer that has
+        another owner is refused to every user, whatever the caller."""
+        if self.env.su:
+            return
+        moved = self.filtered(
+            lambda p: (
+                p._key_account_is_customer()
+                and p.user_id
+                and p.user_id.id != (new_user_id or False)
+            )
+        )
+        if moved:
+            raise AccessError(
+                self.env._(
+                    "%(customer)s is owned by %(owner)s: use the Reassign "
+                    "action, which records the reason.",
+                    customer=moved[0].display_name,
+                    owner=moved[0].user_id.name,
+                )
+            )
+
+    def _key_account_record_owners(self, old_owners, reason):
+        """Owner history (never deleted) and the first-contact clock of a new
+        owner (SPEC R47, R49). As superuser: nobody writes either by hand."""
+        if not self:
+            return
+        kind = self.env.context.get("key_account_owner_kind") or "assign"
+        now = fields.Datetime.now()
+        self.env["key_account.ownership.history"].sudo().create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "old_user_id": old_owners.get(partner, self.env["res.users"]).id,
+                    "new_user_id": partner.user_id.id,
+                    "kind": kind,
+                    "reason": reason,
+                    "changed_by_id": self.env.uid,
+                    "date": now,
+                }
+                for partner in self
+            ]
+        )
+        owned = self.filtered("user_id")
+        if owned:
+            owned.sudo().write(
+                {
+                    "key_account_assigned_date": now,
+                    "key_account_contact_state": "pending",
+                }
+            )
+
+    def _key_account_check_reassign_authority(self, new_user):
+        """R49: the KA head (or a manager) reassigns any customer; an office
+        manager only between reps of a team they lead. The new owner is an
+        active rep (R44)."""
+        user = self.env.user
+        if not (
+            new_user.active
+            and not new_user.share
+            and new_user.has_group("key_account.group_key_account_rep")
+        ):
+            raise ValidationError(
+                self.env._(
+                    "%s is not an active key-account rep and cannot own customers.",
+                    new_user.name,
+                )
+            )
+        if self.env.su or user.has_group("key_account.group_key_account_head"):
+            return
+        if user.has_group("key_account.group_key_account_manager"):
+            return
+        if user.has_group("key_account.group_key_account_supervisor"):
+            teams = self.env["crm.team"].search([("user_id", "=", user.id)])
+            members = teams.member_ids | teams.user_id
+            outsiders = self.filtered(
+                lambda p: p.user_id and p.user_id.active and p.user_id not in members
+            )
+            if new_user in members and not outsiders:
+                return
+            raise AccessError(
+                self.env._(
+                    "An office manager reassigns customers only between the "
+                    "reps of the teams they lead; ask the KA head."
+                )
+            )
+        raise AccessError(
+            self.env._("Only the KA head or an office manager reassigns customers.")
+        )
+
+    def _key_account_reassign(
+        self, new_user, reason, kind="reassign", move_open_invoices=False, post=True
+    ):
+        """Move customers, their contacts and open quotations to ``new_user``
+        (SPEC R48, R49). Posted invoices keep their rep and executive
+        (commission follows the invoice); unpaid ones move only when asked.
+        Callers check the authority first (``_key_account_check_reassign_
+        authority``); the writes run as superuser because the owner field is
+        closed to direct writes."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(self.env._("Give the reason for the reassignment."))
+        partners = self.filtered(lambda p: p.user_id != new_user)
+        if not partners:
+            return partners
+        env = (
+            self.sudo()
+            .with_context(key_account_reason=reason, key_account_owner_kind=kind)
+            .env
+        )
+        contacts = env["res.partner"].search(
+            [
+                ("commercial_partner_id", "in", partners.ids),
+                ("id", "not in", partners.ids),
+            ]
+        )
+        # Crons move customers in batches: the owner history is their record,
+        # without one chatter message per customer.
+        for partner in partners if post else ():
+            partner.message_post(
+                body=self.env._(
+                    "Owner %(old)s replaced by %(new)s: %(reason)s",
+                    old=partner.user_id.name or self.env._("none"),
+                    new=new_user.name,
+                    reason=reason,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        partners.with_env(env).write({"user_id": new_user.id})
+        contacts.write({"user_id": new_user.id})
+        orders = env["sale.order"].search(
+            [
+                ("partner_id.commercial_partner_id", "in", partners.ids),
+                ("state", "in", ("draft", "sent")),
+            ]
+        )
+        orders.write({"user_id": new_user.id})
+        invoice_domain = [
+            ("commercial_partner_id", "in", partners.ids),
+            ("move_type", "in", ("out_invoice", "out_refund")),
+        ]
+        state_domain = [("state", "=", "draft")]
+        if move_open_invoices:
+            state_domain = [
+                "|",
+                ("state", "=", "draft"),
+                "&",
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+            ]
+        env["account.move"].search(invoice_domain + state_domain).write(
+            {"invoice_user_id": new_user.id}
+        )
+        return partners
+
+    @api.model
+    def _key_account_available_reps(self, company=None):
+        """Reps who may receive customers: active, in the company, not away;
+        office managers and directors are not counted."""
+        company = company or self.env.company
+        rep = self.env.ref("key_account.group_key_account_rep")
+        supervisor = self.env.ref("key_account.group_key_account_supervisor")
+        return rep.users.filtered(
+            lambda u: (
+                u.active
+                and not u.share
+                and not u.key_account_away
+                and company in u.company_ids
+                and supervisor not in u.groups_id
+            )
+        )
+
+    @api.model
+    def _key_account_rep_loads(self, users, company=None):
+        """{user: (customer count, trailing 12-month invoiced revenue)}: two
+        grouped queries."""
+        company = company or self.env.company
+        Partner = self.env["res.partner"].sudo()
+        counts = dict(
+            Partner._read_group(
+                [
+                    ("user_id", "in", users.ids),
+                    ("is_company", "=", True),
+                    ("parent_id", "=", False),
+                ],
+                ["user_id"],
+                ["__count"],
+            )
+        )
+        since = fields.Date.context_today(self) - relativedelta(months=12)
+        revenue = dict(
+            self.env["account.move"]
+            .sudo()
+            ._read_group(
+                [
+                    ("invoice_user_id", "in", users.ids),
+                    ("company_id", "=", company.id),
+                    ("state", "=", "posted"),
+                    ("move_type", "in", ("out_invoice", "out_refund")),
+                    ("invoice_date", ">=", since),
+                ],
+                ["invoice_user_id"],
+                ["amount_untaxed_signed:sum"],
+            )
+        )
+        return {user: (counts.get(user, 0), revenue.get(user, 0.0)) for user in users}
+
+    def _key_account_distribute(self, users, reason, kind="distribution", post=True):
+        """Balanced assignment of ``self`` to ``users`` (SPEC R46, R48):
+        {partner: user}. Callers check the authority."""
+        loads = self._key_account_rep_loads(users)
+        plan = distribute(list(self), loads, {p: p.user_id for p in self if p.user_id})
+        by_user = {}
+        for partner, user in plan.items():
+            by_user.setdefault(user, self.browse())
+            by_user[user] |= partner
+        for user, partners in by_user.items():
+            partners._key_account_reassign(user, reason, kind=kind, post=post)
+        return plan
+
+    @api.model
+    def _key_account_contacted_after_assignment(self, partners):
+        """Ids of ``partners`` whose owner logged a contact since the
+        assignment: a visit, or a call, meeting or e-mail activity done
+        (SPEC R47). One query."""
+        if not partners:
+            return set()
+        self.env.flush_all()
+        types = [
+            self.env.ref(xmlid).id
+            for xmlid in (
+                "mail.mail_activity_data_call",
+                "mail.mail_activity_data_meeting",
+                "mail.mail_activity_data_email",
+            )
+        ]
+        self.env.cr.execute(
+            """
+            SELECT p.id
+              FROM res_partner p
+             WHERE p.id = ANY(%(ids)s)
+               AND (EXISTS (
+                        SELECT 1 FROM key_account_visit v
+                         WHERE v.partner_id = p.id
+                           AND v.user_id = p.user_id
+                           AND v.state = 'done'
+                           AND v.actual_start >= p.key_account_assigned_date)
+                    OR EXISTS (
+                        SELECT 1
+                          FROM mail_message m
+                          JOIN res_partner c ON c.id = m.res_id
+                          JOIN res_users u ON u.partner_id = m.author_id
+                         WHERE m.model = 'res.partner'
+                           AND c.commercial_partner_id = p.id
+                           AND u.id = p.user_id
+                           AND m.mail_activity_type_id = ANY(%(types)s)
+                           AND m.date >= p.key_account_assigned_date))
+            """,
+            {"ids": partners.ids, "types": types},
+        )
+        return {row[0] for row in self.env.cr.fetchall()}
+
+    @api.model
+    def _cron_key_account_first_contact(self, batch_size=None):
+        """Daily (SPEC R47): newly assigned customers without a logged contact
+        within the configured days are flagged, then reassigned or proposed
+        for reassignment to the office manager. One batch per call with a
+        bounded number of queries; re-runs skip what is decided."""
+        company = self.env.company
+        batch_size = batch_size or company.key_account_ownership_batch
+        cutoff = fields.Datetime.now() - relativedelta(
+            days=company.key_account_contact_days
+        )
+        domain = [
+            ("key_account_contact_state", "=", "pending"),
+            ("key_account_assigned_date", "<=", cutoff),
+            ("user_id", "!=", False),
+            ("is_company", "=", True),
+            ("parent_id", "=", False),
+        ]
+        partners = self.search_fetch(
+            domain, ["user_id", "key_account_assigned_date"], limit=batch_size
+        )
+        contacted = self.browse(self._key_account_contacted_after_assignment(partners))
+        late = partners - contacted
+        contacted.write({"key_account_contact_state": "contacted"})
+        late.write({"key_account_contact_state": "uncontacted"})
+        if late:
+            late._key_account_handle_uncontacted(company)
+        remaining = self.search_count(domain) if partners else 0
+        self.env["ir.cron"]._notify_progress(done=len(partners), remaining=remaining)
+        return len(partners)
+
+    def _key_account_handle_uncontacted(self, company):
+        days = company.key_account_contact_days
+        reason = self.env._("Not contacted within %s days", days)
+        if company.key_account_no_contact_action == "reassign":
+            reps = self._key_account_available_reps(company)
+            if len(reps) > 1 or (reps and reps != self.user_id):
+                self._key_account_distribute(
+                    reps, reason, kind="no_contact", post=False
+                )
+                return
+        activity_type = self.env.ref("key_account.mail_activity_key_account_no_contact")
+        today = fields.Date.context_today(self)
+        head = company._key_account_head()
+        vals_by_partner = {}
+        for partner in self:
+            manager = partner.user_id.sale_team_id.user_id or head
+            if manager:
+                vals_by_partner[partner.id] = {
+                    "user_id": manager.id,
+                    "date_deadline": today,
+                    "summary": reason,
+                    "note": self.env._(
+                        "%(owner)s has logged no contact with %(customer)s since "
+                        "the assignment: reassign the customer if needed.",
+                        owner=partner.user_id.name,
+                        customer=partner.name,
+                    ),
+                }
+        self.env["mail.activity"].sudo().with_context(
+            mail_activity_quick_update=True
+        )._key_account_create_missing(activity_type, "res.partner", vals_by_partner)
+
+    # Business methods: visits (SPEC R55)
+    @api.model
+    def _cron_key_account_visit_due(self, batch_size=None):
+        """Daily: key accounts whose tier interval since the last visit has
+        passed give their owner a "Visit due" activity. One batch per call
+        with a constant number of queries; customers with the activity open
+        are skipped, so re-runs create nothing twice."""
+        company = self.env.company
+        batch_size = batch_size or company.key_account_ownership_batch
+        activity_type = self.env.ref("key_account.mail_activity_key_account_visit_due")
+        today = fields.Date.context_today(self)
+        domain = [
+            ("is_key_account", "=", True),
+            ("is_company", "=", True),
+            ("parent_id", "=", False),
+            ("user_id", "!=", False),
+            ("key_account_visit_due_date", "<=", today),
+            ("activity_ids", "not any", [("activity_type_id", "=", activity_type.id)]),
+        ]
+        partners = self.search_fetch(
+            domain,
+            ["name", "user_id", "key_account_last_visit_date", "key_account_tier_id"],
+            limit=batch_size,
+        )
+        vals_by_partner = {
+            partner.id: {
+                "user_id": partner.user_id.id,
+                "date_deadline": today,
+                "note": self.env._(
+                    "Tier %(tier)s: visit every %(days)s days; last visit: %(last)s.",
+                    tier=partner.key_account_tier_id.name,
+                    days=partner.key_account_tier_id.visit_interval_days,
+                    last=partner.key_account_last_visit_date or self.env._("none"),
+                ),
+            }
+            for partner in partners
+        }
+        self.env["mail.activity"].sudo().with_context(
+            mail_activity_quick_update=True
+        )._key_account_create_missing(activity_type, "res.partner", vals_by_partner)
+        remaining = self.search_count(domain) if partners else 0
+        self.env["ir.cron"]._notify_progress(done=len(partners), remaining=remaining)
+        return len(partners)
+
+    # Actions: ownership and visits
+    def action_key_account_reassign(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Reassign Customers"),
+            "res_model": "key_account.reassign.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_ids": self.commercial_partner_id.ids},
+        }
+
+    def action_view_key_account_visits(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "key_account.action_key_account_visit"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
+        return action
+
+    def action_key_account_log_visit(self):
+        """Quick "Log a Visit" from the customer: a new visit for it."""
+        self.ensure_one()
+        context = {"default_partner_id": self.commercial_partner_id.id}
+        if self != self.commercial_partner_id:
+            context["default_contact_ids"] = [self.id]
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Log a Visit"),
+            "res_model": "key_account.visit",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+            "context": context,
+        }

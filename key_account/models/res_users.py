@@ -105,3 +105,20 @@ class ResUsers(models.Model):
             user.key_account_expense_ratio = expense_ratio(
                 user.key_account_expenses, user.key_account_collected_base
             )
+
+    key_account_away = fields.Boolean(
+        string="Away (No New Customers)",
+        help="On leave or leaving: the distribution of customers skips this rep.",
+    )
+
+    def action_key_account_hand_over(self):
+        """Hand the customers of a leaving rep over (SPEC R48)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Leaver's Customers"),
+            "res_model": "key_account.leaver.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_leaver_id": self.id},
+        }

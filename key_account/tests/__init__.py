@@ -21,3 +21,5 @@ from . import test_report_digest
 from . import test_review_report
 from . import test_relationship_cost
 from . import test_customer_care
+from . import test_ownership
+from . import test_visit

@@ -80,3 +80,35 @@ class TestKeyAccountTour(HttpCase):
         self.start_tour("/odoo", "key_account_order_confirm_tour", login=rep.login)
         order.invalidate_recordset()
         self.assertEqual(order.state, "sale")
+
+
+@tagged("post_install", "-at_install")
+class TestKeyAccountVisitTour(HttpCase):
+    def test_rep_logs_a_visit_from_the_partner_form(self):
+        rep = new_test_user(
+            self.env, "ka_tour_visit_rep", groups=f"base.group_user,{REP}"
+        )
+        partner = self.env["res.partner"].create(
+            {
+                "name": "Tour Visit Trading Ltd",
+                "is_company": True,
+                "user_id": rep.id,
+                "key_account_state": "key_account",
+                "key_account_tier_id": self.env.ref("key_account.tier_b").id,
+            }
+        )
+        self.start_tour("/odoo", "key_account_log_visit_tour", login=rep.login)
+        visit = self.env["key_account.visit"].search([("partner_id", "=", partner.id)])
+        self.assertEqual(len(visit), 1)
+        self.assertRecordValues(
+            visit,
+            [
+                {
+                    "user_id": rep.id,
+                    "purpose": "Negotiate the 2026 renewal prices",
+                    "registration_state": "registered",
+                    "state": "planned",
+                }
+            ],
+        )
+        self.assertEqual(visit.calendar_event_id.user_id, rep)

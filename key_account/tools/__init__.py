@@ -62,8 +62,24 @@ from .relationship import (
     satisfaction_due,
     survey_score,
 )
+from .ownership import (
+    distribute,
+    email_domain,
+    normalize_company_name,
+    normalize_phone,
+    normalize_vat,
+    propose_owner,
+)
 from .signers import signer_state
 from .tiers import average_days_to_pay, suggest_tier
+from .visits import (
+    deviates,
+    is_vague,
+    minutes_deadline,
+    parse_words,
+    previous_working_day,
+    registration_state,
+)
 
 __all__ = [
     "BUCKETS",
@@ -113,4 +129,16 @@ __all__ = [
     "over_tolerance",
     "satisfaction_due",
     "survey_score",
+    "distribute",
+    "email_domain",
+    "normalize_company_name",
+    "normalize_phone",
+    "normalize_vat",
+    "propose_owner",
+    "deviates",
+    "is_vague",
+    "minutes_deadline",
+    "parse_words",
+    "previous_working_day",
+    "registration_state",
 ]

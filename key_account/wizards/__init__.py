@@ -4,3 +4,7 @@ from . import key_account_executive_change
 from . import key_account_rebate_payout
 from . import key_account_agreement_decision
 from . import key_account_review_wizard
+from . import key_account_reassign_wizard
+from . import key_account_leaver_wizard
+from . import key_account_distribute_line
+from . import key_account_distribute_wizard
