@@ -40,3 +40,6 @@ from . import tier_definition
 from . import tier_review
 from . import tier_validation
 from . import sale_report
+from . import stock_location
+from . import stock_quant
+from . import stock_move_line
