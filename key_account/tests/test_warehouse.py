@@ -258,6 +258,13 @@ class TestWarehouse(OrderApprovalCase):
                 for n in range(30)
             ]
         )
+        # Held stock of this customer and of another key account.
+        self._make_key_account(self.customer_b)
+        Location = self.env["stock.location"]
+        for partner in (self.customer, self.customer_b):
+            hold = Location._key_account_hold_location(partner, self.office)
+            for product in products[::2]:
+                self.env["stock.quant"]._update_available_quantity(product, hold, 0.5)
         counts = []
         for size in (1, 1, 30):  # the first run fills the caches
             order = self._order(
@@ -836,6 +843,8 @@ class TestWarehouse(OrderApprovalCase):
         ):
             self.assertIn(text, html)
         self.assertEqual(html.count("KA-2026-007"), 3)
+        # One document (wkhtmltopdf builds without a patched Qt print one).
+        self.assertEqual(html.count('data-oe-model="stock.picking"'), 1)
         self.assertEqual(html.count('name="key_account_signatures"'), 3)
 
     # Booking accepted goods (R60)
