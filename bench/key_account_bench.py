@@ -388,6 +388,8 @@ def bench_confirm(ka_env, plain_env):
                 count, elapsed = _measure(side.env, side.confirm(order))
                 if order.state != "sale":
                     raise AssertionError(f"{order.name} not confirmed: {order.state}")
+                if order.picking_ids.filtered(lambda p: p.state != "assigned"):
+                    raise AssertionError(f"{order.name}: delivery not reserved")
                 if round_:
                     queries[name].append(count)
                     times[name].append(elapsed)

@@ -198,6 +198,8 @@ class TestKeyAccountTour(HttpCase):
                 ],
             }
         )
+        # Shipped by the sales company: the goods are in transit.
+        self.env["stock.quant"]._update_available_quantity(toner, transit, 3)
         resupply.action_confirm()
         resupply.action_assign()
         self.assertEqual(resupply.move_ids.quantity, 3.0)
