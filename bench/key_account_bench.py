@@ -55,6 +55,7 @@ AGING_COUNT = 100000
 CONFIRM_SIZES = (1, 10, 100)
 CONFIRM_REPEAT = 7
 CONFIRM_TOTAL = 50000.0
+CONFIRM_STOCK = 1000.0
 
 
 def _queries(env, func):
@@ -205,7 +206,13 @@ def run_partner_benchmarks(registry, names, count):
 class ConfirmSide:
     """Quotations of one database, ready to confirm: the same products,
     customer, team and amounts in both; with key_account the customer is a
-    key account and each quotation is approved by its reviewers first."""
+    key account and each quotation is approved by its reviewers first.
+
+    Both databases have CONFIRM_STOCK units of each product in the
+    warehouse, so both reserve every line. With key_account the stock check
+    at confirmation is on and the units are held: the customer's in its
+    hold location, as many again held for another key account (which the
+    check and the reservation must leave out), none free."""
 
     def __init__(self, env, key_account):
         self.env = env
@@ -271,6 +278,39 @@ class ConfirmSide:
                     "key_account_tier_id": env.ref("key_account.tier_c").id,
                 }
             )
+            # Key-account orders confirm on the customer's active agreement
+            # (setup shortcut: as if reviewed, sealed and activated).
+            env["key_account.agreement"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "requester_id": self.salesman.id,
+                    "state": "active",
+                }
+            )
+        self._stock(key_account)
+
+    def _stock(self, key_account):
+        warehouse = self.env["stock.warehouse"].search(
+            [("company_id", "=", self.env.company.id)], limit=1
+        )
+        locations = warehouse.lot_stock_id
+        if key_account:
+            other = self.env["res.partner"].create(
+                {
+                    "name": "Bench Other Key Account",
+                    "is_company": True,
+                    "key_account_state": "key_account",
+                    "key_account_tier_id": self.env.ref("key_account.tier_c").id,
+                }
+            )
+            Location = self.env["stock.location"]
+            locations = Location._key_account_hold_location(
+                self.customer, warehouse
+            ) + Location._key_account_hold_location(other, warehouse)
+        Quant = self.env["stock.quant"]
+        for location in locations:
+            for product in self.products:
+                Quant._update_available_quantity(product, location, CONFIRM_STOCK)
 
     def quotation(self, lines):
         """A quotation of ``lines`` lines totalling CONFIRM_TOTAL, created by
@@ -348,6 +388,8 @@ def bench_confirm(ka_env, plain_env):
                 count, elapsed = _measure(side.env, side.confirm(order))
                 if order.state != "sale":
                     raise AssertionError(f"{order.name} not confirmed: {order.state}")
+                if order.picking_ids.filtered(lambda p: p.state != "assigned"):
+                    raise AssertionError(f"{order.name}: delivery not reserved")
                 if round_:
                     queries[name].append(count)
                     times[name].append(elapsed)

@@ -55,3 +55,6 @@ from . import survey_user_input
 from . import key_account_ownership_history
 from . import key_account_ownership_conflict
 from . import key_account_visit
+from . import stock_location
+from . import stock_quant
+from . import stock_move_line

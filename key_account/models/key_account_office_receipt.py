@@ -12,8 +12,14 @@ class KeyAccountOfficeReceipt(models.Model):
     inter-warehouse transfer from the sales company or an OEM shipment with
     its delivery-note reference. The office may object within the window;
     without objection the batch is accepted and booked to the office's goods
-    account; an objection keeps it unbooked until the stock manager resolves
-    it."""
+    account or the office's receivable (company setting); an objection keeps
+    it unbooked until the stock manager resolves it.
+
+    An OEM shipment's delivery-note reference (the receipt's Source Document,
+    or typed here) is recorded within the company's working days after the
+    shipment (1 by default); later only the stock manager records it and the
+    receipt is flagged late. Without its delivery note an OEM shipment is
+    neither accepted nor booked."""
 
     _name = "key_account.office.receipt"
     _description = "Goods Received by a Key-Account Office"
@@ -42,6 +48,28 @@ class KeyAccountOfficeReceipt(models.Model):
         help="Reference of the OEM's delivery note (SPEC R61).",
     )
     date_received = fields.Datetime(required=True, readonly=True)
+    oem_shipped_date = fields.Date(
+        string="OEM Shipped On",
+        tracking=True,
+        help="Day the OEM shipped the goods to the office; the delivery note "
+        "is due within the company's working days after it (SPEC R61).",
+    )
+    oem_record_deadline = fields.Date(
+        string="Delivery Note Due",
+        compute="_compute_oem_record_deadline",
+        store=True,
+        index=True,
+    )
+    oem_recorded_on = fields.Datetime(
+        string="Delivery Note Recorded On", readonly=True, copy=False
+    )
+    oem_late = fields.Boolean(
+        string="Delivery Note Recorded Late",
+        readonly=True,
+        copy=False,
+        index=True,
+        tracking=True,
+    )
     deadline = fields.Date(
         string="Objections Until",
         compute="_compute_deadline",
@@ -102,17 +130,44 @@ class KeyAccountOfficeReceipt(models.Model):
             else:
                 receipt.deadline = day + timedelta(days=days)
 
-    # Constraints
-    @api.constrains("source", "oem_reference")
-    def _check_oem_reference(self):
+    @api.depends("source", "oem_shipped_date", "company_id.key_account_oem_record_days")
+    def _compute_oem_record_deadline(self):
         for receipt in self:
-            if receipt.source == "oem" and not (receipt.oem_reference or "").strip():
+            receipt.oem_record_deadline = (
+                receipt.source == "oem"
+                and receipt.oem_shipped_date
+                and add_working_days(
+                    receipt.oem_shipped_date,
+                    receipt.company_id.key_account_oem_record_days,
+                )
+            )
+
+    # Constraints
+    @api.constrains("oem_shipped_date")
+    def _check_oem_shipped_date(self):
+        for receipt in self:
+            if receipt.oem_shipped_date and receipt.oem_shipped_date > (
+                fields.Date.to_date(receipt.date_received)
+            ):
                 raise ValidationError(
                     self.env._(
-                        "An OEM shipment is recorded with the OEM's delivery-note "
-                        "reference."
+                        "The OEM ships the goods before the office receives them."
                     )
                 )
+
+    # CRUD
+    def write(self, vals):
+        if "oem_reference" in vals or "oem_shipped_date" in vals:
+            self._key_account_check_oem_record(vals)
+        recording = (
+            self.filtered(lambda r: r.source == "oem" and not r.oem_reference)
+            if (vals.get("oem_reference") or "").strip()
+            else self.browse()
+        )
+        res = super().write(vals)
+        if recording:
+            recording._key_account_oem_recorded()
+        return res
 
     # Actions
     def action_object(self):
@@ -150,6 +205,13 @@ class KeyAccountOfficeReceipt(models.Model):
         for receipt in self:
             if receipt.state != "objection":
                 raise UserError(self.env._("This receipt is not in objection."))
+            if receipt.source == "oem" and not receipt.oem_reference:
+                raise UserError(
+                    self.env._(
+                        "Record the OEM's delivery-note reference of %s first.",
+                        receipt.name,
+                    )
+                )
         self._key_account_accept()
         return True
 
@@ -184,7 +246,14 @@ class KeyAccountOfficeReceipt(models.Model):
                 if picking.location_id.usage == "transit"
                 else "oem",
                 "oem_reference": picking.location_id.usage != "transit"
-                and (picking.origin or picking.name),
+                and picking.origin,
+                "oem_recorded_on": picking.location_id.usage != "transit"
+                and picking.origin
+                and fields.Datetime.now(),
+                "oem_shipped_date": picking.location_id.usage != "transit"
+                and fields.Date.context_today(
+                    self, picking.date_done or fields.Datetime.now()
+                ),
                 "date_received": picking.date_done or fields.Datetime.now(),
             }
             for picking in pickings
@@ -193,6 +262,57 @@ class KeyAccountOfficeReceipt(models.Model):
         ]
         # As superuser: the stock user receiving need not manage the batches.
         return self.sudo().create(vals_list)
+
+    def _key_account_check_oem_record(self, vals):
+        """Past its due day, an OEM delivery note is recorded by the stock
+        manager only (SPEC R61); a recorded shipment keeps its shipping day."""
+        if self.env.user.has_group("stock.group_stock_manager"):
+            return
+        today = fields.Date.context_today(self)
+        for receipt in self.filtered(lambda r: r.source == "oem"):
+            if "oem_shipped_date" in vals and receipt.oem_reference:
+                raise UserError(
+                    self.env._(
+                        "%s: the shipping day of a recorded OEM shipment is "
+                        "changed by the stock manager only.",
+                        receipt.name,
+                    )
+                )
+            if (
+                "oem_reference" in vals
+                and not receipt.oem_reference
+                and receipt.oem_record_deadline
+                and today > receipt.oem_record_deadline
+            ):
+                raise UserError(
+                    self.env._(
+                        "%(receipt)s: the OEM delivery note was due by "
+                        "%(deadline)s; only the stock manager records it now.",
+                        receipt=receipt.name,
+                        deadline=receipt.oem_record_deadline,
+                    )
+                )
+
+    def _key_account_oem_recorded(self):
+        """Stamp the recording of the delivery notes; a late one is flagged
+        and noted in the chatter."""
+        now = fields.Datetime.now()
+        today = fields.Date.context_today(self)
+        for receipt in self:
+            late = bool(
+                receipt.oem_record_deadline and today > receipt.oem_record_deadline
+            )
+            receipt.sudo().write({"oem_recorded_on": now, "oem_late": late})
+            if late:
+                receipt.message_post(
+                    body=self.env._(
+                        "OEM delivery note recorded late by %(user)s (due by "
+                        "%(deadline)s).",
+                        user=self.env.user.name,
+                        deadline=receipt.oem_record_deadline,
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                )
 
     def _key_account_notify_stock_manager(self):
         self.ensure_one()
@@ -231,15 +351,21 @@ class KeyAccountOfficeReceipt(models.Model):
             receipt.activity_ids.sudo().action_done()
 
     def _key_account_book(self, amount):
-        """A posted entry debiting the office's goods account against the
-        sales company's counterpart, when the company set the journal and
-        both accounts (else nothing is booked). As superuser: the stock
-        manager resolving an objection need not be an accountant."""
+        """A posted entry debiting the office's goods account, or the
+        receivable of the office (its warehouse's address), as the company
+        chose, against the sales company's counterpart, when the company set
+        the journal and the accounts (else nothing is booked). As superuser:
+        the stock manager resolving an objection need not be an accountant."""
         self.ensure_one()
         company = self.company_id
         journal = company.key_account_goods_journal_id
-        debit = company.key_account_goods_account_id
         credit = company.key_account_goods_counterpart_account_id
+        office = self.env["res.partner"]
+        if company.key_account_goods_booking == "office_receivable":
+            office = self.warehouse_id.sudo().partner_id.commercial_partner_id
+            debit = office.with_company(company).property_account_receivable_id
+        else:
+            debit = company.key_account_goods_account_id
         if not (amount and journal and debit and credit):
             return self.env["account.move"]
         label = self.env._("Goods accepted by %s", self.warehouse_id.name)
@@ -255,7 +381,12 @@ class KeyAccountOfficeReceipt(models.Model):
                     "ref": " ".join(filter(None, [self.name, self.oem_reference])),
                     "line_ids": [
                         Command.create(
-                            {"name": label, "account_id": debit.id, "debit": amount}
+                            {
+                                "name": label,
+                                "account_id": debit.id,
+                                "partner_id": office.id,
+                                "debit": amount,
+                            }
                         ),
                         Command.create(
                             {"name": label, "account_id": credit.id, "credit": amount}
@@ -276,6 +407,9 @@ class KeyAccountOfficeReceipt(models.Model):
         domain = [
             ("state", "=", "open"),
             ("deadline", "<", fields.Date.context_today(self)),
+            "|",
+            ("source", "!=", "oem"),
+            ("oem_reference", "!=", False),
         ]
         receipts = self.search(domain, limit=batch_size)
         receipts._key_account_accept()

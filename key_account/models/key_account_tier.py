@@ -46,6 +46,13 @@ class KeyAccountTier(models.Model):
         string="Satisfaction Survey Every (Days)",
         default=180,
     )
+    stock_policy = fields.Selection(
+        [("warn", "Confirm and Warn"), ("block", "Refuse Confirmation")],
+        string="Short Stock at Confirmation",
+        help="Overrides the company's setting for this tier's key accounts "
+        "when an order needs more than is free in its warehouse; empty: the "
+        "company's setting (SPEC R66).",
+    )
     color = fields.Integer()
     description = fields.Text(translate=True)
     partner_count = fields.Integer(compute="_compute_partner_count")

@@ -426,6 +426,35 @@ class ResCompany(models.Model):
     key_account_minutes_days = fields.Integer(
         string="Meeting Minutes Within (Working Days)", default=2
     )
+    key_account_goods_booking = fields.Selection(
+        [
+            ("goods_account", "Office Goods Account"),
+            ("office_receivable", "Office Receivable"),
+        ],
+        string="Book Accepted Office Goods To",
+        default="goods_account",
+        required=True,
+        help="Office Goods Account: debit the office goods account. Office "
+        "Receivable: debit the receivable account of the office warehouse's "
+        "address (its partner), so the office owes the goods' cost; both "
+        "against the Goods Sent to Offices account (SPEC R60).",
+    )
+    key_account_oem_record_days = fields.Integer(
+        string="OEM Delivery Note Within (Working Days)",
+        default=1,
+        help="Working days after an OEM shipment to the office within which "
+        "its delivery-note reference is recorded; later, only the stock "
+        "manager records it and the receipt is flagged late (SPEC R61).",
+    )
+
+    @api.constrains("key_account_oem_record_days")
+    def _check_key_account_oem_record_days(self):
+        if any(company.key_account_oem_record_days < 0 for company in self):
+            raise ValidationError(
+                self.env._(
+                    "The days to record an OEM delivery note cannot be negative."
+                )
+            )
 
     @api.constrains(
         "key_account_band2_amount",

@@ -224,3 +224,9 @@ class ResConfigSettings(models.TransientModel):
     key_account_minutes_days = fields.Integer(
         related="company_id.key_account_minutes_days", readonly=False
     )
+    key_account_goods_booking = fields.Selection(
+        related="company_id.key_account_goods_booking", readonly=False
+    )
+    key_account_oem_record_days = fields.Integer(
+        related="company_id.key_account_oem_record_days", readonly=False
+    )

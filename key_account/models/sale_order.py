@@ -1373,21 +1373,40 @@ class SaleOrder(models.Model):
             ),
         )
 
-    def _key_account_held_qty(self, line):
-        """Quantity of ``line``'s product held for this order's customer in
-        the order's warehouse, in the product's unit: free for this customer
-        though reserved away from the others.
-
-        Hook for held key-account stock (SPEC R64), not built yet: nothing
-        is held, so 0.
-        """
-        return 0.0
+    @api.model
+    def _key_account_held_qty(self, products, warehouse):
+        """Held key-account stock of ``products`` in ``warehouse`` not yet
+        reserved, in the products' units: {product id: {key account id:
+        quantity}} (SPEC R64). One query whatever the number of products.
+        As superuser: the quantity only, reps may not read the quants."""
+        groups = (
+            self.env["stock.quant"]
+            .sudo()
+            ._read_group(
+                [
+                    ("product_id", "in", products.ids),
+                    ("location_id", "child_of", warehouse.lot_stock_id.id),
+                    ("location_id.key_account_holder_id", "!=", False),
+                ],
+                ["product_id", "location_id"],
+                ["quantity:sum", "reserved_quantity:sum"],
+            )
+        )
+        held = {product.id: {} for product in products}
+        for product, location, quantity, reserved in groups:
+            holder = location.key_account_holder_id.id
+            held[product.id][holder] = held[product.id].get(holder, 0.0) + (
+                quantity - reserved
+            )
+        return held
 
     def _key_account_stock_shortages(self):
         """[(line number, line, needed, free)] of the storable lines needing
         more than is free for the customer in the order's warehouse stock
-        location. Lines of one product draw on its free quantity in order.
-        Services and consumables are not checked."""
+        location: the free stock less what is held for any key account, plus
+        what is held for this customer (SPEC R64, R66). Lines of one product
+        draw on its free quantity in order. Services and consumables are not
+        checked."""
         self.ensure_one()
         warehouse = self.warehouse_id
         lines = self.order_line.filtered(
@@ -1396,17 +1415,22 @@ class SaleOrder(models.Model):
         storable = lines.filtered(lambda line: line.product_id.is_storable)
         if not warehouse or not storable:
             return []
-        free = self._key_account_free_quantities(storable.product_id, warehouse)
-        rounding = {p.id: p.uom_id.rounding for p in storable.product_id}
-        available, shortages = {}, []
+        products = storable.product_id
+        free = self._key_account_free_quantities(products, warehouse)
+        held = self._key_account_held_qty(products, warehouse)
+        customer = self.partner_id.commercial_partner_id.id
+        available = {
+            product.id: free[product.id]
+            - sum(held[product.id].values())
+            + held[product.id].get(customer, 0.0)
+            for product in products
+        }
+        rounding = {p.id: p.uom_id.rounding for p in products}
+        shortages = []
         for index, line in enumerate(lines, 1):
             if line not in storable:
                 continue
             product = line.product_id
-            if product.id not in available:
-                available[product.id] = free[product.id] + self._key_account_held_qty(
-                    line
-                )
             needed = line.product_uom._compute_quantity(
                 line.product_uom_qty, product.uom_id
             )
@@ -1425,6 +1449,31 @@ class SaleOrder(models.Model):
             location=warehouse.lot_stock_id.id, warehouse_id=False
         )
         return {product.id: product.free_qty for product in products}
+
+    def _key_account_stock_policy(self):
+        """Short-stock policy of the order: its customer's tier's, else the
+        company's (SPEC R66)."""
+        self.ensure_one()
+        tier = self.partner_id.commercial_partner_id.key_account_tier_id
+        return tier.stock_policy or self.company_id.key_account_stock_policy
+
+    def _key_account_lock_stock(self):
+        """Lock the quants the stock check reads, so that two orders
+        confirmed at once cannot both count the last free or held units: the
+        second waits for the first and is retried on its result (Odoo retries
+        a transaction meeting a concurrent update)."""
+        products = self.order_line.product_id.filtered("is_storable")
+        if not products or not self.warehouse_id:
+            return
+        self.env.cr.execute(
+            """
+            SELECT quant.id FROM stock_quant quant
+              JOIN stock_location location ON location.id = quant.location_id
+             WHERE quant.product_id IN %s AND location.parent_path LIKE %s
+               FOR NO KEY UPDATE OF quant
+            """,
+            (tuple(products.ids), f"{self.warehouse_id.lot_stock_id.parent_path}%"),
+        )
 
     def _key_account_check_stock(self):
         """At confirmation of a key-account order (SPEC R66): per storable
@@ -1445,6 +1494,9 @@ class SaleOrder(models.Model):
         self.ensure_one()
         if not self.partner_id.commercial_partner_id.is_key_account:
             return
+        policy = self._key_account_stock_policy()
+        if policy == "block":
+            self._key_account_lock_stock()
         shortages = self._key_account_stock_shortages()
         if not shortages:
             return
@@ -1454,7 +1506,7 @@ class SaleOrder(models.Model):
             warehouse=self.warehouse_id.name,
             lines=self._key_account_shortage_text(shortages, "\n- "),
         )
-        if self.company_id.key_account_stock_policy == "block":
+        if policy == "block":
             raise UserError(message)
         # The rep confirming may not post on orders he only reads.
         self.sudo().message_post(

@@ -54,6 +54,39 @@ class SaleOrderLine(models.Model):
                 else 0.0
             )
 
+    def _compute_qty_at_date(self):
+        """The availability shown on a quotation line leaves out the stock
+        held for other key accounts (SPEC R64); the customer's own held stock
+        stays in. One query per warehouse."""
+        res = super()._compute_qty_at_date()
+        lines = self.filtered(
+            lambda line: (
+                line.state in ("draft", "sent")
+                and line.display_qty_widget
+                and line.product_id.is_storable
+                and line.warehouse_id
+            )
+        )
+        Order = self.env["sale.order"]
+        for warehouse, wh_lines in lines.grouped("warehouse_id").items():
+            held = Order._key_account_held_qty(wh_lines.product_id, warehouse)
+            for line in wh_lines:
+                customer = line.order_id.partner_id.commercial_partner_id.id
+                others = sum(
+                    quantity
+                    for holder, quantity in held[line.product_id.id].items()
+                    if holder != customer
+                )
+                if not others:
+                    continue
+                others = line.product_id.uom_id._compute_quantity(
+                    others, line.product_uom or line.product_id.uom_id
+                )
+                line.qty_available_today -= others
+                line.free_qty_today -= others
+                line.virtual_available_at_date -= others
+        return res
+
     # CRUD: lines written directly (RPC, import) restart the approval too.
     @api.model_create_multi
     def create(self, vals_list):

@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 
 
@@ -35,14 +35,79 @@ class StockPicking(models.Model):
         "at the office (SPEC R62).",
     )
 
+    key_account_release_approved_by_id = fields.Many2one(
+        "res.users",
+        string="Release of Held Stock Approved By",
+        copy=False,
+        readonly=True,
+        tracking=True,
+        help="The stock manager who approved taking key-account held stock "
+        "with this transfer (SPEC R64).",
+    )
+    key_account_release_approved_on = fields.Datetime(
+        string="Release Approved On", copy=False, readonly=True
+    )
+    key_account_takes_held_stock = fields.Boolean(
+        string="Takes Held Stock",
+        compute="_compute_key_account_takes_held_stock",
+        help="The transfer moves goods out of a key account's hold location.",
+    )
+
     # Computes
+    @api.depends("move_ids.location_id", "move_line_ids.location_id")
+    def _compute_key_account_takes_held_stock(self):
+        for picking in self:
+            locations = picking.move_ids.location_id | picking.move_line_ids.location_id
+            picking.key_account_takes_held_stock = bool(locations.key_account_holder_id)
+
     @api.depends("sale_id.partner_id.commercial_partner_id.is_key_account")
     def _compute_key_account_partner_id(self):
         for picking in self:
             partner = picking.sale_id.partner_id.commercial_partner_id
             picking.key_account_partner_id = partner.filtered("is_key_account")
 
+    # CRUD
+    def write(self, vals):
+        self._key_account_check_release_approval(vals)
+        return super().write(vals)
+
     # Actions
+    def action_key_account_approve_release(self):
+        """The stock manager approves taking the goods held for a key account
+        with this transfer (SPEC R64); the approval is kept in the chatter."""
+        if not self.env.user.has_group("stock.group_stock_manager"):
+            raise AccessError(
+                self.env._("Only a stock manager releases key-account held stock.")
+            )
+        for picking in self:
+            if picking.state in ("done", "cancel"):
+                raise UserError(self.env._("%s is done or cancelled.", picking.name))
+            holders = (
+                picking.move_ids.location_id | picking.move_line_ids.location_id
+            ).key_account_holder_id
+            if not holders:
+                raise UserError(
+                    self.env._(
+                        "%s takes no goods from a key account's hold location.",
+                        picking.name,
+                    )
+                )
+            picking.write(
+                {
+                    "key_account_release_approved_by_id": self.env.uid,
+                    "key_account_release_approved_on": fields.Datetime.now(),
+                }
+            )
+            picking.message_post(
+                body=self.env._(
+                    "Release of the stock held for %(holders)s approved by %(user)s.",
+                    holders=", ".join(holders.mapped("name")),
+                    user=self.env.user.name,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
     def button_validate(self):
         self._key_account_check_release()
         return super().button_validate()
@@ -57,6 +122,40 @@ class StockPicking(models.Model):
         return res
 
     # Business methods
+    def _key_account_slip_copies(self):
+        """Copies of the delivery slip (SPEC R65): a key-account delivery
+        prints one for the customer, the warehouse and accounting; any other
+        transfer one unlabelled copy."""
+        self.ensure_one()
+        if not self.key_account_partner_id:
+            return [False]
+        return [
+            self.env._("Copy 1/3: Customer"),
+            self.env._("Copy 2/3: Warehouse"),
+            self.env._("Copy 3/3: Accounting"),
+        ]
+
+    def _key_account_check_release_approval(self, vals):
+        """Only a stock manager approves a release, in their own name (RPC
+        included); the tracked field keeps who and when."""
+        if not {
+            "key_account_release_approved_by_id",
+            "key_account_release_approved_on",
+        } & set(vals):
+            return
+        approver = vals.get("key_account_release_approved_by_id")
+        if not self.env.user.has_group("stock.group_stock_manager") or approver not in (
+            False,
+            None,
+            self.env.uid,
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only a stock manager approves the release of key-account "
+                    "held stock, in their own name."
+                )
+            )
+
     def _key_account_deliveries(self):
         return self.filtered(
             lambda p: (

@@ -2,7 +2,7 @@
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import DEPUTY_SD, DIRECTOR, HEAD, REP
+from .common import DEPUTY_SD, DIRECTOR, HEAD, REP, SUPERVISOR
 
 
 @tagged("post_install", "-at_install")
@@ -80,6 +80,147 @@ class TestKeyAccountTour(HttpCase):
         self.start_tour("/odoo", "key_account_order_confirm_tour", login=rep.login)
         order.invalidate_recordset()
         self.assertEqual(order.state, "sale")
+
+    def test_short_order_delivered_resupplied_and_objected(self):
+        """A key-account order short of stock confirms with its short line,
+        the office delivers what it has, receives the resupply and objects to
+        part of it (SPEC R60, R63, R66)."""
+        rep = new_test_user(self.env, "ka_tour_rep", groups=f"base.group_user,{REP}")
+        head = new_test_user(
+            self.env, "ka_tour_head", groups=f"base.group_user,{DIRECTOR},{HEAD}"
+        )
+        office_manager = new_test_user(
+            self.env, "ka_tour_office_mgr", groups=f"base.group_user,{SUPERVISOR}"
+        )
+        team = self.env["crm.team"].create(
+            {
+                "name": "Tour Office Team",
+                "user_id": office_manager.id,
+                "member_ids": [Command.set([rep.id, office_manager.id])],
+            }
+        )
+        keeper = new_test_user(
+            self.env,
+            "ka_tour_keeper",
+            groups="base.group_user,stock.group_stock_user",
+        )
+        office = self.env["stock.warehouse"].create(
+            {"name": "Tour Office", "code": "SHTO"}
+        )
+        partner = self.env["res.partner"].create(
+            {
+                "name": "Tour Office Customer",
+                "is_company": True,
+                "user_id": rep.id,
+                "key_account_state": "key_account",
+                "key_account_tier_id": self.env.ref("key_account.tier_b").id,
+                "key_account_warehouse_id": office.id,
+            }
+        )
+        self.env["key_account.agreement"].create(
+            {"partner_id": partner.id, "requester_id": rep.id, "state": "active"}
+        )
+        toner = self.env["product.product"].create(
+            {
+                "name": "Tour Toner",
+                "is_storable": True,
+                "list_price": 100.0,
+                "standard_price": 7.0,
+                "taxes_id": [Command.clear()],
+            }
+        )
+        self.env["stock.quant"]._update_available_quantity(
+            toner, office.lot_stock_id, 5
+        )
+        order = (
+            self.env["sale.order"]
+            .with_user(rep)
+            .create(
+                {
+                    "partner_id": partner.id,
+                    "team_id": team.id,
+                    "order_line": [
+                        Command.create({"product_id": toner.id, "product_uom_qty": 8})
+                    ],
+                }
+            )
+        )
+        self.assertEqual(order.warehouse_id, office)
+        order.with_user(rep).request_validation()
+        for reviewer in (office_manager, head):  # band 1
+            action = order.with_user(reviewer).validate_tier()
+            if action:
+                self.env["comment.wizard"].with_user(reviewer).with_context(
+                    **action["context"]
+                ).create({"comment": "Agreed"}).add_comment()
+        order.invalidate_recordset()
+        self.assertEqual(order.validation_status, "validated")
+
+        self.start_tour(
+            "/odoo", "key_account_short_order_confirm_tour", login=rep.login
+        )
+        order.invalidate_recordset()
+        self.assertEqual(order.state, "sale")
+        delivery = order.picking_ids
+        self.assertEqual(delivery.picking_type_id.warehouse_id, office)
+
+        self.start_tour(
+            f"/odoo/action-stock.action_picking_tree_all/{delivery.id}",
+            "key_account_office_delivery_tour",
+            login=keeper.login,
+        )
+        delivery.invalidate_recordset()
+        self.assertEqual(delivery.state, "done")
+        self.assertEqual(delivery.move_ids.quantity, 5.0)
+        backorder = order.picking_ids - delivery
+        self.assertEqual(backorder.move_ids.product_uom_qty, 3.0)
+
+        # The resupply from the sales company arrives at the office.
+        transit = self.env.ref("stock.stock_location_inter_company", False) or (
+            self.env["stock.location"].search([("usage", "=", "transit")], limit=1)
+        )
+        resupply = self.env["stock.picking"].create(
+            {
+                "picking_type_id": office.in_type_id.id,
+                "location_id": transit.id,
+                "location_dest_id": office.lot_stock_id.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": toner.name,
+                            "product_id": toner.id,
+                            "product_uom_qty": 3,
+                            "product_uom": toner.uom_id.id,
+                            "location_id": transit.id,
+                            "location_dest_id": office.lot_stock_id.id,
+                        }
+                    )
+                ],
+            }
+        )
+        # Shipped by the sales company: the goods are in transit.
+        self.env["stock.quant"]._update_available_quantity(toner, transit, 3)
+        resupply.action_confirm()
+        resupply.action_assign()
+        self.assertEqual(resupply.move_ids.quantity, 3.0)
+        self.start_tour(
+            f"/odoo/action-stock.action_picking_tree_all/{resupply.id}",
+            "key_account_office_receipt_tour",
+            login=keeper.login,
+        )
+        resupply.invalidate_recordset()
+        self.assertEqual(resupply.state, "done")
+        self.start_tour(
+            "/odoo", "key_account_office_objection_tour", login=keeper.login
+        )
+        receipt = self.env["key_account.office.receipt"].search(
+            [("picking_id", "=", resupply.id)]
+        )
+        self.assertRecordValues(receipt, [{"source": "transfer", "state": "objection"}])
+        self.assertRecordValues(
+            receipt.objection_ids,
+            [{"product_id": toner.id, "quantity": 2.0, "reason": "Two boxes crushed"}],
+        )
 
 
 @tagged("post_install", "-at_install")

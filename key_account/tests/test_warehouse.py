@@ -258,6 +258,13 @@ class TestWarehouse(OrderApprovalCase):
                 for n in range(30)
             ]
         )
+        # Held stock of this customer and of another key account.
+        self._make_key_account(self.customer_b)
+        Location = self.env["stock.location"]
+        for partner in (self.customer, self.customer_b):
+            hold = Location._key_account_hold_location(partner, self.office)
+            for product in products[::2]:
+                self.env["stock.quant"]._update_available_quantity(product, hold, 0.5)
         counts = []
         for size in (1, 1, 30):  # the first run fills the caches
             order = self._order(
@@ -589,3 +596,326 @@ class TestWarehouse(OrderApprovalCase):
         self.assertEqual(str(receipt.deadline), "2026-11-23")
         self.company.key_account_acceptance_unit = "working"
         self.assertEqual(str(receipt.deadline), "2026-11-25")
+
+    # Held key-account stock (R64)
+    def _hold(self, quantity, partner=None):
+        """Move ``quantity`` of the office's free stock into ``partner``'s
+        hold location, as the stock manager; returns the hold location."""
+        hold = (
+            self.env["stock.location"]
+            .with_user(self.stock_manager)
+            ._key_account_hold_location(partner or self.customer, self.office)
+        )
+        picking = self._internal(self.office.lot_stock_id, hold, quantity)
+        self._ship(picking)
+        self.assertEqual(picking.state, "done")
+        return hold
+
+    def _internal(self, source, destination, quantity, user=None):
+        """A confirmed internal transfer of toner, created by ``user``."""
+        picking = (
+            self.env["stock.picking"]
+            .with_user(user or self.stock_manager)
+            .create(
+                {
+                    "picking_type_id": self.office.int_type_id.id,
+                    "location_id": source.id,
+                    "location_dest_id": destination.id,
+                    "move_ids": [
+                        Command.create(
+                            {
+                                "name": self.storable.name,
+                                "product_id": self.storable.id,
+                                "product_uom_qty": quantity,
+                                "product_uom": self.storable.uom_id.id,
+                                "location_id": source.id,
+                                "location_dest_id": destination.id,
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        picking.action_confirm()
+        return picking
+
+    def _held(self, hold):
+        return sum(
+            self.env["stock.quant"]
+            .search(
+                [("location_id", "=", hold.id), ("product_id", "=", self.storable.id)]
+            )
+            .mapped("quantity")
+        )
+
+    def _stock_user(self):
+        return new_test_user(
+            self.env,
+            "ka_office_keeper",
+            groups="base.group_user,stock.group_stock_user",
+        )
+
+    def test_held_stock_two_orders_compete_for_last_units(self):
+        self.company.key_account_stock_policy = "block"
+        self._stock(5)
+        hold = self._hold(5)
+        self.assertEqual(hold.key_account_holder_id, self.customer)
+        self.assertEqual(hold.location_id, self.office.lot_stock_id)
+        first = self._toner_order(5)
+        second = self._toner_order(5)
+        self._approve_band_1(first)
+        self._approve_band_1(second)
+        # Both quotations see the 5 held units as theirs.
+        self.assertFalse(first.with_user(self.rep_a).key_account_stock_note)
+        self.assertFalse(second.with_user(self.rep_a).key_account_stock_note)
+        first.with_user(self.rep_a).action_confirm()
+        self.assertEqual(first.state, "sale")
+        self.assertEqual(first.picking_ids.move_line_ids.location_id, hold)
+        with self.assertRaises(UserError) as err:
+            second.with_user(self.rep_a).action_confirm()
+        self.assertIn(
+            "not enough free stock in Shanghai KA Office:\n"
+            "- line 1, Toner: 5.00 Units needed, 0.00 free",
+            str(err.exception),
+        )
+        self.assertEqual(second.state, "draft")
+
+    def test_held_stock_not_for_other_customers(self):
+        self._stock(8)
+        hold = self._hold(5)
+        # Another key account's order under the block policy: 3 free only.
+        self.company.key_account_stock_policy = "block"
+        other_ka = self.customer_b
+        self._make_key_account(other_ka)
+        other = self._order(
+            100.0,
+            user=self.rep_b,
+            partner=other_ka,
+            lines=[{"product_id": self.storable.id, "product_uom_qty": 4}],
+            warehouse_id=self.office.id,
+        )
+        self.assertEqual(
+            other.with_user(self.rep_b).key_account_stock_note,
+            "line 1, Toner: 4.00 Units needed, 3.00 free",
+        )
+        # The quotation line's availability leaves the held stock out; the
+        # holder's own quotation counts it.
+        line = other.order_line.with_user(self.rep_b)
+        self.assertEqual(line.free_qty_today, 3.0)
+        self.assertEqual(line.virtual_available_at_date, 3.0)
+        own = self._toner_order(1, service=False)
+        self.assertEqual(own.order_line.with_user(self.rep_a).free_qty_today, 8.0)
+        # Confirmed anyway (warn): its delivery reserves the free 3 only.
+        self.company.key_account_stock_policy = "warn"
+        other.with_user(self.rep_b).request_validation()
+        self._approve(other, self.office_manager)
+        self._approve(other, self.head)
+        other.with_user(self.rep_b).action_confirm()
+        self.assertEqual(other.state, "sale")
+        delivery = other.picking_ids.with_user(self.stock_manager)
+        delivery.action_assign()
+        self.assertEqual(delivery.move_ids.quantity, 3.0)
+        self.assertEqual(delivery.move_line_ids.location_id, self.office.lot_stock_id)
+        # Neither a stock user nor the stock manager takes the held units
+        # by hand for it.
+        stock_user = self._stock_user()
+        for user in (stock_user, self.stock_manager):
+            with self.assertRaises(ValidationError) as err:
+                delivery.move_line_ids.with_user(user).location_id = hold
+            self.assertIn("held for ACME", str(err.exception))
+        with self.assertRaises(ValidationError):
+            self.env["stock.move.line"].with_user(stock_user).create(
+                {
+                    "move_id": delivery.move_ids.id,
+                    "picking_id": delivery.id,
+                    "product_id": self.storable.id,
+                    "location_id": hold.id,
+                    "location_dest_id": delivery.location_dest_id.id,
+                    "quantity": 1,
+                }
+            )
+        # Nor does a stock user's internal transfer from the office stock,
+        # whatever context it sends.
+        transfer = self._internal(
+            self.office.lot_stock_id, self.central.lot_stock_id, 8, user=stock_user
+        )
+        transfer.with_context(
+            key_account_hold_access=[self.customer.id]
+        ).action_assign()
+        self.assertEqual(transfer.move_ids.quantity, 0.0)  # the 3 went to `other`
+        self.assertEqual(self._held(hold), 5.0)
+
+    def test_holder_order_delivers_from_held_stock(self):
+        self._stock(10)
+        hold = self._hold(4)
+        order = self._confirmed(4)
+        delivery = order.picking_ids
+        self.assertEqual(delivery.move_line_ids.location_id, hold)
+        self._ship(delivery)
+        self.assertEqual(delivery.state, "done")
+        self.assertEqual(self._held(hold), 0.0)
+        # The free stock is untouched.
+        self.assertEqual(
+            self.storable.with_context(
+                location=self.office.lot_stock_id.id
+            ).qty_available,
+            6.0,
+        )
+
+    def test_release_of_held_stock_needs_stock_manager(self):
+        self._stock(5)
+        hold = self._hold(5)
+        stock_user = self._stock_user()
+        release = self._internal(hold, self.office.lot_stock_id, 5, user=stock_user)
+        self.assertTrue(release.key_account_takes_held_stock)
+        release.action_assign()
+        self.assertEqual(release.move_ids.quantity, 0.0)
+        with self.assertRaises(ValidationError):
+            release.move_ids.with_user(stock_user).quantity = 5
+        with self.assertRaises(AccessError):
+            release.with_user(stock_user).action_key_account_approve_release()
+        with self.assertRaises(AccessError):
+            release.with_user(
+                stock_user
+            ).key_account_release_approved_by_id = stock_user
+        with self.assertRaises(AccessError):
+            release.with_user(
+                self.stock_manager
+            ).key_account_release_approved_by_id = stock_user
+        # A hold location keeps its key account while it holds goods.
+        with self.assertRaises(UserError):
+            hold.with_user(self.stock_manager).key_account_holder_id = False
+        release.with_user(self.stock_manager).action_key_account_approve_release()
+        self.assertEqual(release.key_account_release_approved_by_id, self.stock_manager)
+        self.assertIn(
+            "Release of the stock held for ACME",
+            "\n".join(release.message_ids.mapped("body")),
+        )
+        release = release.with_user(stock_user)
+        release.action_assign()
+        self.assertEqual(release.move_ids.quantity, 5.0)
+        release.move_ids.picked = True
+        release.button_validate()
+        self.assertEqual(release.state, "done")
+        self.assertEqual(self._held(hold), 0.0)
+
+    # Stock policy per tier (R66)
+    def test_tier_overrides_company_stock_policy(self):
+        self._stock(2)
+        self.assertEqual(self.customer.key_account_tier_id, self.tier_b)
+        self.tier_b.stock_policy = "block"
+        order = self._toner_order(5)
+        self._approve_band_1(order)
+        with self.assertRaises(UserError):
+            order.with_user(self.rep_a).action_confirm()
+        self.assertEqual(order.state, "draft")
+        # The company blocks, the tier confirms with a warning.
+        self.company.key_account_stock_policy = "block"
+        self.tier_b.stock_policy = "warn"
+        order.with_user(self.rep_a).action_confirm()
+        self.assertEqual(order.state, "sale")
+        self.assertIn(
+            "5.00 Units needed, 2.00 free", "\n".join(order.message_ids.mapped("body"))
+        )
+        # Empty: the company's setting again.
+        self.tier_b.stock_policy = False
+        order = self._toner_order(5)
+        self._approve_band_1(order)
+        with self.assertRaises(UserError):
+            order.with_user(self.rep_a).action_confirm()
+
+    # Delivery slip (R59, R65)
+    def test_delivery_slip_signatures_and_copies(self):
+        self._stock(5)
+        order = self._confirmed(2)
+        html, _kind = (
+            self.env["ir.actions.report"]
+            .with_user(self.stock_manager)
+            ._render_qweb_html("stock.report_deliveryslip", order.picking_ids.ids)
+        )
+        html = html.decode()
+        for text in (
+            "Copy 1/3: Customer",
+            "Copy 2/3: Warehouse",
+            "Copy 3/3: Accounting",
+            "Warehouse keeper",
+            "Warehouse supervisor",
+        ):
+            self.assertIn(text, html)
+        self.assertEqual(html.count("KA-2026-007"), 3)
+        # One document (wkhtmltopdf builds without a patched Qt print one).
+        self.assertEqual(html.count('data-oe-model="stock.picking"'), 1)
+        self.assertEqual(html.count('name="key_account_signatures"'), 3)
+
+    # Booking accepted goods (R60)
+    def test_receipt_booked_to_office_receivable(self):
+        _goods, sent = self._goods_accounts()
+        office_partner = self.env["res.partner"].create({"name": "Shanghai Office"})
+        self.office.partner_id = office_partner
+        self.company.key_account_goods_booking = "office_receivable"
+        receipt = self._office_receipt()
+        self._age(receipt, 4)
+        Receipt = self.env["key_account.office.receipt"]
+        for _run in range(2):  # idempotent
+            Receipt._cron_accept()
+        self.assertEqual(receipt.state, "accepted")
+        moves = self.env["account.move"].search(
+            [("line_ids.partner_id", "=", office_partner.id)]
+        )
+        self.assertEqual(moves, receipt.move_id)
+        self.assertEqual(receipt.move_id.state, "posted")
+        debit = receipt.move_id.line_ids.filtered("debit")
+        receivable = office_partner.with_company(
+            self.company
+        ).property_account_receivable_id
+        self.assertRecordValues(
+            debit,
+            [
+                {
+                    "account_id": receivable.id,
+                    "partner_id": office_partner.id,
+                    "debit": 70.0,
+                }
+            ],
+        )
+        self.assertEqual(receipt.move_id.line_ids.filtered("credit").account_id, sent)
+
+    # OEM delivery notes within 1 working day (R61)
+    def test_oem_delivery_note_within_one_working_day(self):
+        stock_user = self._stock_user()
+        receipt = self._office_receipt(origin=False)
+        today = fields.Date.context_today(receipt)
+        self.assertRecordValues(
+            receipt,
+            [{"source": "oem", "oem_reference": False, "oem_shipped_date": today}],
+        )
+        self.assertGreater(receipt.oem_record_deadline, today)
+        # Without its delivery note an OEM shipment is not accepted.
+        receipt.sudo().oem_shipped_date = today - timedelta(days=10)
+        self._age(receipt, 10)
+        self.env["key_account.office.receipt"]._cron_accept()
+        self.assertEqual(receipt.state, "open")
+        # Past the working day: refused to the stock user, recorded late by
+        # the stock manager.
+        with self.assertRaises(UserError) as err:
+            receipt.with_user(stock_user).oem_reference = "OEM-DN-900"
+        self.assertIn("only the stock manager records it now", str(err.exception))
+        receipt.with_user(self.stock_manager).oem_reference = "OEM-DN-900"
+        self.assertTrue(receipt.oem_late)
+        self.assertTrue(receipt.oem_recorded_on)
+        self.assertIn("recorded late", "\n".join(receipt.message_ids.mapped("body")))
+        self.env["key_account.office.receipt"]._cron_accept()
+        self.assertEqual(receipt.state, "accepted")
+        # In time: the stock user records it, not late; the shipping day of a
+        # recorded shipment stays.
+        fresh = self._office_receipt(origin=False)
+        fresh.with_user(stock_user).oem_reference = "OEM-DN-901"
+        self.assertFalse(fresh.oem_late)
+        with self.assertRaises(UserError):
+            fresh.with_user(stock_user).oem_shipped_date = today - timedelta(days=1)
+        # Working days: shipped on a Friday, due the Monday after.
+        fresh.sudo().date_received = fields.Datetime.to_datetime("2026-11-20 10:00:00")
+        fresh.sudo().oem_shipped_date = fields.Date.to_date("2026-11-20")
+        self.assertEqual(str(fresh.oem_record_deadline), "2026-11-23")
+        self.company.key_account_oem_record_days = 2
+        self.assertEqual(str(fresh.oem_record_deadline), "2026-11-24")

@@ -137,3 +137,112 @@ registry.category("web_tour.tours").add("key_account_order_confirm_tour", {
         },
     ],
 });
+
+// SPEC R60, R63, R66: a key-account order short of stock confirms with its
+// short line shown; the office delivers what it has (the rest is owed),
+// receives the resupply and objects to part of it within the window.
+registry.category("web_tour.tours").add("key_account_short_order_confirm_tour", {
+    url: "/odoo/action-sale.action_quotations_with_onboarding",
+    steps: () => [
+        {
+            content: "Open the approved quotation",
+            trigger: ".o_data_row td.o_data_cell:contains('Tour Office Customer')",
+            run: "click",
+        },
+        {
+            content: "The short line is shown before confirming",
+            trigger: "div[name='key_account_stock_alert']:contains('line 1, Tour Toner: 8.00 Units needed, 5.00 free')",
+        },
+        {
+            content: "Confirm it",
+            trigger: "button[name='action_confirm']",
+            run: "click",
+        },
+        {
+            content: "It is a sales order",
+            trigger: ".o_statusbar_status .o_arrow_button_current:contains('Sales Order')",
+        },
+        {
+            content: "The short line is noted in the chatter",
+            trigger: ".o-mail-Message-body:contains('The order is confirmed; the missing goods are replenished.')",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("key_account_office_delivery_tour", {
+    steps: () => [
+        {
+            content: "The delivery carries the key account",
+            trigger: ".o_field_widget[name='key_account_partner_id']:contains('Tour Office Customer')",
+        },
+        {
+            content: "Validate what the office has",
+            trigger: ".o_form_view button[name='button_validate']",
+            run: "click",
+        },
+        {
+            content: "The rest is a backorder (goods owed)",
+            trigger: ".modal button[name='process']",
+            run: "click",
+        },
+        {
+            content: "Delivered",
+            trigger: "body:not(:has(.modal)) .o_statusbar_status .o_arrow_button_current:contains('Done')",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("key_account_office_receipt_tour", {
+    steps: () => [
+        {
+            content: "Receive the resupply at the office",
+            trigger: ".o_form_view button[name='button_validate']",
+            run: "click",
+        },
+        {
+            content: "Received",
+            trigger: ".o_statusbar_status .o_arrow_button_current:contains('Done')",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("key_account_office_objection_tour", {
+    url: "/odoo/action-key_account.action_key_account_office_receipt",
+    steps: () => [
+        {
+            content: "Open the batch received, open for objection",
+            trigger: ".o_data_row:contains('Open for Objection') td.o_data_cell:contains('SHTO/IN/')",
+            run: "click",
+        },
+        {
+            content: "Add an objection",
+            trigger: ".o_field_widget[name='objection_ids'] .o_field_x2many_list_row_add a",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name='objection_ids'] .o_field_widget[name='product_id'] input",
+            run: "edit Tour Toner",
+        },
+        {
+            trigger: ".o-autocomplete--dropdown-item a:contains('Tour Toner')",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name='objection_ids'] .o_field_widget[name='quantity'] input",
+            run: "edit 2",
+        },
+        {
+            trigger: ".o_field_widget[name='objection_ids'] .o_field_widget[name='reason'] textarea",
+            run: "edit Two boxes crushed",
+        },
+        {
+            content: "Object",
+            trigger: "button[name='action_object']",
+            run: "click",
+        },
+        {
+            content: "The batch is in objection",
+            trigger: ".o_statusbar_status .o_arrow_button_current:contains('In Objection')",
+        },
+    ],
+});
