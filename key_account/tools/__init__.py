@@ -47,6 +47,15 @@ from .dates import (
     next_anniversary,
     reminder_is_due,
 )
+from .kpi import (
+    PERIOD_TYPES,
+    activity_target,
+    below_threshold,
+    percent,
+    period_bounds,
+    sales_score,
+    working_days,
+)
 from .signers import signer_state
 from .tiers import average_days_to_pay, suggest_tier
 
@@ -87,4 +96,11 @@ __all__ = [
     "signer_state",
     "suggest_tier",
     "volume_window",
+    "PERIOD_TYPES",
+    "activity_target",
+    "below_threshold",
+    "percent",
+    "period_bounds",
+    "sales_score",
+    "working_days",
 ]
