@@ -59,6 +59,9 @@
         "views/res_config_settings_views.xml",
         "views/stock_picking_views.xml",
         "views/key_account_office_receipt_views.xml",
+        "views/key_account_kpi_report_views.xml",
+        "views/key_account_target_views.xml",
+        "views/key_account_assessment_views.xml",
         "views/menus.xml",
     ],
     "assets": {

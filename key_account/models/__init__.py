@@ -40,3 +40,7 @@ from . import tier_definition
 from . import tier_review
 from . import tier_validation
 from . import sale_report
+from . import key_account_target
+from . import key_account_kpi_report
+from . import key_account_kpi
+from . import key_account_assessment

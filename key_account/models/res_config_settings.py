@@ -158,3 +158,21 @@ class ResConfigSettings(models.TransientModel):
     key_account_goods_counterpart_account_id = fields.Many2one(
         related="company_id.key_account_goods_counterpart_account_id", readonly=False
     )
+    key_account_kpi_sales_points = fields.Float(
+        related="company_id.key_account_kpi_sales_points", readonly=False
+    )
+    key_account_kpi_sales_step = fields.Float(
+        related="company_id.key_account_kpi_sales_step", readonly=False
+    )
+    key_account_assessment_threshold = fields.Float(
+        related="company_id.key_account_assessment_threshold", readonly=False
+    )
+    key_account_visits_per_day = fields.Float(
+        related="company_id.key_account_visits_per_day", readonly=False
+    )
+    key_account_calls_per_day = fields.Float(
+        related="company_id.key_account_calls_per_day", readonly=False
+    )
+    key_account_churn_months = fields.Integer(
+        related="company_id.key_account_churn_months", readonly=False
+    )

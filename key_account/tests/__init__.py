@@ -17,3 +17,4 @@ from . import test_commission_concurrency
 from . import test_compensation
 from . import test_agreement
 from . import test_warehouse
+from . import test_kpi
