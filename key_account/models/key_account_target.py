@@ -134,6 +134,7 @@ class KeyAccountTarget(models.Model):
         "collection_amount",
         "expense_budget",
     )
+    @api.depends_context("uid")
     def _compute_progress(self):
         kpi = self.env["key_account.kpi"]
         for target in self:
