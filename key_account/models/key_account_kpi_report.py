@@ -28,6 +28,20 @@ MEASURES = (
     "collection_target",
     "expense_budget",
 )
+# PostgreSQL type of each column of the sources.
+COLUMN_TYPES = dict(
+    dict.fromkeys(MEASURES, "numeric"),
+    id="bigint",
+    source="varchar",
+    date="date",
+    user_id="int4",
+    team_id="int4",
+    partner_id="int4",
+    move_id="int4",
+    company_id="int4",
+    new_account_count="int4",
+    new_account_target="int4",
+)
 # Row ids: the source row's id × ID_FACTOR + the rank of its source.
 ID_FACTOR = 8
 # The date of an invoice's KPI row: posting date of its lines, due date of
@@ -108,12 +122,12 @@ class KeyAccountKpiReport(models.Model):
     # SQL
     def _row(self, rank, row_id, **columns):
         """The SELECT list of one source: the common columns then every
-        measure (0 unless given), all as SQL."""
-        zero = SQL("0")
+        measure (0 unless given), all as SQL. Every column is cast to its
+        type, so that the sources' types are the same and PostgreSQL
+        flattens the UNION ALL: a query computes only the columns it reads."""
         common = {
             "id": SQL("(%s)::bigint * %s + %s", row_id, ID_FACTOR, rank),
-            "source": columns.pop("source", None)
-            or SQL("%s::varchar", SOURCES[rank][0]),
+            "source": columns.pop("source", None) or SQL("%s", SOURCES[rank][0]),
         }
         for name in (
             "date",
@@ -123,12 +137,13 @@ class KeyAccountKpiReport(models.Model):
             "move_id",
             "company_id",
         ):
-            common[name] = columns.pop(name, SQL("NULL::int"))
-        common.update((name, columns.pop(name, zero)) for name in MEASURES)
+            common[name] = columns.pop(name, SQL("NULL"))
+        common.update((name, columns.pop(name, SQL("0"))) for name in MEASURES)
         if columns:
             raise ValueError(f"Unknown KPI columns {sorted(columns)}")
         return SQL(", ").join(
-            SQL("%s AS %s", sql, SQL.identifier(name)) for name, sql in common.items()
+            SQL("(%s)::%s AS %s", sql, SQL(COLUMN_TYPES[name]), SQL.identifier(name))
+            for name, sql in common.items()
         )
 
     def _query_invoices(self):
@@ -148,9 +163,7 @@ class KeyAccountKpiReport(models.Model):
             columns=self._row(
                 SQL("CASE WHEN %s THEN 0 ELSE 1 END", product),
                 SQL("aml.id"),
-                source=SQL(
-                    "CASE WHEN %s THEN 'invoice' ELSE 'due' END::varchar", product
-                ),
+                source=SQL("CASE WHEN %s THEN 'invoice' ELSE 'due' END", product),
                 date=SQL(AML_DATE),
                 user_id=SQL("move.invoice_user_id"),
                 team_id=SQL("move.team_id"),
