@@ -74,6 +74,9 @@
         "views/key_account_ownership_views.xml",
         "wizards/key_account_ownership_wizard_views.xml",
         "views/res_users_views.xml",
+        "views/key_account_kpi_report_views.xml",
+        "views/key_account_target_views.xml",
+        "views/key_account_assessment_views.xml",
         "views/menus.xml",
     ],
     "assets": {

@@ -58,3 +58,7 @@ from . import key_account_visit
 from . import stock_location
 from . import stock_quant
 from . import stock_move_line
+from . import key_account_target
+from . import key_account_kpi_report
+from . import key_account_kpi
+from . import key_account_assessment

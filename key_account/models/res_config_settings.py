@@ -230,3 +230,21 @@ class ResConfigSettings(models.TransientModel):
     key_account_oem_record_days = fields.Integer(
         related="company_id.key_account_oem_record_days", readonly=False
     )
+    key_account_kpi_sales_points = fields.Float(
+        related="company_id.key_account_kpi_sales_points", readonly=False
+    )
+    key_account_kpi_sales_step = fields.Float(
+        related="company_id.key_account_kpi_sales_step", readonly=False
+    )
+    key_account_assessment_threshold = fields.Float(
+        related="company_id.key_account_assessment_threshold", readonly=False
+    )
+    key_account_visits_per_day = fields.Float(
+        related="company_id.key_account_visits_per_day", readonly=False
+    )
+    key_account_calls_per_day = fields.Float(
+        related="company_id.key_account_calls_per_day", readonly=False
+    )
+    key_account_churn_months = fields.Integer(
+        related="company_id.key_account_churn_months", readonly=False
+    )

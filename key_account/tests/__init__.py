@@ -23,3 +23,4 @@ from . import test_relationship_cost
 from . import test_customer_care
 from . import test_ownership
 from . import test_visit
+from . import test_kpi

@@ -70,6 +70,15 @@ from .ownership import (
     normalize_vat,
     propose_owner,
 )
+from .kpi import (
+    PERIOD_TYPES,
+    activity_target,
+    below_threshold,
+    percent,
+    period_bounds,
+    sales_score,
+    working_days,
+)
 from .signers import signer_state
 from .tiers import average_days_to_pay, suggest_tier
 from .visits import (
@@ -141,4 +150,11 @@ __all__ = [
     "parse_words",
     "previous_working_day",
     "registration_state",
+    "PERIOD_TYPES",
+    "activity_target",
+    "below_threshold",
+    "percent",
+    "period_bounds",
+    "sales_score",
+    "working_days",
 ]

@@ -1,0 +1,165 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from ..tools import below_threshold, period_bounds
+
+
+class KeyAccountAssessment(models.Model):
+    """Quarterly assessment of a rep (SPEC R80): the sales-completion points
+    (R79) from the KPIs plus the points the assessor gives for the other
+    criteria, out of 100. Confirmed below the company's threshold, it
+    records a verbal warning (recorded only: sanctions are HR's)."""
+
+    _name = "key_account.assessment"
+    _description = "Key-Account Quarterly Assessment"
+    _inherit = ["mail.thread"]
+    _order = "date_from desc, user_id"
+    _rec_name = "user_id"
+
+    # Fields
+    user_id = fields.Many2one(
+        "res.users", string="Rep", required=True, index=True, tracking=True
+    )
+    period_date = fields.Date(
+        string="Quarter Of",
+        required=True,
+        default=fields.Date.context_today,
+        help="Any day of the quarter assessed.",
+    )
+    date_from = fields.Date(compute="_compute_dates", store=True, index=True)
+    date_to = fields.Date(compute="_compute_dates", store=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    state = fields.Selection(
+        [("draft", "Draft"), ("done", "Confirmed")],
+        default="draft",
+        required=True,
+        tracking=True,
+    )
+    sales_target = fields.Float(readonly=True, copy=False)
+    sales_actual = fields.Float(string="Sales", readonly=True, copy=False)
+    sales_completion = fields.Float(
+        string="Sales Completion (%)", readonly=True, copy=False
+    )
+    sales_score = fields.Float(readonly=True, copy=False, tracking=True)
+    other_score = fields.Float(
+        string="Other Criteria",
+        tracking=True,
+        help="Points given by the assessor for the criteria besides sales completion.",
+    )
+    total_score = fields.Float(compute="_compute_total_score", store=True)
+    threshold = fields.Float(readonly=True, copy=False)
+    verbal_warning = fields.Boolean(readonly=True, copy=False, tracking=True)
+    assessor_id = fields.Many2one("res.users", readonly=True, copy=False)
+    note = fields.Text()
+
+    _sql_constraints = [
+        (
+            "assessment_unique",
+            "unique (company_id, user_id, date_from)",
+            "This rep is already assessed for this quarter.",
+        ),
+    ]
+
+    # Computes
+    @api.depends("period_date")
+    def _compute_dates(self):
+        for assessment in self:
+            if assessment.period_date:
+                assessment.date_from, assessment.date_to = period_bounds(
+                    "quarter", assessment.period_date
+                )
+            else:
+                assessment.date_from = assessment.date_to = False
+
+    @api.depends("sales_score", "other_score")
+    def _compute_total_score(self):
+        for assessment in self:
+            assessment.total_score = assessment.sales_score + assessment.other_score
+
+    # Constraints
+    @api.constrains("other_score", "company_id")
+    def _check_other_score(self):
+        for assessment in self:
+            most = 100.0 - assessment.company_id.key_account_kpi_sales_points
+            if not 0 <= assessment.other_score <= most:
+                raise ValidationError(
+                    self.env._(
+                        "The other criteria score between 0 and %(most)s points.",
+                        most=most,
+                    )
+                )
+
+    # CRUD
+    def write(self, vals):
+        if self.filtered(lambda a: a.state == "done") and set(vals) - {"note"}:
+            raise UserError(self.env._("A confirmed assessment is kept as it is."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_if_draft(self):
+        if self.filtered(lambda a: a.state == "done"):
+            raise UserError(self.env._("A confirmed assessment is never deleted."))
+
+    # Actions
+    def action_compute(self):
+        """Read the sales completion and its points from the KPIs."""
+        self._check_assessor()
+        for assessment in self.filtered(lambda a: a.state == "draft"):
+            kpis = (
+                self.env["key_account.kpi"]
+                .with_company(assessment.company_id)
+                ._key_account_kpis(
+                    assessment.user_id.ids, assessment.date_from, assessment.date_to
+                )[assessment.user_id.id]
+            )
+            assessment.write(
+                {
+                    "sales_target": kpis["sales_target"],
+                    "sales_actual": kpis["sales"],
+                    "sales_completion": kpis["sales_completion"] or 0.0,
+                    "sales_score": kpis["sales_score"],
+                }
+            )
+        return True
+
+    def action_confirm(self):
+        """Confirm the score; below the threshold a verbal warning is
+        recorded on the assessment (R80)."""
+        self._check_assessor()
+        for assessment in self:
+            if assessment.state != "draft":
+                raise UserError(self.env._("This assessment is already confirmed."))
+        self.action_compute()
+        for assessment in self:
+            threshold = assessment.company_id.key_account_assessment_threshold
+            warning = below_threshold(assessment.total_score, threshold)
+            assessment.write(
+                {
+                    "threshold": threshold,
+                    "verbal_warning": warning,
+                    "assessor_id": self.env.user.id,
+                    "state": "done",
+                }
+            )
+            if warning:
+                assessment.message_post(
+                    body=self.env._(
+                        "Score %(score)s below the threshold %(threshold)s: "
+                        "a verbal warning is recorded.",
+                        score=assessment.total_score,
+                        threshold=threshold,
+                    ),
+                    partner_ids=assessment.user_id.partner_id.ids,
+                )
+        return True
+
+    # Business methods
+    def _check_assessor(self):
+        """Assessments are the KA head's (directors), never the rep's own."""
+        if not self.env.user.has_group("key_account.group_key_account_director"):
+            raise AccessError(self.env._("Only KA directors assess reps."))
+        if self.env.user in self.user_id:
+            raise AccessError(self.env._("Nobody assesses themselves."))

@@ -1,0 +1,384 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
+
+from odoo import api, fields, models
+
+from ..tools import activity_target, add_months, percent, sales_score, working_days
+
+# Measures of the KPI report that are actuals (the others are targets).
+ACTUALS = (
+    "sales_amount",
+    "invoiced_amount",
+    "refund_amount",
+    "writeoff_amount",
+    "due_amount",
+    "collected_amount",
+    "new_account_count",
+    "expense_amount",
+)
+TARGET_FIELDS = {
+    "target_amount": "amount",
+    "challenge_amount": "challenge_amount",
+    "new_account_target": "new_account_target",
+    "collection_target": "collection_amount",
+    "expense_budget": "expense_budget",
+}
+# Which targets make up a period: the ones of exactly that period, else the
+# months in it, else its quarters, else its year (never two kinds added up).
+TARGET_PREFERENCE = ("month", "quarter", "year")
+
+
+class KeyAccountKpi(models.AbstractModel):
+    """The KPIs of reps over a period (SPEC R78, R79, R85), as plain dicts,
+    for forms, digests and review reports.
+
+    Everything is read with the caller's rights, so a rep's figures never
+    include another rep's secret accounts (R86-R88); a system job reading
+    every rep calls it as ``sudo()``."""
+
+    _name = "key_account.kpi"
+    _description = "Key-Account KPIs"
+
+    # Business methods: actuals
+    @api.model
+    def _key_account_actuals(
+        self, date_from, date_to, user=None, team=None, company=None
+    ):
+        """{measure: sum} of the KPI report over the period, for a rep or a
+        department (the rows the caller may read)."""
+        domain = [
+            ("date", ">=", date_from),
+            ("date", "<=", date_to),
+            ("source", "!=", "target"),
+        ]
+        if user:
+            domain.append(("user_id", "=", user.id))
+        if team:
+            domain.append(("team_id", "=", team.id))
+        if company:
+            domain.append(("company_id", "=", company.id))
+        groups = self.env["key_account.kpi.report"]._read_group(
+            domain, [], [f"{name}:sum" for name in ACTUALS]
+        )
+        return dict(zip(ACTUALS, groups[0] if groups else (), strict=False))
+
+    @api.model
+    def _key_account_kpis(self, user_ids, date_from, date_to):
+        """{user id: {kpi: value}} of the reps ``user_ids`` from
+        ``date_from`` to ``date_to`` (dates, included).
+
+        Amounts are in the company's currency; rates are percentages, None
+        when there is nothing to measure against (no target, nothing due).
+        Keys: sales (invoiced untaxed − credit notes − write-offs), invoiced,
+        refunds, writeoffs, sales_target, challenge_target, sales_completion,
+        challenge_completion, sales_score (R79); new_accounts,
+        new_account_target, development_completion, accounts_at_start,
+        accounts_lost, churn_rate, new_development_rate; contract_planned,
+        contract_invoiced, contract_settlement; due, collected,
+        collection_rate, collection_target, collection_completion; expenses,
+        expense_budget, expense_control; file_completeness; valid_complaints;
+        registration_rate; working_days, visits, visit_target, calls,
+        call_target (R85)."""
+        user_ids = list(user_ids)
+        company = self.env.company
+        result = {}
+        actuals = self._key_account_actuals_by_user(user_ids, date_from, date_to)
+        targets = self._key_account_targets_by_user(user_ids, date_from, date_to)
+        contracts = self._key_account_contracts_by_user(user_ids, date_from, date_to)
+        churn = self._key_account_churn_by_user(user_ids, date_from, date_to)
+        files = self._key_account_file_completeness_by_user(user_ids)
+        complaints = self._key_account_valid_complaint_counts(
+            user_ids, date_from, date_to
+        )
+        registrations = self._key_account_registration_rates(
+            user_ids, date_from, date_to
+        )
+        visits = self._key_account_visit_counts(user_ids, date_from, date_to)
+        calls = self._key_account_call_counts(user_ids, date_from, date_to)
+        days = working_days(date_from, date_to)
+        for user_id in user_ids:
+            done = actuals.get(user_id, {})
+            aim = targets.get(user_id, {})
+            sales = done.get("sales_amount", 0.0)
+            completion = percent(sales, aim.get("target_amount"))
+            planned, invoiced = contracts.get(user_id, (0.0, 0.0))
+            at_start, lost = churn.get(user_id, (0, 0))
+            new_accounts = int(done.get("new_account_count", 0))
+            result[user_id] = {
+                "sales": sales,
+                "invoiced": done.get("invoiced_amount", 0.0),
+                "refunds": done.get("refund_amount", 0.0),
+                "writeoffs": done.get("writeoff_amount", 0.0),
+                "sales_target": aim.get("target_amount", 0.0),
+                "challenge_target": aim.get("challenge_amount", 0.0),
+                "sales_completion": completion,
+                "challenge_completion": percent(sales, aim.get("challenge_amount")),
+                "sales_score": sales_score(
+                    completion,
+                    company.key_account_kpi_sales_points,
+                    company.key_account_kpi_sales_step,
+                ),
+                "new_accounts": new_accounts,
+                "new_account_target": int(aim.get("new_account_target", 0)),
+                "development_completion": percent(
+                    new_accounts, aim.get("new_account_target")
+                ),
+                "accounts_at_start": at_start,
+                "accounts_lost": lost,
+                "churn_rate": percent(lost, at_start),
+                "new_development_rate": percent(new_accounts, at_start),
+                "contract_planned": planned,
+                "contract_invoiced": invoiced,
+                "contract_settlement": percent(invoiced, planned),
+                "due": done.get("due_amount", 0.0),
+                "collected": done.get("collected_amount", 0.0),
+                "collection_rate": percent(
+                    done.get("collected_amount", 0.0), done.get("due_amount")
+                ),
+                "collection_target": aim.get("collection_target", 0.0),
+                "collection_completion": percent(
+                    done.get("collected_amount", 0.0), aim.get("collection_target")
+                ),
+                "expenses": done.get("expense_amount", 0.0),
+                "expense_budget": aim.get("expense_budget", 0.0),
+                "expense_control": percent(
+                    done.get("expense_amount", 0.0), aim.get("expense_budget")
+                ),
+                "file_completeness": files.get(user_id),
+                "valid_complaints": complaints.get(user_id, 0),
+                "registration_rate": registrations.get(user_id),
+                "working_days": days,
+                "visits": visits.get(user_id, 0),
+                "visit_target": activity_target(
+                    company.key_account_visits_per_day, days
+                ),
+                "calls": calls.get(user_id, 0),
+                "call_target": activity_target(company.key_account_calls_per_day, days),
+            }
+        return result
+
+    @api.model
+    def _key_account_actuals_by_user(self, user_ids, date_from, date_to):
+        groups = self.env["key_account.kpi.report"]._read_group(
+            [
+                ("user_id", "in", user_ids),
+                ("date", ">=", date_from),
+                ("date", "<=", date_to),
+                ("source", "!=", "target"),
+            ],
+            ["user_id"],
+            [f"{name}:sum" for name in ACTUALS],
+        )
+        return {
+            user.id: dict(zip(ACTUALS, sums, strict=True)) for user, *sums in groups
+        }
+
+    @api.model
+    def _key_account_targets_by_user(self, user_ids, date_from, date_to):
+        """{user id: {target measure: amount}}: the targets within the period
+        the caller may read, of one period type (TARGET_PREFERENCE)."""
+        targets = self.env["key_account.target"].search(
+            [
+                ("user_id", "in", user_ids),
+                ("date_from", ">=", date_from),
+                ("date_to", "<=", date_to),
+            ]
+        )
+        by_user = defaultdict(lambda: self.env["key_account.target"])
+        for target in targets:
+            by_user[target.user_id.id] |= target
+        result = {}
+        for user_id, user_targets in by_user.items():
+            exact = user_targets.filtered(
+                lambda t: t.date_from == date_from and t.date_to == date_to
+            )
+            chosen = exact
+            for period_type in TARGET_PREFERENCE:
+                if chosen:
+                    break
+                chosen = user_targets.filtered(
+                    lambda t, p=period_type: t.period_type == p
+                )
+            result[user_id] = {
+                measure: sum(chosen.mapped(field_name))
+                for measure, field_name in TARGET_FIELDS.items()
+            }
+        return result
+
+    @api.model
+    def _key_account_contracts_by_user(self, user_ids, date_from, date_to):
+        """{user id: (planned, invoiced)}: the untaxed amount of the orders
+        confirmed in the period and what of it is invoiced (R78 contract
+        settlement)."""
+        groups = self.env["sale.order.line"]._read_group(
+            [
+                ("order_id.user_id", "in", user_ids),
+                ("state", "=", "sale"),
+                ("display_type", "=", False),
+                ("order_id.date_order", ">=", date_from),
+                (
+                    "order_id.date_order",
+                    "<",
+                    fields.Date.add(date_to, days=1),
+                ),
+            ],
+            ["salesman_id"],
+            ["price_subtotal:sum", "untaxed_amount_invoiced:sum"],
+        )
+        return {user.id: (planned, invoiced) for user, planned, invoiced in groups}
+
+    @api.model
+    def _key_account_file_completeness_by_user(self, user_ids):
+        """{user id: average file completeness (%) of their key accounts}."""
+        groups = self.env["res.partner"]._read_group(
+            [("user_id", "in", user_ids), ("is_key_account", "=", True)],
+            ["user_id"],
+            ["key_account_file_completeness:avg"],
+        )
+        return {user.id: average for user, average in groups}
+
+    @api.model
+    def _key_account_churn_by_user(self, user_ids, date_from, date_to):
+        """{user id: (key accounts at the start, lost in the period)}.
+
+        A key account is lost when suspended (approved suspension request)
+        or after ``key_account_churn_months`` months without an invoice
+        (counted from its last invoice, or its designation). It counts at the
+        start when designated before the period and not lost yet."""
+        months = self.env.company.key_account_churn_months
+        partners = self.env["res.partner"].search(
+            [
+                ("user_id", "in", user_ids),
+                ("parent_id", "=", False),
+                ("key_account_since", "<", date_from),
+                ("key_account_state", "in", ("key_account", "suspended")),
+            ]
+        )
+        if not partners:
+            return {}
+        suspended = self._key_account_suspension_dates(partners)
+        last_before, last_until = self._key_account_last_invoice_dates(
+            partners, date_from, date_to
+        )
+        result = defaultdict(lambda: [0, 0])
+        for partner in partners:
+            since = partner.key_account_since
+            stop = suspended.get(partner.id)
+            if stop and stop < date_from:
+                continue
+            if partner.key_account_state == "suspended" and not stop:
+                continue  # suspended without a dated request: before the period
+            if add_months(max(last_before.get(partner.id, since), since), months) < (
+                date_from
+            ):
+                continue  # already without an invoice for too long
+            counts = result[partner.user_id.id]
+            counts[0] += 1
+            inactive_from = add_months(
+                max(last_until.get(partner.id, since), since), months
+            )
+            if (stop and stop <= date_to) or inactive_from <= date_to:
+                counts[1] += 1
+        return {user_id: tuple(counts) for user_id, counts in result.items()}
+
+    def _key_account_suspension_dates(self, partners):
+        """{partner id: date of its last approved suspension}. As the system:
+        a rep reads only the requests he made, not the KA head's."""
+        groups = (
+            self.env["key_account.request"]
+            .sudo()
+            ._read_group(
+                [
+                    ("partner_id", "in", partners.ids),
+                    ("kind", "=", "suspension"),
+                    ("state", "=", "approved"),
+                ],
+                ["partner_id"],
+                ["write_date:max"],
+            )
+        )
+        return {partner.id: moment.date() for partner, moment in groups}
+
+    def _key_account_last_invoice_dates(self, partners, date_from, date_to):
+        """({partner id: last invoice date before the period},
+        {partner id: last invoice date until its end}). As the system: only
+        the dates of customers the caller reads are taken, whoever invoiced."""
+        moves = self.env["account.move"].sudo()
+        result = []
+        for domain in (
+            [("invoice_date", "<", date_from)],
+            [("invoice_date", "<=", date_to)],
+        ):
+            groups = moves._read_group(
+                [
+                    ("commercial_partner_id", "in", partners.ids),
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    *domain,
+                ],
+                ["commercial_partner_id"],
+                ["invoice_date:max"],
+            )
+            result.append({partner.id: day for partner, day in groups})
+        return tuple(result)
+
+    # Business methods: hooks of other features
+    @api.model
+    def _key_account_valid_complaint_counts(self, user_ids, date_from, date_to):
+        """{user id: valid complaints of their customers in the period}.
+        Hook: the complaints feature (``key_account.complaint``) overrides
+        it; without it, there is nothing to count."""
+        return {}
+
+    @api.model
+    def _key_account_registration_rates(self, user_ids, date_from, date_to):
+        """{user id: % of the customer files created in the period that were
+        reviewed within 2 working days}. Hook for the customer-file review;
+        without it, the rate is unknown (None)."""
+        return {}
+
+    @api.model
+    def _key_account_visit_counts(self, user_ids, date_from, date_to):
+        """{user id: visits logged in the period} (R85). Hook: the visits
+        feature (``key_account.visit``) overrides it, e.g. with a
+        ``_read_group`` of its done visits by rep and date; without it,
+        no visit is logged."""
+        return {}
+
+    @api.model
+    def _key_account_call_counts(self, user_ids, date_from, date_to):
+        """{user id: phone-call activities they marked done in the period}
+        (R85): Odoo posts a message of the activity's type, authored by who
+        did it, when an activity is done."""
+        users = self.env["res.users"].browse(user_ids)
+        by_partner = {user.partner_id.id: user.id for user in users}
+        groups = self._key_account_done_activity_groups(
+            list(by_partner), date_from, date_to, "phonecall"
+        )
+        return {by_partner[partner.id]: count for partner, count in groups}
+
+    def _key_account_done_activity_groups(
+        self, partner_ids, date_from, date_to, category
+    ):
+        """[(author, count)] of the done activities of ``category``. As the
+        system: messages are readable through their documents only, and only
+        their count by author is returned."""
+        return (
+            self.env["mail.message"]
+            .sudo()
+            ._read_group(
+                [
+                    ("author_id", "in", partner_ids),
+                    ("mail_activity_type_id.category", "=", category),
+                    ("subtype_id", "=", self.env.ref("mail.mt_activities").id),
+                    ("date", ">=", fields.Datetime.to_datetime(date_from)),
+                    (
+                        "date",
+                        "<",
+                        fields.Datetime.to_datetime(fields.Date.add(date_to, days=1)),
+                    ),
+                ],
+                ["author_id"],
+                ["__count"],
+            )
+        )
