@@ -325,10 +325,21 @@ class KeyAccountKpi(models.AbstractModel):
     # Business methods: hooks of other features
     @api.model
     def _key_account_valid_complaint_counts(self, user_ids, date_from, date_to):
-        """{user id: valid complaints of their customers in the period}.
-        Hook: the complaints feature (``key_account.complaint``) overrides
-        it; without it, there is nothing to count."""
-        return {}
+        """{user id: complaints received (``date``) in the period on their
+        customers (``rep_id``) that the supervisor marked valid}, read with
+        the caller's rights."""
+        groups = self.env["key_account.complaint"]._read_group(
+            [
+                ("rep_id", "in", user_ids),
+                ("validity", "=", "valid"),
+                ("date", ">=", date_from),
+                ("date", "<=", date_to),
+                *self._key_account_secret_guard(),
+            ],
+            ["rep_id"],
+            ["__count"],
+        )
+        return {user.id: count for user, count in groups}
 
     @api.model
     def _key_account_registration_rates(self, user_ids, date_from, date_to):
@@ -339,11 +350,68 @@ class KeyAccountKpi(models.AbstractModel):
 
     @api.model
     def _key_account_visit_counts(self, user_ids, date_from, date_to):
-        """{user id: visits logged in the period} (R85). Hook: the visits
-        feature (``key_account.visit``) overrides it, e.g. with a
-        ``_read_group`` of its done visits by rep and date; without it,
-        no visit is logged."""
-        return {}
+        """{user id: visits they made in the period} (R85): done visits
+        (reported after the visit) by their actual departure, on the rep's
+        calendar day, read with the caller's rights."""
+        Visit = self.env["key_account.visit"]
+        # A day wider on each side: the day is the rep's, the field UTC.
+        visits = Visit.search(
+            [
+                ("user_id", "in", user_ids),
+                ("state", "=", "done"),
+                (
+                    "actual_start",
+                    ">=",
+                    fields.Datetime.to_datetime(
+                        fields.Date.subtract(date_from, days=1)
+                    ),
+                ),
+                (
+                    "actual_start",
+                    "<",
+                    fields.Datetime.to_datetime(fields.Date.add(date_to, days=2)),
+                ),
+                *self._key_account_secret_guard(),
+            ]
+        )
+        result = defaultdict(int)
+        for visit in visits:
+            if date_from <= visit._local(visit.actual_start).date() <= date_to:
+                result[visit.user_id.id] += 1
+        return dict(result)
+
+    @api.model
+    def _key_account_secret_guard(self):
+        """Domain leaving out the records on secret accounts the caller
+        neither owns nor serves, as the KPI report's record rules do (R88);
+        empty for directors and system jobs."""
+        user = self.env.user
+        if self.env.su or user.has_group("key_account.group_key_account_director"):
+            return []
+        return [("partner_id", "not in", self._key_account_hidden_partner_ids())]
+
+    @api.model
+    def _key_account_hidden_partner_ids(self):
+        """Ids of the secret accounts (and their contacts) the caller neither
+        owns nor serves. As the system: the caller cannot read them, which
+        is the point."""
+        uid = self.env.uid
+        return (
+            self.env["res.partner"]
+            .sudo()
+            .with_context(active_test=False)
+            ._search(
+                [
+                    (
+                        "commercial_partner_id.key_account_confidentiality",
+                        "=",
+                        "secret",
+                    ),
+                    ("commercial_partner_id.user_id", "!=", uid),
+                    ("commercial_partner_id.key_account_executive_id", "!=", uid),
+                ]
+            )
+        )
 
     @api.model
     def _key_account_call_counts(self, user_ids, date_from, date_to):

@@ -3,6 +3,7 @@ import datetime
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_amount
 
 from ..tools import FREQUENCIES, due_reports, week_bounds
 
@@ -40,10 +41,10 @@ class KeyAccountReportDigest(models.Model):
     nor serves unless they are a director (R86, R88); the rep's weekly
     report covers the rep's own business only.
 
-    Extension points, empty until the features exist:
-    ``_key_account_report_kpis``, ``_key_account_report_visits``,
-    ``_key_account_report_complaints``, ``_key_account_report_conflicts``
-    and, around them, ``_key_account_report_sections``."""
+    Extra sections: ``_key_account_report_kpis``,
+    ``_key_account_report_visits``, ``_key_account_report_complaints``,
+    ``_key_account_report_conflicts`` and, around them,
+    ``_key_account_report_sections``."""
 
     _name = "key_account.report.digest"
     _description = "Key-Account Scheduled Report"
@@ -604,29 +605,106 @@ class KeyAccountReportDigest(models.Model):
         return rows
 
     def _key_account_report_kpis(self, partners):
-        """KPI section of the report, or None. Plug the KPI model in here,
-        e.g. rows from its ``_key_account_kpis(user_ids, date_from,
-        date_to)`` for ``self._key_account_scope_users()``."""
-        return None
+        """KPI section of the report (R78, R85): a row per rep covered.
+
+        The KPIs are read as the recipient (``key_account.kpi`` applies the
+        reader's rights), not as the superuser computing the report: a rep's
+        weekly report then never counts another rep's secret account, and
+        the clerk's reports never a secret account he does not serve."""
+        users = self._key_account_scope_users(partners)
+        env = self._key_account_recipient_env()
+        if not users or not env["key_account.kpi.report"].has_access("read"):
+            return None
+        kpis = env["key_account.kpi"]._key_account_kpis(
+            users.ids, self.date_from, self.date_to
+        )
+        _ = self.env._
+        return {
+            "title": _("KPIs"),
+            "columns": [
+                _("Rep"),
+                _("Sales"),
+                _("Sales Target"),
+                _("Completion"),
+                _("Collected"),
+                _("Collection Rate"),
+                _("Visits"),
+                _("Calls"),
+                _("Valid Complaints"),
+            ],
+            "rows": [
+                [
+                    user.name,
+                    self._key_account_format_amount(kpis[user.id]["sales"]),
+                    self._key_account_format_amount(kpis[user.id]["sales_target"]),
+                    self._key_account_format_percent(kpis[user.id]["sales_completion"]),
+                    self._key_account_format_amount(kpis[user.id]["collected"]),
+                    self._key_account_format_percent(kpis[user.id]["collection_rate"]),
+                    "%s / %s"
+                    % (kpis[user.id]["visits"], kpis[user.id]["visit_target"]),
+                    "%s / %s" % (kpis[user.id]["calls"], kpis[user.id]["call_target"]),
+                    kpis[user.id]["valid_complaints"],
+                ]
+                for user in users.sorted("name")
+            ],
+        }
+
+    def _key_account_format_amount(self, amount):
+        return format_amount(self.env, amount or 0.0, self.company_id.currency_id)
+
+    def _key_account_format_percent(self, rate):
+        return "-" if rate is None else "%.1f %%" % rate
 
     def _key_account_report_visits(self, partners):
-        """Visits of the period on the covered key accounts (R50-R55), or
-        None while ``key_account.visit`` does not exist."""
+        """Visits planned in the period on the covered key accounts, per
+        state (R50-R55)."""
         return self._key_account_count_section(
-            partners, "key_account.visit", self.env._("Visits")
+            partners,
+            "key_account.visit",
+            "planned_start",
+            "user_id",
+            self.env._("Visits"),
         )
 
     def _key_account_report_complaints(self, partners):
-        """Complaints of the period on the covered key accounts (R76), or
-        None while ``key_account.complaint`` does not exist."""
+        """Complaints received in the period on the covered key accounts,
+        per state (R76)."""
         return self._key_account_count_section(
-            partners, "key_account.complaint", self.env._("Complaints")
+            partners,
+            "key_account.complaint",
+            "date",
+            "rep_id",
+            self.env._("Complaints"),
         )
 
     def _key_account_report_conflicts(self, partners):
-        """Ownership conflicts section of the meeting pack (R45), or None
-        until the conflict report exists."""
-        return None
+        """Open ownership conflicts for the KA head's meeting pack (R45), as
+        the recipient reads them; None when there is none."""
+        Conflict = self._key_account_recipient_env()["key_account.ownership.conflict"]
+        conflicts = Conflict.search(
+            [("state", "=", "open"), ("company_id", "=", self.company_id.id)]
+        )
+        if not conflicts:
+            return None
+        _ = self.env._
+        kinds = dict(Conflict._fields["kind"]._description_selection(self.env))
+        return {
+            "title": _("Open Ownership Conflicts"),
+            "columns": [_("Conflict"), _("Reps"), _("Proposed Owner"), _("Found On")],
+            "rows": [
+                [
+                    "%s: %s"
+                    % (
+                        kinds.get(conflict.kind, ""),
+                        ", ".join(conflict.partner_ids.mapped("name")),
+                    ),
+                    ", ".join(conflict.user_ids.mapped("name")),
+                    conflict.proposed_user_id.name or "-",
+                    conflict.date or "",
+                ]
+                for conflict in conflicts
+            ],
+        }
 
     def _key_account_scope_users(self, partners):
         """The reps whose business the report covers (KPI hooks)."""
@@ -634,23 +712,14 @@ class KeyAccountReportDigest(models.Model):
             return self.user_id
         return partners.user_id
 
-    def _key_account_count_section(self, partners, model, title):
-        """A section counting the records of ``model`` dated in the period
-        on the covered key accounts, per state; None when the model (or a
-        ``partner_id`` and a date field on it) does not exist."""
-        if model not in self.env:
-            return None
+    def _key_account_count_section(
+        self, partners, model, date_field, user_field, title
+    ):
+        """A section counting the records of ``model`` whose ``date_field``
+        (a date or datetime) falls in the period, on the covered key
+        accounts (``partner_id``), per ``state``; for personal reports only
+        those whose ``user_field`` is the recipient."""
         Model = self._key_account_totals_model(model)
-        date_field = next(
-            (
-                name
-                for name in ("date", "visit_date", "date_start", "create_date")
-                if name in Model._fields
-            ),
-            None,
-        )
-        if "partner_id" not in Model._fields or not date_field:
-            return None
         if Model._fields[date_field].type == "datetime":
             start, end = self._key_account_bounds()
             period = [(date_field, ">=", start), (date_field, "<", end)]
@@ -660,20 +729,16 @@ class KeyAccountReportDigest(models.Model):
                 (date_field, "<=", self.date_to),
             ]
         domain = [("partner_id.commercial_partner_id", "in", partners.ids)] + period
-        if self.kind in PERSONAL_KINDS and "user_id" in Model._fields:
-            domain.append(("user_id", "=", self.user_id.id))
-        if "state" in Model._fields:
-            states = dict(Model._fields["state"]._description_selection(self.env))
-            rows = [
-                [states.get(state, state or "-"), count]
-                for state, count in Model._read_group(domain, ["state"], ["__count"])
-            ]
-        else:
-            rows = [["", Model.search_count(domain)]]
+        if self.kind in PERSONAL_KINDS:
+            domain.append((user_field, "=", self.user_id.id))
+        states = dict(Model._fields["state"]._description_selection(self.env))
         return {
             "title": title,
             "columns": [self.env._("Status"), self.env._("Count")],
-            "rows": rows,
+            "rows": [
+                [states.get(state, state), count]
+                for state, count in Model._read_group(domain, ["state"], ["__count"])
+            ],
         }
 
     def _key_account_report_sections(self, partners):

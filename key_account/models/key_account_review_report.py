@@ -1,16 +1,15 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools import format_amount
 
 from ..tools import month_bounds
 
 
 class KeyAccountReviewReport(models.AbstractModel):
     """Key-account review PDF (SPEC R71, R78, R86): per customer and period,
-    its profile, tier and credit, receivables aging, commissions, and the
-    visits, complaints and KPIs once those features exist (hooks
-    ``_key_account_review_visits``, ``_key_account_review_complaints``,
-    ``_key_account_review_kpis``).
+    its profile, tier and credit, receivables aging, commissions, visits,
+    complaints and the KPIs of its rep.
 
     Only who may read the customer prints it (record rules of
     ``res.partner``); a secret account only its rep, account executive and
@@ -182,49 +181,69 @@ class KeyAccountReviewReport(models.AbstractModel):
 
     @api.model
     def _key_account_review_visits(self, partner, date_from, date_to):
-        """Visits of the customer in the period (``key_account.visit``), an
-        empty list while visits do not exist."""
-        return self._key_account_review_records(
-            "key_account.visit", partner, date_from, date_to
+        """Visits of the customer made in the period (done, by actual
+        departure) that the reader may read."""
+        start, end = self._key_account_datetime_bounds(date_from, date_to)
+        return self.env["key_account.visit"].search(
+            [
+                ("partner_id", "child_of", partner.id),
+                ("state", "=", "done"),
+                ("actual_start", ">=", start),
+                ("actual_start", "<", end),
+            ],
+            order="actual_start, id",
         )
 
     @api.model
     def _key_account_review_complaints(self, partner, date_from, date_to):
-        """Complaints of the customer in the period
-        (``key_account.complaint``), an empty list while they do not exist."""
-        return self._key_account_review_records(
-            "key_account.complaint", partner, date_from, date_to
+        """Complaints of the customer received in the period that the
+        reader may read."""
+        return self.env["key_account.complaint"].search(
+            [
+                ("partner_id", "child_of", partner.id),
+                ("date", ">=", date_from),
+                ("date", "<=", date_to),
+            ],
+            order="date, id",
         )
 
     @api.model
     def _key_account_review_kpis(self, partner, date_from, date_to):
         """KPI lines ``[(label, value)]`` of the customer's rep for the
-        period; empty until the KPI model is plugged in here (e.g. its
-        ``_key_account_kpis(partner.user_id.ids, date_from, date_to)``)."""
-        return []
+        period, as the reader reads them (``key_account.kpi`` applies the
+        reader's rights: only the figures the reader may see)."""
+        rep = partner.user_id
+        if not rep:
+            return []
+        kpis = self.env["key_account.kpi"]._key_account_kpis(
+            rep.ids, date_from, date_to
+        )[rep.id]
+        currency = (partner.company_id or self.env.company).currency_id
+
+        def amount(value):
+            return format_amount(self.env, value or 0.0, currency)
+
+        def rate(value):
+            return "-" if value is None else "%.1f %%" % value
+
+        _ = self.env._
+        return [
+            (_("Rep"), rep.name),
+            (_("Sales"), amount(kpis["sales"])),
+            (_("Sales Target"), amount(kpis["sales_target"])),
+            (_("Sales Completion"), rate(kpis["sales_completion"])),
+            (_("Collected"), amount(kpis["collected"])),
+            (_("Collection Rate"), rate(kpis["collection_rate"])),
+            (_("Visits"), "%s / %s" % (kpis["visits"], kpis["visit_target"])),
+            (_("Calls"), "%s / %s" % (kpis["calls"], kpis["call_target"])),
+            (_("Valid Complaints"), kpis["valid_complaints"]),
+        ]
 
     @api.model
-    def _key_account_review_records(self, model, partner, date_from, date_to):
-        """Records of ``model`` on ``partner`` dated in the period that the
-        reader may read, when the model exists with a ``partner_id`` and a
-        date field."""
-        if model not in self.env:
-            return []
-        Model = self.env[model]
-        date_field = next(
-            (
-                name
-                for name in ("date", "visit_date", "date_start", "create_date")
-                if name in Model._fields
-            ),
-            None,
-        )
-        if "partner_id" not in Model._fields or not date_field:
-            return []
-        return Model.search(
-            [
-                ("partner_id", "child_of", partner.id),
-                (date_field, ">=", date_from),
-                (date_field, "<=", date_to),
-            ]
+    def _key_account_datetime_bounds(self, date_from, date_to):
+        """UTC datetimes from the start of ``date_from`` to the end of
+        ``date_to``."""
+        return (
+            fields.Datetime.to_datetime(date_from),
+            fields.Datetime.to_datetime(fields.Date.add(date_to, days=1)),
         )

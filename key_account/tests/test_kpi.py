@@ -1,5 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import date
+from datetime import date, datetime, timedelta
+
+from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -259,6 +261,106 @@ class TestKpiReport(KeyAccountCase):
         self.assertEqual(kpis["calls"], 1)
         self.assertEqual(kpis["call_target"], 10.0 * kpis["working_days"])
         self.assertEqual(kpis["visits"], 0)
+
+    def _done_visit(self, user, partner, start):
+        """A visit registered the day before ``start`` (UTC) and reported
+        by ``user`` after it, on time."""
+        stop = start + timedelta(hours=2)
+        with freeze_time(start - timedelta(days=1)):
+            visit = (
+                self.env["key_account.visit"]
+                .with_user(user)
+                .create(
+                    {
+                        "partner_id": partner.id,
+                        "planned_start": start,
+                        "planned_stop": stop,
+                        "purpose": "Negotiate the 2026 renewal prices",
+                    }
+                )
+            )
+        with freeze_time(stop + timedelta(hours=1)):
+            visit.write(
+                {
+                    "actual_start": start,
+                    "actual_stop": stop,
+                    "outcome": "<p>Needs 200 units.</p>",
+                }
+            )
+            visit.action_done()
+        return visit
+
+    def _kpis(self, reader, users, period=JUNE):
+        return (
+            self.env["key_account.kpi"]
+            .with_user(reader)
+            ._key_account_kpis(users.ids, *period)
+        )
+
+    def test_visits_made_count(self):
+        """R85: done visits count by their actual day in the rep's time
+        zone; planned and later visits do not; a secret account's visits
+        only for its rep and directors."""
+        self.rep_a.tz = "Asia/Shanghai"
+        self._done_visit(self.rep_a, self.customer, datetime(2025, 6, 10, 2, 0))
+        # 07:00 on 1 July in Shanghai: a July visit.
+        self._done_visit(self.rep_a, self.customer, datetime(2025, 6, 30, 23, 0))
+        with freeze_time("2025-06-20 01:00:00"):
+            self.env["key_account.visit"].with_user(self.rep_a).create(
+                {
+                    "partner_id": self.customer.id,
+                    "planned_start": datetime(2025, 6, 20, 2, 0),
+                    "planned_stop": datetime(2025, 6, 20, 4, 0),
+                    "purpose": "Negotiate the 2026 renewal prices",
+                }
+            )
+        self._done_visit(self.rep_b, self.customer_b, datetime(2025, 6, 11, 2, 0))
+        self.assertEqual(self._kpis(self.rep_a, self.rep_a)[self.rep_a.id]["visits"], 1)
+        july = self._kpis(self.rep_a, self.rep_a, (date(2025, 7, 1), date(2025, 7, 31)))
+        self.assertEqual(july[self.rep_a.id]["visits"], 1)
+        both = self.rep_a | self.rep_b
+        self.assertEqual(
+            {u: k["visits"] for u, k in self._kpis(self.head, both).items()},
+            {self.rep_a.id: 1, self.rep_b.id: 1},
+        )
+        self.assertEqual(self._kpis(self.rep_b, self.rep_b)[self.rep_b.id]["visits"], 1)
+        # Leading rep B's team shows his visits, not those on his secret account.
+        self.team_b.user_id = self.office_manager
+        self.assertEqual(
+            self._kpis(self.office_manager, self.rep_b)[self.rep_b.id]["visits"], 0
+        )
+        self.customer_b.with_user(self.head).key_account_confidentiality = "normal"
+        self.assertEqual(
+            self._kpis(self.office_manager, self.rep_b)[self.rep_b.id]["visits"], 1
+        )
+
+    def test_valid_complaints_count(self):
+        """R76, R78: complaints received in the period on the rep's
+        customers and marked valid by the supervisor."""
+        Complaint = self.env["key_account.complaint"].with_user(self.rep_a)
+        values = {
+            "partner_id": self.customer.id,
+            "description": "<p>Half of the paper arrived wet.</p>",
+        }
+        valid, invalid, later = Complaint.create(
+            [
+                dict(values, date=date(2025, 6, 12)),
+                dict(values, date=date(2025, 6, 13)),
+                dict(values, date=date(2025, 7, 2)),
+            ]
+        )
+        self.assertEqual(
+            self._kpis(self.rep_a, self.rep_a)[self.rep_a.id]["valid_complaints"], 0
+        )
+        (valid | later).with_user(self.office_manager).action_mark_valid()
+        invalid.with_user(self.office_manager).action_mark_invalid()
+        for reader in (self.rep_a, self.office_manager, self.head):
+            with self.subTest(reader=reader.login):
+                kpis = self._kpis(reader, self.rep_a)[self.rep_a.id]
+                self.assertEqual(kpis["valid_complaints"], 1)
+        self.assertEqual(
+            self._kpis(self.rep_b, self.rep_b)[self.rep_b.id]["valid_complaints"], 0
+        )
 
     # Targets
     def test_target_progress_on_rep_view(self):

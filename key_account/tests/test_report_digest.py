@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import datetime
 
+from freezegun import freeze_time
+
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
@@ -100,6 +102,61 @@ class ReportCase(OrderApprovalCase):
         self._pay(invoice_b, 4000.0)
         self._inv(self.customer_b, 800.0, self._days_ago(70), due=self._days_ago(70))
         self.env["account.move"]._cron_key_account_aging()
+
+    def _done_visit(self, user, partner, day):
+        """A visit on ``day`` 02:00-04:00 (UTC), registered the day before
+        and reported by ``user`` after it."""
+        start = datetime.datetime.combine(day, datetime.time(2, 0))
+        stop = start + datetime.timedelta(hours=2)
+        with freeze_time(start - datetime.timedelta(days=1)):
+            visit = (
+                self.env["key_account.visit"]
+                .with_user(user)
+                .create(
+                    {
+                        "partner_id": partner.id,
+                        "planned_start": start,
+                        "planned_stop": stop,
+                        "purpose": "Negotiate the 2026 renewal prices",
+                    }
+                )
+            )
+        with freeze_time(stop + datetime.timedelta(hours=1)):
+            visit.write(
+                {
+                    "actual_start": start,
+                    "actual_stop": stop,
+                    "outcome": "<p>Needs 200 units.</p>",
+                }
+            )
+            visit.action_done()
+        return visit
+
+    def _customer_care(self):
+        """This Monday: rep A visited ACME, which complained validly; rep B
+        visited his secret Beta."""
+        self.visit = self._done_visit(self.rep_a, self.customer, self.monday)
+        self.visit_b = self._done_visit(self.rep_b, self.customer_b, self.monday)
+        self.complaint = (
+            self.env["key_account.complaint"]
+            .with_user(self.rep_a)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "date": self.monday,
+                    "description": "<p>Half of the paper arrived wet.</p>",
+                }
+            )
+        )
+        self.complaint.with_user(self.office_manager).action_mark_valid()
+
+    def _sections(self, digest):
+        """{title: rows} of the extra sections of ``digest``."""
+        partners = digest._key_account_scope_partners()
+        return {
+            section["title"]: section["rows"]
+            for section in digest._key_account_report_sections(partners)
+        }
 
     def _digest(self, kind, user):
         digest = self.Digest.sudo().create(
@@ -230,6 +287,68 @@ class TestReportDigest(ReportCase):
         self.assertEqual(
             self._digest("rep_weekly", self.rep_b).pending_request_count, 0
         )
+
+    def test_kpis_visits_and_complaints_sections(self):
+        """The rep's KPIs count his reported visit and valid complaint; the
+        visit and complaint sections count them by state."""
+        self._customer_care()
+        digest = self._digest("rep_weekly", self.rep_a)
+        sections = self._sections(digest)
+        [kpi_row] = sections["KPIs"]
+        self.assertEqual(kpi_row[0], self.rep_a.name)
+        self.assertTrue(kpi_row[6].startswith("1 / "), kpi_row)
+        self.assertEqual(kpi_row[8], 1)
+        self.assertEqual(sections["Visits"], [["Done", 1]])
+        self.assertEqual(sections["Complaints"], [["New", 1]])
+        for text in ("KPIs", "Valid Complaints", "Done", "Complaints"):
+            self.assertIn(text, digest.body_html)
+        self.assertNotIn(self.rep_b.name, digest.body_html)
+        self.assertNotIn("Open Ownership Conflicts", sections)
+
+    def test_kpis_never_show_another_reps_secret_account(self):
+        """Computed as superuser, the KPIs are still read as the recipient:
+        the clerk leading rep B's team does not get rep B's secret figures;
+        the KA head gets every rep's."""
+        self._business()
+        self._customer_care()
+        self.team_b.user_id = self.office_manager
+        clerk = self._sections(self._digest("clerk_daily", self.office_manager))
+        self.assertEqual([row[0] for row in clerk["KPIs"]], [self.rep_a.name])
+        self.assertEqual(clerk["Visits"], [["Done", 1]])
+        pack = self._sections(self._digest("meeting_pack", self.head))
+        rows = {row[0]: row for row in pack["KPIs"]}
+        self.assertEqual(set(rows), {self.rep_a.name, self.rep_b.name})
+        self.assertTrue(rows[self.rep_b.name][6].startswith("1 / "))
+        self.assertIn("9,000.00", rows[self.rep_b.name][1])
+        self.assertEqual(pack["Visits"], [["Done", 2]])
+        # Rep B's own weekly report has his secret account's figures.
+        [own] = self._sections(self._digest("rep_weekly", self.rep_b))["KPIs"]
+        self.assertIn("9,000.00", own[1])
+        self.assertTrue(own[6].startswith("1 / "))
+
+    def test_meeting_pack_lists_open_conflicts(self):
+        conflict = self.env["key_account.ownership.conflict"].create(
+            {
+                "kind": "name",
+                "key": "acme",
+                "partner_ids": [Command.set((self.customer | self.customer_b).ids)],
+                "user_ids": [Command.set((self.rep_a | self.rep_b).ids)],
+                "proposed_user_id": self.rep_a.id,
+                "fingerprint": "name:acme",
+            }
+        )
+        digest = self._digest("meeting_pack", self.head)
+        [row] = self._sections(digest)["Open Ownership Conflicts"]
+        self.assertIn("Same Company Name", row[0])
+        self.assertIn("ACME Ltd", row[0])
+        self.assertEqual(row[2], self.rep_a.name)
+        self.assertIn("Open Ownership Conflicts", digest.body_html)
+        # Only the meeting pack has it, and only while open.
+        monthly = self._digest("head_monthly", self.head)
+        self.assertNotIn("Open Ownership Conflicts", self._sections(monthly))
+        conflict.write({"state": "dismissed"})
+        digest.action_refresh()
+        self.assertNotIn("Open Ownership Conflicts", digest.body_html)
 
     def test_recipient_reads_only_own_reports(self):
         mine = self._digest("rep_weekly", self.rep_a)

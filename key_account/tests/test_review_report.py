@@ -70,6 +70,44 @@ class TestReviewReport(ReportCase):
         )
         self.assertTrue(pdf.startswith(b"%PDF"))
 
+    def test_visits_complaints_and_kpis(self):
+        """The PDF lists the reported visit and the complaint of the period
+        and the rep's KPIs counting them, as the reader reads them."""
+        self._customer_care()
+        data = {"date_from": str(self.monday), "date_to": str(self.sunday)}
+        values = (
+            self.env["report.key_account.report_key_account_review"]
+            .with_user(self.rep_a)
+            ._get_report_values(self.customer.ids, data=data)["reviews"][
+                self.customer.id
+            ]
+        )
+        self.assertEqual(values["visits"], self.visit)
+        self.assertEqual(values["complaints"], self.complaint)
+        kpis = dict(values["kpis"])
+        self.assertEqual(kpis["Rep"], self.rep_a.name)
+        self.assertTrue(kpis["Visits"].startswith("1 / "), kpis)
+        self.assertEqual(kpis["Valid Complaints"], 1)
+        html = self._html(self.rep_a, self.customer, data)
+        self.assertIn(self.visit.display_name, html)
+        self.assertIn(self.complaint.display_name, html)
+        self.assertIn("Valid Complaints", html)
+        self.assertNotIn("No visit recorded in the period.", html)
+        # Another period: nothing.
+        before = {
+            "date_from": str(self.monday - datetime.timedelta(days=7)),
+            "date_to": str(self.monday - datetime.timedelta(days=1)),
+        }
+        html = self._html(self.rep_a, self.customer, before)
+        self.assertIn("No visit recorded in the period.", html)
+        self.assertIn("No complaint recorded in the period.", html)
+        # Rep B's secret account: its KPIs for rep B and the KA head.
+        for reader in (self.rep_b, self.head):
+            with self.subTest(reader=reader.login):
+                html = self._html(reader, self.customer_b, data)
+                self.assertIn(self.visit_b.display_name, html)
+                self.assertIn("Valid Complaints", html)
+
     def test_rep_cannot_print_other_customer(self):
         with self.assertRaises(AccessError):
             self._html(self.rep_a, self.customer_b, {})
