@@ -640,9 +640,9 @@ class KeyAccountReportDigest(models.Model):
                     self._key_account_format_percent(kpis[user.id]["sales_completion"]),
                     self._key_account_format_amount(kpis[user.id]["collected"]),
                     self._key_account_format_percent(kpis[user.id]["collection_rate"]),
-                    "%s / %s"
+                    "%s / %g"
                     % (kpis[user.id]["visits"], kpis[user.id]["visit_target"]),
-                    "%s / %s" % (kpis[user.id]["calls"], kpis[user.id]["call_target"]),
+                    "%s / %g" % (kpis[user.id]["calls"], kpis[user.id]["call_target"]),
                     kpis[user.id]["valid_complaints"],
                 ]
                 for user in users.sorted("name")

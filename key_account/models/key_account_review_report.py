@@ -234,8 +234,8 @@ class KeyAccountReviewReport(models.AbstractModel):
             (_("Sales Completion"), rate(kpis["sales_completion"])),
             (_("Collected"), amount(kpis["collected"])),
             (_("Collection Rate"), rate(kpis["collection_rate"])),
-            (_("Visits"), "%s / %s" % (kpis["visits"], kpis["visit_target"])),
-            (_("Calls"), "%s / %s" % (kpis["calls"], kpis["call_target"])),
+            (_("Visits"), "%s / %g" % (kpis["visits"], kpis["visit_target"])),
+            (_("Calls"), "%s / %g" % (kpis["calls"], kpis["call_target"])),
             (_("Valid Complaints"), kpis["valid_complaints"]),
         ]
 
