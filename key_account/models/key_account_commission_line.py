@@ -224,6 +224,30 @@ class KeyAccountCommissionLine(models.Model):
             self.env._("Commission lines are kept; corrections are new lines.")
         )
 
+    # Business methods: charges on a rep's account
+    @api.model
+    def _key_account_draw(self, record, origin, amount, kind="allowance", **values):
+        """Draw ``amount`` on the account (``kind``) of ``record``'s rep: a
+        negative line for a cost of the customer (SPEC R31: an expense
+        claim, an entertainment, a gift), whose ``rep_id``, ``partner_id``
+        and ``company_id`` it reads. A system record whoever acts; the
+        unique key (allocation, origin, kind, role, rep) refuses a second
+        one for the same record."""
+        return self.sudo().create(
+            {
+                "kind": kind,
+                "role": "rep",
+                "origin": origin,
+                "allocation_ref": record.id,
+                "partner_id": record.partner_id.commercial_partner_id.id,
+                "user_id": record.rep_id.id,
+                "date": fields.Date.context_today(self),
+                "company_id": record.company_id.id,
+                "amount": -amount,
+                **values,
+            }
+        )
+
     # Business methods: reminders
     @api.model
     def _cron_key_account_unpaid_rebates(self):

@@ -236,23 +236,8 @@ class KeyAccountExpenseClaim(models.Model):
         (system record, whoever approves)."""
         self.ensure_one()
         kind = "allowance" if self.account == "allowance" else "commission"
-        line = (
-            self.env["key_account.commission.line"]
-            .sudo()
-            .create(
-                {
-                    "kind": kind,
-                    "role": "rep",
-                    "origin": "claim",
-                    "claim_id": self.id,
-                    "allocation_ref": self.id,
-                    "partner_id": self.partner_id.commercial_partner_id.id,
-                    "user_id": self.rep_id.id,
-                    "date": fields.Date.context_today(self),
-                    "company_id": self.company_id.id,
-                    "amount": -self.amount,
-                }
-            )
+        line = self.env["key_account.commission.line"]._key_account_draw(
+            self, "claim", self.amount, kind=kind, claim_id=self.id
         )
         self.sudo().line_id = line
 

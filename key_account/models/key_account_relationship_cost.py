@@ -77,22 +77,8 @@ class KeyAccountRelationshipCost(models.AbstractModel):
         self.ensure_one()
         if not self.rep_id or self.charge_line_id or amount <= 0:
             return self.charge_line_id
-        line = (
-            self.env["key_account.commission.line"]
-            .sudo()
-            .create(
-                {
-                    "kind": "allowance",
-                    "role": "rep",
-                    "origin": self._key_account_charge_origin,
-                    "allocation_ref": self.id,
-                    "partner_id": self.partner_id.commercial_partner_id.id,
-                    "user_id": self.rep_id.id,
-                    "date": fields.Date.context_today(self),
-                    "company_id": self.company_id.id,
-                    "amount": -amount,
-                }
-            )
+        line = self.env["key_account.commission.line"]._key_account_draw(
+            self, self._key_account_charge_origin, amount
         )
         self.sudo().charge_line_id = line
         return line

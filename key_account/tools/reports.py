@@ -1,7 +1,8 @@
 """Periods of the scheduled reports (SPEC R81-R83)."""
 
-import calendar
 import datetime
+
+from .kpi import period_bounds
 
 # Scheduled report kinds and how often each is sent.
 FREQUENCIES = {
@@ -21,8 +22,7 @@ def week_bounds(day):
 
 def month_bounds(day):
     """First and last day of ``day``'s month."""
-    last = calendar.monthrange(day.year, day.month)[1]
-    return day.replace(day=1), day.replace(day=last)
+    return period_bounds("month", day)
 
 
 def is_month_last_week(monday):
