@@ -885,6 +885,30 @@ def _aging_next_day(env):
     env.invalidate_all()
 
 
+def _aging_bare_update(env):
+    """Seconds of the least a run must write: one bare UPDATE storing
+    today's stage on the invoices changing it (rolled back)."""
+    env.flush_all()
+    changes = env["account.move"]._key_account_stage_changes(
+        fields.Date.context_today(env["account.move"])
+    )
+    env.cr.execute(SQL("SAVEPOINT bench_bare_update"))
+    start = time.perf_counter()
+    env.cr.execute(
+        SQL(
+            """UPDATE account_move m SET key_account_aging_stage = t.stage
+                 FROM unnest(%s::int[], %s::varchar[]) AS t(id, stage)
+                WHERE m.id = t.id""",
+            [change["id"] for change in changes],
+            [change["stage"] for change in changes],
+        )
+    )
+    elapsed = time.perf_counter() - start
+    env.cr.execute(SQL("ROLLBACK TO SAVEPOINT bench_bare_update"))
+    env.invalidate_all()
+    return elapsed
+
+
 def _aging_buckets(env):
     """The reference: one query bucketing the open key-account invoices."""
     levels = env.company._key_account_ladder_levels()
@@ -978,6 +1002,7 @@ def bench_aging(env, count, profile):
     rerun = min(reruns, key=lambda run: run["seconds"])
     rerun_sql_time = min(rerun_sql)
     _aging_next_day(env)
+    bare_update = _aging_bare_update(env)
     daily = _aging_cron(env)
     daily_sql_time, daily_buckets = _aging_sql(env)
     daily_stages = _aging_stages(env)
@@ -992,6 +1017,7 @@ def bench_aging(env, count, profile):
         f"sql_ratio_daily={daily['seconds'] / daily_sql_time:.2f} "
         f"daily_changed={daily['changed']} daily_batches={len(daily['queries'])} "
         f"daily_stage_sql_ratio={daily['stage_seconds'] / daily_sql_time:.2f} "
+        f"daily_bare_update_sql_ratio={bare_update / daily_sql_time:.2f} "
         f"first_stage_sql_ratio={first['stage_seconds'] / sql_time:.2f} "
         f"batches={len(first['queries'])} first_changed={first['changed']} "
         f"first_batch_queries={first['queries'][0]} "

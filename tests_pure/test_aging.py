@@ -5,7 +5,9 @@ import pytest
 
 from key_account_tools import (
     aging_bucket,
+    ladder_cutoffs,
     ladder_stage,
+    overdue_cutoff,
     overdue_more_than,
     stage_rank,
 )
@@ -90,3 +92,45 @@ def test_stage_never_goes_back_with_time(due, days):
 )
 def test_buckets(days, bucket):
     assert aging_bucket(days) == bucket
+
+
+@given(
+    st.dates(min_value=D(2000, 1, 1), max_value=D(2100, 1, 1)),
+    st.integers(min_value=1, max_value=400),
+    st.sampled_from(["months", "days"]),
+)
+def test_cutoff_splits_the_due_dates(today, amount, unit):
+    """Due dates up to the cutoff, and only those, are over the level."""
+    if unit == "months":
+        amount = amount % 25 + 1
+    cutoff = overdue_cutoff(today, amount, unit)
+    for offset in range(-40, 41):
+        due = cutoff + datetime.timedelta(days=offset)
+        assert overdue_more_than(due, today, amount, unit) == (offset <= 0)
+
+
+@pytest.mark.parametrize(
+    ("today", "amount", "cutoff"),
+    [
+        # 31 March: 28 February + 1 month = 28 March is past, 1 March is not.
+        (D(2025, 3, 31), 1, D(2025, 2, 28)),
+        (D(2025, 3, 1), 1, D(2025, 1, 31)),
+        (D(2025, 3, 16), 2, D(2025, 1, 15)),
+        (D(2024, 3, 30), 1, D(2024, 2, 29)),
+    ],
+)
+def test_cutoff_at_month_ends(today, amount, cutoff):
+    assert overdue_cutoff(today, amount) == cutoff
+
+
+def test_ladder_cutoffs_follow_the_stages():
+    today = D(2025, 7, 16)
+    cutoffs = ladder_cutoffs(today)
+    assert cutoffs == (D(2025, 5, 15), D(2025, 3, 15), D(2025, 1, 15))
+    assert ladder_stage(D(2025, 1, 15), today) == "writeoff"
+    assert ladder_stage(D(2025, 1, 16), today) == "progress"
+    assert ladder_cutoffs(today, (60, 120, 180), "days")[0] == D(2025, 5, 16)
+    with pytest.raises(ValueError):
+        ladder_cutoffs(today, (4, 2, 6))
+    with pytest.raises(ValueError):
+        overdue_cutoff(today, 2, "weeks")

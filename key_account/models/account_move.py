@@ -1,12 +1,15 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from markupsafe import escape
+from collections import Counter, defaultdict
+
+from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.mail import generate_tracking_message_id
+from odoo.tools.sql import column_exists, create_column, create_index
 
-from ..tools import ladder_stage, stage_rank
+from ..tools import ladder_cutoffs, ladder_stage, stage_rank
 
 STAGE_SELECTION = [
     ("current", "Current"),
@@ -33,6 +36,13 @@ class AccountMove(models.Model):
         tracking=True,
         help="Set daily for key-account invoices: key monitoring, weekly "
         "collection notes, write-off possible.",
+    )
+    key_account_customer = fields.Boolean(
+        related="commercial_partner_id.is_key_account",
+        string="Key-Account Customer",
+        store=True,
+        help="The customer is a key account: the invoice is on the overdue "
+        "ladder while open.",
     )
     key_account_collection_note_ids = fields.One2many(
         "key_account.collection.note",
@@ -86,6 +96,22 @@ class AccountMove(models.Model):
         compute="_compute_key_account_commission_count",
         string="Commission Line Count",
     )
+
+    def _auto_init(self):
+        # Filled in SQL on install or upgrade rather than computed invoice
+        # by invoice by the ORM.
+        cr = self.env.cr
+        if not column_exists(cr, self._table, "key_account_customer"):
+            create_column(cr, self._table, "key_account_customer", "boolean")
+            if column_exists(cr, "res_partner", "is_key_account"):
+                cr.execute(
+                    SQL(
+                        """UPDATE account_move m SET key_account_customer = TRUE
+                             FROM res_partner p
+                            WHERE p.id = m.commercial_partner_id AND p.is_key_account"""
+                    )
+                )
+        return super()._auto_init()
 
     # Computes
     @api.depends("key_account_collection_note_ids.date")
@@ -241,7 +267,13 @@ class AccountMove(models.Model):
         """The stage this invoice should be in today (the cron computes the
         same in SQL: ``_key_account_stage_sql``)."""
         self.ensure_one()
-        if self.payment_state not in OPEN_PAYMENT_STATES or not (self.invoice_date_due):
+        if (
+            self.move_type != "out_invoice"
+            or self.state != "posted"
+            or self.payment_state not in OPEN_PAYMENT_STATES
+            or not self.key_account_customer
+            or not self.invoice_date_due
+        ):
             return "current"
         company = self.company_id
         return ladder_stage(
@@ -252,117 +284,179 @@ class AccountMove(models.Model):
         )
 
     @api.model
-    def _key_account_stage_sql(self, today, move="m", company="c"):
-        """SQL of the stage an invoice (alias ``move``) of a company (alias
-        ``company``) should be in on ``today``: ``ladder_stage`` in SQL, the
-        same at every boundary. Calendar months are added as PostgreSQL does
-        (``date + interval 'N months'`` keeps the day, or the month's last
-        day: 31 January + 1 month = 28 February), as ``add_months`` does."""
+    def _key_account_stage_sql(self, cutoffs, move="m"):
+        """SQL of the stage an invoice (alias ``move``) is in on the day of
+        ``cutoffs`` (its company's ``ladder_cutoffs``): ``ladder_stage`` in
+        SQL, the same at every boundary."""
         due = SQL.identifier(move, "invoice_date_due")
-        unit = SQL.identifier(company, "key_account_aging_unit")
-
-        def over(level_field):
-            level = SQL.identifier(company, level_field)
-            return SQL(
-                "%s::date > %s + CASE WHEN %s = 'days' "
-                "THEN make_interval(days => %s) ELSE make_interval(months => %s) END",
-                today,
-                due,
-                unit,
-                level,
-                level,
-            )
-
         return SQL(
-            """CASE WHEN %(payment)s IS NULL OR %(payment)s NOT IN %(open)s
-                      OR %(due)s IS NULL THEN 'current'
-                    WHEN %(writeoff)s THEN 'writeoff'
-                    WHEN %(progress)s THEN 'progress'
-                    WHEN %(monitor)s THEN 'monitor'
+            """CASE WHEN NOT (%(open)s) OR %(due)s IS NULL THEN 'current'
+                    WHEN %(due)s <= %(writeoff)s THEN 'writeoff'
+                    WHEN %(due)s <= %(progress)s THEN 'progress'
+                    WHEN %(due)s <= %(monitor)s THEN 'monitor'
                     ELSE 'current' END""",
-            payment=SQL.identifier(move, "payment_state"),
-            open=OPEN_PAYMENT_STATES,
+            open=self._key_account_ladder_sql(move),
             due=due,
-            writeoff=over("key_account_writeoff_after"),
-            progress=over("key_account_progress_after"),
-            monitor=over("key_account_monitor_after"),
+            monitor=cutoffs[0],
+            progress=cutoffs[1],
+            writeoff=cutoffs[2],
+        )
+
+    @api.model
+    def _key_account_ladder_sql(self, move="m"):
+        """SQL: the invoice (alias ``move``; None: no alias) is on the overdue
+        ladder, an open posted invoice of a key account. Also the predicate
+        of the ladder's partial index (``init``): the cron's queries repeat it
+        word for word, so that PostgreSQL uses the index."""
+        return SQL(
+            "%s = 'out_invoice' AND %s = 'posted' AND %s IN %s AND %s IS TRUE",
+            self._key_account_column(move, "move_type"),
+            self._key_account_column(move, "state"),
+            self._key_account_column(move, "payment_state"),
+            OPEN_PAYMENT_STATES,
+            self._key_account_column(move, "key_account_customer"),
+        )
+
+    @api.model
+    def _key_account_left_ladder_sql(self, move="m"):
+        """SQL: the invoice (alias ``move``; None: no alias) has a stage above
+        ``current`` but left the ladder (paid, reset to draft, customer no
+        longer a key account). Also the predicate of the second partial index
+        (``init``)."""
+        return SQL(
+            """%(stage)s IN ('monitor', 'progress', 'writeoff')
+               AND (%(state)s != 'posted' OR %(payment)s NOT IN %(open)s
+                    OR %(customer)s IS NOT TRUE)""",
+            stage=self._key_account_column(move, "key_account_aging_stage"),
+            state=self._key_account_column(move, "state"),
+            payment=self._key_account_column(move, "payment_state"),
+            open=OPEN_PAYMENT_STATES,
+            customer=self._key_account_column(move, "key_account_customer"),
+        )
+
+    @api.model
+    def _key_account_column(self, alias, name):
+        return SQL.identifier(alias, name) if alias else SQL.identifier(name)
+
+    def init(self):
+        super().init()
+        # The overdue ladder's daily run reads only the invoices changing
+        # stage: ranges of due dates per stored stage on the open key-account
+        # invoices, and the few that left the ladder with a stage.
+        cr = self.env.cr
+        create_index(
+            cr,
+            "account_move_key_account_ladder_index",
+            self._table,
+            ["key_account_aging_stage", "invoice_date_due"],
+            where=cr.mogrify(self._key_account_ladder_sql(None)).decode(),
+        )
+        create_index(
+            cr,
+            "account_move_key_account_left_ladder_index",
+            self._table,
+            ["id"],
+            where=cr.mogrify(self._key_account_left_ladder_sql(None)).decode(),
         )
 
     @api.model
     def _cron_key_account_aging(self, batch_size=None):
         """Daily: move key-account invoices along the overdue ladder. One
         query finds the invoices whose stage changes today, then batches of
-        them are stored and notified with a constant number of queries each.
-        Safe to re-run and to commit after any batch: a batch stores only
-        stages that still differ from today's."""
+        them are stored and notified with a constant number of queries each;
+        one notice to each KA head sums up the run. Safe to re-run: a batch
+        stores only stages still as found."""
         today = fields.Date.context_today(self)
         batch_size = batch_size or self.env.company.key_account_aging_batch
-        ids = self._key_account_stage_changes(today)
+        changes = self._key_account_stage_changes(today)
         done = 0
+        all_rises = []
         while True:
-            batch = ids[done : done + batch_size]
-            changes = self._key_account_store_stages(today, batch) if batch else []
-            self._key_account_notify_rises(
-                [
-                    change
-                    for change in changes
-                    if stage_rank(change["stage"]) > stage_rank(change["old"])
-                ]
-            )
+            batch = changes[done : done + batch_size]
+            stored = self._key_account_store_stages(batch) if batch else []
+            rises = [
+                change
+                for change in stored
+                if stage_rank(change["stage"]) > stage_rank(change["old"])
+            ]
+            self._key_account_notify_rises(rises)
+            all_rises += rises
             done += len(batch)
             self.env["ir.cron"]._notify_progress(
-                done=len(changes), remaining=len(ids) - done
+                done=len(stored), remaining=len(changes) - done
             )
-            if done >= len(ids):
+            if done >= len(changes):
                 break
-
-    @api.model
-    def _key_account_stage_query(self, today, condition):
-        """SELECT of the key-account invoices (meeting ``condition``, on
-        ``m``) that may change stage: their id, customer (``partner_id``),
-        stored stage (``old``) and today's (``stage``)."""
-        return SQL(
-            """SELECT m.id, m.commercial_partner_id AS partner_id,
-                      m.key_account_aging_stage AS old, %(stage)s AS stage
-                 FROM account_move m
-                 JOIN res_partner p ON p.id = m.commercial_partner_id
-                 JOIN res_company c ON c.id = m.company_id
-                WHERE m.move_type = 'out_invoice' AND m.state = 'posted'
-                  AND p.is_key_account
-                  AND (m.key_account_aging_stage != 'current'
-                       OR (m.payment_state IN %(open)s
-                           AND m.invoice_date_due < %(today)s))
-                  AND %(condition)s""",
-            stage=self._key_account_stage_sql(today),
-            open=OPEN_PAYMENT_STATES,
-            today=today,
-            condition=condition,
-        )
+        self._key_account_notify_heads(all_rises)
 
     @api.model
     def _key_account_stage_changes(self, today):
-        """Ids of the key-account invoices whose stage changes today, one
-        read-only query over the open receivables. Grouped by customer, so
-        that a customer's invoices share a batch and its notices (one rep
-        activity per customer and batch)."""
+        """The key-account invoices whose stage changes today, as (customer,
+        id, stored stage, today's stage), grouped by customer so that a
+        customer's invoices share a batch and its notices. One read-only
+        query that walks the ladder's indexes: per stored stage, only the due
+        dates on the far side of today's cutoffs; and the invoices that left
+        the ladder with a stage. On a day like any other it reads the
+        invoices crossing a level, not the whole ledger."""
         self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                """SELECT s.partner_id, s.id FROM (%s) s
-                    WHERE s.stage != COALESCE(s.old, 'current')""",
-                self._key_account_stage_query(today, SQL("TRUE")),
+        companies = self.env["res.company"].sudo().search([])
+        by_cutoffs = {}
+        for company in companies:
+            cutoffs = ladder_cutoffs(
+                today,
+                company._key_account_ladder_levels(),
+                company.key_account_aging_unit,
             )
-        )
-        # Sorted here: ORDER BY would have PostgreSQL walk the primary key
-        # rather than scan the table in parallel.
-        return [row[1] for row in sorted(self.env.cr.fetchall())]
+            by_cutoffs.setdefault(cutoffs, []).append(company.id)
+        ladder = self._key_account_ladder_sql()
+        branches = []
+        for cutoffs, company_ids in by_cutoffs.items():
+            select = SQL(
+                """SELECT m.commercial_partner_id, m.id, m.key_account_aging_stage,
+                          %s AS stage
+                     FROM account_move m WHERE m.company_id IN %s AND """,
+                self._key_account_stage_sql(cutoffs),
+                tuple(company_ids),
+            )
+            branches += [
+                SQL("%s%s AND %s", select, ladder, where)
+                for where in self._key_account_crossing_sql(cutoffs)
+            ]
+            branches.append(SQL("%s%s", select, self._key_account_left_ladder_sql()))
+        self.env.cr.execute(SQL(" UNION ALL ").join(branches))
+        return [
+            {"partner_id": partner_id, "id": move_id, "old": old, "stage": stage}
+            for partner_id, move_id, old, stage in sorted(
+                self.env.cr.fetchall(), key=lambda row: row[:2]
+            )
+            if stage != (old or "current")
+        ]
 
     @api.model
-    def _key_account_store_stages(self, today, ids):
-        """Store today's stage of the invoices ``ids`` whose stage still
-        differs from it, in one UPDATE computing it in PostgreSQL. Returns
-        one dict per changed invoice: ``id``, ``old`` and new ``stage``, and
-        what the notices need.
+    def _key_account_crossing_sql(self, cutoffs, move="m"):
+        """SQL conditions, one index range each, together matching the
+        invoices on the ladder whose stored stage (alias ``move``) is not the
+        one of ``cutoffs``: below a stage with a due date up to its cutoff,
+        or in a stage with a due date after it."""
+        stage = SQL.identifier(move, "key_account_aging_stage")
+        due = SQL.identifier(move, "invoice_date_due")
+        monitor, progress, writeoff = cutoffs
+        return [
+            SQL("%s IS NULL AND %s <= %s", stage, due, monitor),
+            SQL("%s = 'current' AND %s <= %s", stage, due, monitor),
+            SQL("%s = 'monitor' AND %s > %s", stage, due, monitor),
+            SQL("%s = 'monitor' AND %s <= %s", stage, due, progress),
+            SQL("%s = 'progress' AND %s > %s", stage, due, progress),
+            SQL("%s = 'progress' AND %s <= %s", stage, due, writeoff),
+            SQL("%s = 'writeoff' AND %s > %s", stage, due, writeoff),
+        ]
+
+    @api.model
+    def _key_account_store_stages(self, changes):
+        """Store the stages of ``changes`` (``_key_account_stage_changes``)
+        on the invoices whose stage is still the one found, in one UPDATE.
+        Returns one dict per invoice changed: ``id``, ``old`` and new
+        ``stage``, and what the notices need.
 
         The stage is the cron's to set. It is no accounting data: stored in
         SQL rather than through ``account.move.write``, whose invoice
@@ -374,20 +468,24 @@ class AccountMove(models.Model):
                 """UPDATE account_move upd
                       SET key_account_aging_stage = t.stage,
                           write_date = now() at time zone 'UTC', write_uid = %s
-                     FROM (%s) t
-                    WHERE upd.id = t.id AND t.stage != COALESCE(t.old, 'current')
+                     FROM unnest(%s::int[], %s::varchar[], %s::varchar[])
+                          AS t(id, old, stage)
+                    WHERE upd.id = t.id
+                      AND upd.key_account_aging_stage IS NOT DISTINCT FROM t.old
                 RETURNING upd.id, t.old, t.stage, upd.name, upd.invoice_date_due,
                           upd.invoice_user_id, upd.company_id,
                           upd.commercial_partner_id""",
                 self.env.uid,
-                self._key_account_stage_query(today, SQL("m.id = ANY(%s)", list(ids))),
+                [change["id"] for change in changes],
+                [change["old"] for change in changes],
+                [change["stage"] for change in changes],
             )
         )
-        changes = self.env.cr.dictfetchall()
-        self.browse([change["id"] for change in changes]).invalidate_recordset(
+        stored = self.env.cr.dictfetchall()
+        self.browse([change["id"] for change in stored]).invalidate_recordset(
             ["key_account_aging_stage", "write_date", "write_uid"]
         )
-        return changes
+        return stored
 
     @api.model
     def _key_account_notify_rises(self, rises):
@@ -396,7 +494,8 @@ class AccountMove(models.Model):
         whole batch: one chatter line per invoice; for the invoices entering
         key monitoring (from below it, whatever stage they reach), one rep
         activity per customer and rep on the oldest of them and credit
-        investigations; one notice to the KA head per company."""
+        investigations. The KA head's notice sums up the whole run
+        (``_key_account_notify_heads``)."""
         if not rises:
             return
         labels = dict(
@@ -421,28 +520,60 @@ class AccountMove(models.Model):
             key=lambda rise: (rise["invoice_date_due"], rise["id"]),
         )
         self._key_account_monitor_activities(entering, bodies)
-        for company in self.env["res.company"].browse(
-            sorted({rise["company_id"] for rise in rises})
-        ):
-            head = company._key_account_head()
-            if head:
-                self.env["mail.thread"].sudo().message_notify(
-                    partner_ids=head.partner_id.ids,
-                    subject=self.env._("Key-account receivables overdue"),
-                    body=self.env._(
-                        "Moved along the overdue ladder: %s",
-                        ", ".join(
-                            f"{rise['name']} ({labels[rise['stage']]})"
-                            for rise in rises
-                            if rise["company_id"] == company.id
-                        ),
-                    ),
-                )
         self.env["res.partner"].browse(
             sorted({rise["commercial_partner_id"] for rise in entering})
         )._key_account_open_investigation(
             self.env._("A receivable entered key monitoring.")
         )
+
+    @api.model
+    def _key_account_notify_heads(self, rises):
+        """One notice to each company's KA head for a run of the ladder:
+        per customer, how many receivables reached which stage (``rises``:
+        dicts of ``_key_account_store_stages``). The chatter and the aging
+        report give the invoices."""
+        if not rises:
+            return
+        labels = dict(
+            self._fields["key_account_aging_stage"]._description_selection(self.env)
+        )
+        counts = defaultdict(Counter)
+        for rise in rises:
+            counts[rise["company_id"], rise["commercial_partner_id"]][
+                rise["stage"]
+            ] += 1
+        partners = (
+            self.env["res.partner"].sudo().browse(sorted({p for _c, p in counts}))
+        )
+        names = dict(zip(partners.ids, partners.mapped("display_name"), strict=True))
+        for company in self.env["res.company"].browse(sorted({c for c, _p in counts})):
+            head = company._key_account_head()
+            if not head:
+                continue
+            lines = sorted(
+                (
+                    names[partner_id],
+                    ", ".join(
+                        self.env._(
+                            "%(count)s × %(stage)s", count=n, stage=labels[stage]
+                        )
+                        for stage, n in sorted(
+                            stages.items(), key=lambda item: stage_rank(item[0])
+                        )
+                    ),
+                )
+                for (company_id, partner_id), stages in counts.items()
+                if company_id == company.id
+            )
+            self.env["mail.thread"].sudo().message_notify(
+                partner_ids=head.partner_id.ids,
+                subject=self.env._("Key-account receivables overdue"),
+                body=Markup("<p>%s</p><ul>%s</ul>")
+                % (
+                    self.env._("Moved along the overdue ladder today, by customer:"),
+                    Markup().join(Markup("<li>%s: %s</li>") % line for line in lines),
+                ),
+            )
 
     @api.model
     def _key_account_log_notes(self, bodies):
@@ -486,14 +617,25 @@ class AccountMove(models.Model):
         """One "collect" activity per customer and rep for the invoices
         entering key monitoring together (``entering``, oldest first), on the
         oldest; without one e-mail each (the KA head's notice lists them).
-        ``bodies``: the chatter line of each invoice."""
+        None while the rep still has one open on another invoice of the
+        customer: the chatter lines and the KA head's notice name the new
+        ones. ``bodies``: the chatter line of each invoice."""
         if not entering:
             return
+        monitor_type = self.env.ref("key_account.mail_activity_key_account_monitor")
+        open_ones = self._key_account_open_monitor_activities(
+            monitor_type, {rise["commercial_partner_id"] for rise in entering}
+        )
         groups = {}
         for rise in entering:
-            key = (rise["commercial_partner_id"], rise["invoice_user_id"])
-            groups.setdefault(key, []).append(rise)
-        monitor_type = self.env.ref("key_account.mail_activity_key_account_monitor")
+            key = (
+                rise["commercial_partner_id"],
+                rise["invoice_user_id"] or self.env.uid,
+            )
+            if key not in open_ones:
+                groups.setdefault(key, []).append(rise)
+        if not groups:
+            return
         today = fields.Date.context_today(self)
         res_model_id = self.env["ir.model"]._get_id("account.move")
         vals_list = []
@@ -511,7 +653,7 @@ class AccountMove(models.Model):
                     "res_model_id": res_model_id,
                     "res_id": rises[0]["id"],
                     "activity_type_id": monitor_type.id,
-                    "user_id": user_id or self.env.uid,
+                    "user_id": user_id,
                     "date_deadline": today,
                     "note": note,
                 }
@@ -521,6 +663,28 @@ class AccountMove(models.Model):
         self.env["mail.activity"].sudo().with_context(
             mail_activity_quick_update=True
         ).create(vals_list)
+
+    @api.model
+    def _key_account_open_monitor_activities(self, monitor_type, partner_ids):
+        """(customer, user) pairs with an open "collect" activity on one of
+        the customer's invoices, in one query."""
+        self.flush_model(["commercial_partner_id"])
+        self.env["mail.activity"].flush_model(
+            ["res_model", "res_id", "activity_type_id", "user_id", "active"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """SELECT DISTINCT m.commercial_partner_id, a.user_id
+                     FROM mail_activity a
+                     JOIN account_move m ON m.id = a.res_id
+                    WHERE a.res_model = 'account.move' AND a.active
+                      AND a.activity_type_id = %s
+                      AND m.commercial_partner_id = ANY(%s)""",
+                monitor_type.id,
+                sorted(partner_ids),
+            )
+        )
+        return set(self.env.cr.fetchall())
 
     @api.model
     def _cron_key_account_missing_notes(self):

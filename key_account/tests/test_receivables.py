@@ -8,6 +8,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL
 
+from ..tools import ladder_cutoffs
 from .common_order import OrderApprovalCase
 
 
@@ -250,6 +251,8 @@ class TestOverdueLadder(ReceivablesCase):
                 "key_account_writeoff_after": 180,
             }
         )
+        # Another company keeps months: each company's invoices follow its own.
+        self.env["res.company"].create({"name": "Months Ledger Co"})
         invoice = self._invoice(self.customer, 1000.0, "2025-01-01", "2025-01-01")
         self._cron("2025-03-01")  # 59 days
         self._cron("2025-03-02")  # 60 days
@@ -305,10 +308,10 @@ class TestOverdueLadder(ReceivablesCase):
             for today in sorted(days):
                 self.env.cr.execute(
                     SQL(
-                        "SELECT m.id, %s FROM account_move m"
-                        " JOIN res_company c ON c.id = m.company_id"
-                        " WHERE m.id IN %s",
-                        Move._key_account_stage_sql(today),
+                        "SELECT m.id, %s FROM account_move m WHERE m.id IN %s",
+                        Move._key_account_stage_sql(
+                            ladder_cutoffs(today, levels, unit)
+                        ),
                         tuple(invoices.ids),
                     )
                 )
@@ -363,9 +366,81 @@ class TestOverdueLadder(ReceivablesCase):
         self.assertEqual(len(self._logs(older)), 1)
         self.assertEqual(len(self._logs(newer)), 1)
 
+    def test_open_collect_activity_is_not_doubled(self):
+        """While the rep's collect activity on a customer is open, further
+        invoices entering monitoring are logged but give no new activity;
+        once it is done, the next one does."""
+        first = self._invoice(self.customer, 1000.0, "2025-01-01", "2025-01-10")
+        self._cron("2025-03-11")
+        activity = self._activities_of(first, "mail_activity_key_account_monitor")
+        self.assertEqual(activity.user_id, self.rep_a)
+        second = self._invoice(self.customer, 1000.0, "2025-01-01", "2025-01-12")
+        self._cron("2025-03-13")
+        self.assertEqual(second.key_account_aging_stage, "monitor")
+        self.assertEqual(len(self._logs(second)), 1)
+        self.assertFalse(
+            self._activities_of(second, "mail_activity_key_account_monitor")
+        )
+        activity.with_user(self.rep_a).action_feedback(feedback="Promised")
+        third = self._invoice(self.customer, 1000.0, "2025-01-01", "2025-01-14")
+        self._cron("2025-03-15")
+        self.assertEqual(
+            self._activities_of(third, "mail_activity_key_account_monitor").user_id,
+            self.rep_a,
+        )
+
+    def test_ka_head_gets_one_notice_per_run(self):
+        """However many batches, the KA head gets one notice for the run,
+        counting each customer's receivables per stage."""
+        other = self._make_key_account(
+            self.env["res.partner"].create(
+                {"name": "Gamma Trading", "is_company": True, "user_id": self.rep_a.id}
+            )
+        )
+        self._invoice(self.customer, 1000.0, "2025-01-01", "2025-01-10")
+        self._invoice(self.customer, 1000.0, "2025-01-01", "2025-01-11")
+        self._invoice(other, 1000.0, "2024-01-01", "2024-01-10")
+        subject = "Key-account receivables overdue"
+
+        def notices():
+            return self.env["mail.message"].search(
+                [
+                    ("partner_ids", "in", self.head.partner_id.ids),
+                    ("subject", "=", subject),
+                ]
+            )
+
+        before = notices()
+        with freeze_time("2025-03-20"):
+            self.env["account.move"]._cron_key_account_aging(batch_size=1)
+        notice = notices() - before
+        self.assertEqual(len(notice), 1)
+        self.assertIn("ACME Ltd: 2 × Key Monitoring", str(notice.body))
+        self.assertIn("Gamma Trading: 1 × Write-Off Possible", str(notice.body))
+        with freeze_time("2025-03-20"):
+            self.env["account.move"]._cron_key_account_aging(batch_size=1)
+        self.assertEqual(notices() - before, notice)
+
+    def test_ladder_follows_the_key_account_status(self):
+        """Invoices leave the ladder when their customer stops being a key
+        account, and enter it once it becomes one again."""
+        invoice = self._invoice(self.customer, 1000.0, "2025-01-01", "2025-01-10")
+        self._cron("2025-03-20")
+        self.assertEqual(invoice.key_account_aging_stage, "monitor")
+        self.customer.with_user(self.head).key_account_state = "prospect"
+        self.assertFalse(invoice.key_account_customer)
+        self._cron("2025-03-21")
+        self.assertEqual(invoice.key_account_aging_stage, "current")
+        self.customer.with_user(self.head).key_account_state = "key_account"
+        self.assertTrue(invoice.key_account_customer)
+        self._cron("2025-05-20")
+        self.assertEqual(invoice.key_account_aging_stage, "progress")
+        self.assertEqual(len(self._logs(invoice)), 2)
+
     def test_constant_queries_per_batch(self):
         """Batches of 2 invoices entering monitoring cost the same queries
-        however many batches; a run changing nothing costs one query."""
+        however many batches; a run changing nothing, its caches warm, costs
+        two queries: the companies, the ladder's index ranges."""
 
         def run(count, cold=True):
             for i in range(count):
@@ -382,7 +457,8 @@ class TestOverdueLadder(ReceivablesCase):
         run(2)  # fills the caches, opens the customer's investigation
         four, six, eight = run(4), run(6), run(8)
         self.assertEqual(six - four, eight - six, (four, six, eight))
-        self.assertEqual(run(0, cold=False), 1)
+        run(0, cold=False)
+        self.assertEqual(run(0, cold=False), 2)
 
     def test_only_key_accounts(self):
         invoice = self._invoice(self.customer_b, 1000.0, "2025-01-01", "2025-01-01")

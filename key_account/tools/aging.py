@@ -40,6 +40,32 @@ def ladder_stage(due, today, levels=(2, 4, 6), unit="months"):
     return stage
 
 
+def overdue_cutoff(today, amount, unit="months"):
+    """The latest due date more than ``amount`` months (or days) overdue on
+    ``today``: ``overdue_more_than(due, today, amount, unit)`` holds exactly
+    for the due dates up to it (adding months never moves a date back, so
+    those due dates form a range). Lets a query find the receivables of a
+    stage by a range of due dates."""
+    one = datetime.timedelta(days=1)
+    if unit == "days":
+        return today - datetime.timedelta(days=amount) - one
+    cutoff = add_months(today, -amount) if unit == "months" else today
+    # Month ends clamp: step the estimate onto the boundary (a few days).
+    while overdue_more_than(cutoff + one, today, amount, unit):
+        cutoff += one
+    while not overdue_more_than(cutoff, today, amount, unit):
+        cutoff -= one
+    return cutoff
+
+
+def ladder_cutoffs(today, levels=(2, 4, 6), unit="months"):
+    """``overdue_cutoff`` of each ladder level: a receivable due on or before
+    the Nth cutoff has reached the Nth stage above ``current``."""
+    if list(levels) != sorted(levels) or len(levels) != len(STAGES) - 1:
+        raise ValueError("Three ascending ladder levels are expected")
+    return tuple(overdue_cutoff(today, level, unit) for level in levels)
+
+
 def stage_rank(stage):
     return STAGES.index(stage or "current")
 
