@@ -339,7 +339,7 @@ class AccountMove(models.Model):
         return SQL.identifier(alias, name) if alias else SQL.identifier(name)
 
     def init(self):
-        super().init()
+        result = super().init()
         # The overdue ladder's daily run reads only the invoices changing
         # stage: ranges of due dates per stored stage on the open key-account
         # invoices, and the few that left the ladder with a stage.
@@ -358,6 +358,7 @@ class AccountMove(models.Model):
             ["id"],
             where=cr.mogrify(self._key_account_left_ladder_sql(None)).decode(),
         )
+        return result
 
     @api.model
     def _cron_key_account_aging(self, batch_size=None):
