@@ -452,6 +452,10 @@ def _aging_setup(env, count):
             "key_account_progress_after": AGING_LEVELS[1],
             "key_account_writeoff_after": AGING_LEVELS[2],
             "key_account_aging_batch": AGING_BATCH,
+            # The ladder never ran: its first run meets every overdue invoice.
+            "key_account_ladder_monitor_cutoff": False,
+            "key_account_ladder_progress_cutoff": False,
+            "key_account_ladder_writeoff_cutoff": False,
         }
     )
     tier = env.ref("key_account.tier_c")
@@ -711,7 +715,6 @@ def _aging_clone(env, templates, customers, count):
             "invoice_date": SQL("n.due - 30"),
             "invoice_date_due": SQL("n.due"),
             "payment_reference": SQL("n.name"),
-            "key_account_aging_stage": SQL("NULL"),
         },
         {
             "date": SQL("n.due - 30"),
@@ -809,14 +812,13 @@ class BatchProfile:
 
 def _aging_cron(env, profile=None):
     """Run the cron once: a dict of the queries and seconds of each batch,
-    their totals, the invoices changed and the seconds spent finding and
-    storing the stages in SQL (without the notices)."""
+    their totals, the invoices changed and the seconds spent finding them
+    (without the notices)."""
     cr = env.cr
     IrCron = type(env["ir.cron"])
     Move = type(env["account.move"])
     notify = IrCron._notify_progress
-    find = Move._key_account_stage_changes
-    store = Move._key_account_store_stages
+    find = Move._key_account_rises
     marks = []
     changed = []
     stage_times = []
@@ -845,8 +847,7 @@ def _aging_cron(env, profile=None):
     before = (cr.sql_log_count, time.perf_counter())
     with (
         _patched(IrCron, "_notify_progress", _notify_progress),
-        _patched(Move, "_key_account_stage_changes", timed(find)),
-        _patched(Move, "_key_account_store_stages", timed(store)),
+        _patched(Move, "_key_account_rises", timed(find)),
     ):
         if profile:
             profile.step(0)
@@ -854,59 +855,39 @@ def _aging_cron(env, profile=None):
         cr.flush()
         env.flush_all()
     after = (cr.sql_log_count, time.perf_counter())
-    pairs = list(zip([before, *marks], marks, strict=False))
+    # A run notifying nothing reports no batch: it is one batch of none.
+    pairs = list(zip([before, *marks], marks or [after], strict=False))
     return {
         "queries": [b[0] - a[0] for a, b in pairs],
         "times": [b[1] - a[1] for a, b in pairs],
         "queries_total": after[0] - before[0],
         "seconds": after[1] - before[1],
-        "changed": sum(changed),
+        "changed": changed[-1] if changed else 0,
         "stage_seconds": sum(stage_times),
     }
 
 
 def _aging_next_day(env):
-    """The invoices one day older, as on the next day: every due date one
-    day earlier (the cron and the reference both count from today)."""
-    env.flush_all()
-    env.cr.execute(
-        SQL(
-            """UPDATE account_move SET invoice_date_due = invoice_date_due - 1
-                WHERE move_type = 'out_invoice' AND invoice_date_due IS NOT NULL"""
-        )
-    )
-    env.cr.execute(
-        SQL(
-            """UPDATE account_move_line SET date_maturity = date_maturity - 1
-                WHERE date_maturity IS NOT NULL"""
-        )
-    )
-    env.cr.execute(SQL("ANALYZE account_move"))
-    env.invalidate_all()
+    """As on the next day: the ladder's last run was the day before today
+    (the cron and the reference both count from today)."""
+    from odoo.addons.key_account.tools import ladder_cutoffs
 
-
-def _aging_bare_update(env):
-    """Seconds of the least a run must write: one bare UPDATE storing
-    today's stage on the invoices changing it (rolled back)."""
+    company = env.company
+    yesterday = fields.Date.subtract(fields.Date.context_today(company), days=1)
+    cutoffs = ladder_cutoffs(
+        yesterday,
+        company._key_account_ladder_levels(),
+        company.key_account_aging_unit,
+    )
+    company.write(
+        {
+            "key_account_ladder_monitor_cutoff": cutoffs[0],
+            "key_account_ladder_progress_cutoff": cutoffs[1],
+            "key_account_ladder_writeoff_cutoff": cutoffs[2],
+        }
+    )
     env.flush_all()
-    changes = env["account.move"]._key_account_stage_changes(
-        fields.Date.context_today(env["account.move"])
-    )
-    env.cr.execute(SQL("SAVEPOINT bench_bare_update"))
-    start = time.perf_counter()
-    env.cr.execute(
-        SQL(
-            """UPDATE account_move m SET key_account_aging_stage = t.stage
-                 FROM unnest(%s::int[], %s::varchar[]) AS t(id, stage)
-                WHERE m.id = t.id""",
-            [change["id"] for change in changes],
-            [change["stage"] for change in changes],
-        )
-    )
-    elapsed = time.perf_counter() - start
-    env.cr.execute(SQL("ROLLBACK TO SAVEPOINT bench_bare_update"))
     env.invalidate_all()
-    return elapsed
 
 
 def _aging_buckets(env):
@@ -948,17 +929,22 @@ def _aging_sql(env, repeat=AGING_SQL_REPEAT):
 
 
 def _aging_stages(env):
-    """Stage -> count the cron left on the same invoices."""
+    """Stage -> count the invoices show after the cron: by the cutoffs it
+    left on the company."""
     env.flush_all()
+    env.invalidate_all()
     env.cr.execute(
         SQL(
-            """SELECT COALESCE(m.key_account_aging_stage, 'current'), count(*)
+            """SELECT %s, count(*)
                  FROM account_move m
                  JOIN res_partner p ON p.id = m.commercial_partner_id
                 WHERE m.move_type = 'out_invoice' AND m.state = 'posted'
                   AND m.payment_state IN ('not_paid', 'partial')
                   AND p.is_key_account
-                GROUP BY 1"""
+                GROUP BY 1""",
+            env["account.move"]._key_account_stage_sql(
+                env.company._key_account_ladder_cutoffs()
+            ),
         )
     )
     return dict(env.cr.fetchall())
@@ -1002,7 +988,6 @@ def bench_aging(env, count, profile):
     rerun = min(reruns, key=lambda run: run["seconds"])
     rerun_sql_time = min(rerun_sql)
     _aging_next_day(env)
-    bare_update = _aging_bare_update(env)
     daily = _aging_cron(env)
     daily_sql_time, daily_buckets = _aging_sql(env)
     daily_stages = _aging_stages(env)
@@ -1016,9 +1001,8 @@ def bench_aging(env, count, profile):
         f"daily_queries_per_batch={max(daily['queries'])} "
         f"sql_ratio_daily={daily['seconds'] / daily_sql_time:.2f} "
         f"daily_changed={daily['changed']} daily_batches={len(daily['queries'])} "
-        f"daily_stage_sql_ratio={daily['stage_seconds'] / daily_sql_time:.2f} "
-        f"daily_bare_update_sql_ratio={bare_update / daily_sql_time:.2f} "
-        f"first_stage_sql_ratio={first['stage_seconds'] / sql_time:.2f} "
+        f"daily_find_sql_ratio={daily['stage_seconds'] / daily_sql_time:.2f} "
+        f"first_find_sql_ratio={first['stage_seconds'] / sql_time:.2f} "
         f"batches={len(first['queries'])} first_changed={first['changed']} "
         f"first_batch_queries={first['queries'][0]} "
         f"queries_min_median_max={_spread(first['queries'])} "
@@ -1029,10 +1013,10 @@ def bench_aging(env, count, profile):
         f"rerun_queries_total={rerun['queries_total']} "
         f"daily_queries_total={daily['queries_total']} "
         f"first_seconds={first['seconds']:.2f} "
-        f"first_stage_seconds={first['stage_seconds']:.2f} "
+        f"first_find_seconds={first['stage_seconds']:.2f} "
         f"rerun_seconds={rerun['seconds']:.3f} "
         f"daily_seconds={daily['seconds']:.3f} "
-        f"daily_stage_seconds={daily['stage_seconds']:.3f} "
+        f"daily_find_seconds={daily['stage_seconds']:.3f} "
         f"batch_seconds_min_median_max={_spread(first['times'], '.3f')} "
         f"rerun_batch_seconds_median={_median(rerun['times'], '.4f')} "
         f"sql_ms={sql_time * 1000:.1f} rerun_sql_ms={rerun_sql_time * 1000:.1f} "

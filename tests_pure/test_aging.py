@@ -5,10 +5,12 @@ import pytest
 
 from key_account_tools import (
     aging_bucket,
+    cutoff_stage,
     ladder_cutoffs,
     ladder_stage,
     overdue_cutoff,
     overdue_more_than,
+    rising_ranges,
     stage_rank,
 )
 
@@ -134,3 +136,63 @@ def test_ladder_cutoffs_follow_the_stages():
         ladder_cutoffs(today, (4, 2, 6))
     with pytest.raises(ValueError):
         overdue_cutoff(today, 2, "weeks")
+
+
+LADDERS = st.sampled_from(
+    [((2, 4, 6), "months"), ((1, 3, 13), "months"), ((60, 120, 180), "days")]
+)
+
+
+@given(st.dates(min_value=D(2000, 1, 1), max_value=D(2100, 1, 1)), LADDERS)
+def test_cutoff_stage_is_the_stage_of_the_day(today, ladder):
+    """The stage by a day's cutoffs is the stage on that day, around each
+    level; without cutoffs (the ladder never ran) it is ``current``."""
+    levels, unit = ladder
+    cutoffs = ladder_cutoffs(today, levels, unit)
+    for cutoff in cutoffs:
+        for offset in range(-3, 4):
+            due = cutoff + datetime.timedelta(days=offset)
+            assert cutoff_stage(due, cutoffs) == ladder_stage(due, today, levels, unit)
+            assert cutoff_stage(due, None) == "current"
+    assert cutoff_stage(None, cutoffs) == "current"
+
+
+@given(
+    st.dates(min_value=D(2000, 1, 1), max_value=D(2100, 1, 1)),
+    st.integers(min_value=0, max_value=400),
+    LADDERS,
+    LADDERS,
+)
+def test_rising_ranges_hold_the_rises(day, days, before, after):
+    """A due date is in a rising range exactly when its stage by the new
+    cutoffs is above its stage by the old ones: days later, levels changed
+    in between, or the ladder's first run."""
+    old = ladder_cutoffs(day, *before)
+    new = ladder_cutoffs(day + datetime.timedelta(days=days), *after)
+    ranges = rising_ranges(old, new)
+    first = rising_ranges(None, new)
+    start = min(old[2], new[2]) - datetime.timedelta(days=3)
+    for offset in range((max(old[0], new[0]) - start).days + 4):
+        due = start + datetime.timedelta(days=offset)
+        rises = stage_rank(cutoff_stage(due, new)) > stage_rank(cutoff_stage(due, old))
+        inside = any(
+            (after_ is None or due > after_) and due <= up_to
+            for after_, up_to in ranges
+        )
+        assert inside == rises, (due, old, new)
+        assert any(due <= up_to for _a, up_to in first) == (
+            cutoff_stage(due, new) != "current"
+        )
+
+
+def test_rising_ranges_example():
+    old = ladder_cutoffs(D(2025, 3, 15))
+    new = ladder_cutoffs(D(2025, 3, 16))
+    # One day later: the due dates of 15 January pass the first level.
+    assert rising_ranges(old, new) == [
+        (D(2025, 1, 14), D(2025, 1, 15)),
+        (D(2024, 11, 14), D(2024, 11, 15)),
+        (D(2024, 9, 14), D(2024, 9, 15)),
+    ]
+    assert rising_ranges(new, new) == []
+    assert rising_ranges(None, new) == [(None, D(2025, 1, 15))]

@@ -5,11 +5,12 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 from odoo.tools import SQL
 from odoo.tools.mail import generate_tracking_message_id
 from odoo.tools.sql import column_exists, create_column, create_index
 
-from ..tools import ladder_cutoffs, ladder_stage, stage_rank
+from ..tools import cutoff_stage, ladder_cutoffs, rising_ranges, stage_rank
 
 STAGE_SELECTION = [
     ("current", "Current"),
@@ -30,12 +31,10 @@ class AccountMove(models.Model):
     key_account_aging_stage = fields.Selection(
         STAGE_SELECTION,
         string="Overdue Stage",
-        readonly=True,
-        copy=False,
-        index=True,
-        tracking=True,
-        help="Set daily for key-account invoices: key monitoring, weekly "
-        "collection notes, write-off possible.",
+        compute="_compute_key_account_aging_stage",
+        search="_search_key_account_aging_stage",
+        help="Where the daily overdue ladder left this key-account invoice: "
+        "key monitoring, weekly collection notes, write-off possible.",
     )
     key_account_customer = fields.Boolean(
         related="commercial_partner_id.is_key_account",
@@ -254,40 +253,116 @@ class AccountMove(models.Model):
             vals["journal_id"] = journal.id
         return vals
 
+    # Overdue ladder (SPEC R38-R41). An invoice's stage is where the ladder's
+    # last run left it: its due date against the cutoffs of that run, stored
+    # on its company. A run moves the cutoffs to today's and notifies the
+    # invoices whose due dates they passed: it reads those, and writes no
+    # invoice.
+    @api.depends(
+        "move_type",
+        "state",
+        "payment_state",
+        "key_account_customer",
+        "invoice_date_due",
+        "company_id.key_account_ladder_monitor_cutoff",
+        "company_id.key_account_ladder_progress_cutoff",
+        "company_id.key_account_ladder_writeoff_cutoff",
+    )
+    def _compute_key_account_aging_stage(self):
+        for move in self:
+            if (
+                move.move_type != "out_invoice"
+                or move.state != "posted"
+                or not move.key_account_customer
+            ):
+                move.key_account_aging_stage = False
+            elif move.payment_state not in OPEN_PAYMENT_STATES:
+                move.key_account_aging_stage = "current"
+            else:
+                move.key_account_aging_stage = cutoff_stage(
+                    move.invoice_date_due,
+                    move.company_id._key_account_ladder_cutoffs(),
+                )
+
+    def _search_key_account_aging_stage(self, operator, value):
+        if operator in ("=", "!="):
+            operator = "in" if operator == "=" else "not in"
+            value = [value]
+        if operator not in ("in", "not in"):
+            raise UserError(
+                self.env._("Search the overdue stage with =, !=, in or not in.")
+            )
+        wanted = {stage or False for stage in value}
+        everything = {False, *(stage for stage, _label in STAGE_SELECTION)}
+        if operator == "not in":
+            wanted = everything - wanted
+        companies = (
+            self.env["res.company"]
+            .sudo()
+            .search([("key_account_ladder_monitor_cutoff", "!=", False)])
+        )
+        return expression.OR(
+            [self._key_account_stage_domain(stage, companies) for stage in wanted]
+            or [expression.FALSE_DOMAIN]
+        )
+
     @api.model
-    def _key_account_receivable_domain(self):
-        """Posted key-account customer invoices."""
-        return [
+    def _key_account_stage_domain(self, stage, companies):
+        """Domain of the invoices in ``stage`` (False: off the ladder), the
+        ladder having last run for ``companies``."""
+        if not stage:
+            return expression.OR(
+                [
+                    [("move_type", "!=", "out_invoice")],
+                    [("state", "!=", "posted")],
+                    [("key_account_customer", "!=", True)],
+                ]
+            )
+        ladder = [
             ("move_type", "=", "out_invoice"),
             ("state", "=", "posted"),
-            ("commercial_partner_id.is_key_account", "=", True),
+            ("key_account_customer", "=", True),
         ]
-
-    def _key_account_target_stage(self, today):
-        """The stage this invoice should be in today (the cron computes the
-        same in SQL: ``_key_account_stage_sql``)."""
-        self.ensure_one()
-        if (
-            self.move_type != "out_invoice"
-            or self.state != "posted"
-            or self.payment_state not in OPEN_PAYMENT_STATES
-            or not self.key_account_customer
-            or not self.invoice_date_due
-        ):
-            return "current"
-        company = self.company_id
-        return ladder_stage(
-            self.invoice_date_due,
-            today,
-            company._key_account_ladder_levels(),
-            unit=company.key_account_aging_unit,
+        rank = stage_rank(stage)
+        by_company = []
+        for company in companies:
+            # Stage N: due on or before the Nth cutoff, after the next one.
+            cutoffs = (None, *company._key_account_ladder_cutoffs(), None)
+            above, up_to = cutoffs[rank + 1], cutoffs[rank]
+            by_company.append(
+                [("company_id", "=", company.id)]
+                + ([("invoice_date_due", ">", above)] if above else [])
+                + ([("invoice_date_due", "<=", up_to)] if up_to else [])
+            )
+        if stage != "current":
+            return expression.AND(
+                [
+                    ladder,
+                    [("payment_state", "in", OPEN_PAYMENT_STATES)],
+                    expression.OR(by_company or [expression.FALSE_DOMAIN]),
+                ]
+            )
+        return expression.AND(
+            [
+                ladder,
+                expression.OR(
+                    [
+                        [("payment_state", "not in", OPEN_PAYMENT_STATES)],
+                        [("invoice_date_due", "=", False)],
+                        [("company_id", "not in", companies.ids)],
+                        *by_company,
+                    ]
+                ),
+            ]
         )
 
     @api.model
     def _key_account_stage_sql(self, cutoffs, move="m"):
-        """SQL of the stage an invoice (alias ``move``) is in on the day of
-        ``cutoffs`` (its company's ``ladder_cutoffs``): ``ladder_stage`` in
+        """SQL of the stage an invoice (alias ``move``) has by ``cutoffs``
+        (a day's ``ladder_cutoffs``; None: ``current``): ``cutoff_stage`` in
         SQL, the same at every boundary."""
+        if not cutoffs:
+            return SQL("'current'")
         due = SQL.identifier(move, "invoice_date_due")
         return SQL(
             """CASE WHEN NOT (%(open)s) OR %(due)s IS NULL THEN 'current'
@@ -318,180 +393,142 @@ class AccountMove(models.Model):
         )
 
     @api.model
-    def _key_account_left_ladder_sql(self, move="m"):
-        """SQL: the invoice (alias ``move``; None: no alias) has a stage above
-        ``current`` but left the ladder (paid, reset to draft, customer no
-        longer a key account). Also the predicate of the second partial index
-        (``init``)."""
-        return SQL(
-            """%(stage)s IN ('monitor', 'progress', 'writeoff')
-               AND (%(state)s != 'posted' OR %(payment)s NOT IN %(open)s
-                    OR %(customer)s IS NOT TRUE)""",
-            stage=self._key_account_column(move, "key_account_aging_stage"),
-            state=self._key_account_column(move, "state"),
-            payment=self._key_account_column(move, "payment_state"),
-            open=OPEN_PAYMENT_STATES,
-            customer=self._key_account_column(move, "key_account_customer"),
-        )
-
-    @api.model
     def _key_account_column(self, alias, name):
         return SQL.identifier(alias, name) if alias else SQL.identifier(name)
 
     def init(self):
         result = super().init()
-        # The overdue ladder's daily run reads only the invoices changing
-        # stage: ranges of due dates per stored stage on the open key-account
-        # invoices, and the few that left the ladder with a stage.
-        cr = self.env.cr
+        # The overdue ladder's daily run reads the open key-account invoices
+        # of the due dates passing a level that day: ranges of this index.
         create_index(
-            cr,
+            self.env.cr,
             "account_move_key_account_ladder_index",
             self._table,
-            ["key_account_aging_stage", "invoice_date_due"],
-            where=cr.mogrify(self._key_account_ladder_sql(None)).decode(),
-        )
-        create_index(
-            cr,
-            "account_move_key_account_left_ladder_index",
-            self._table,
-            ["id"],
-            where=cr.mogrify(self._key_account_left_ladder_sql(None)).decode(),
+            ["invoice_date_due"],
+            where=self.env.cr.mogrify(self._key_account_ladder_sql(None)).decode(),
         )
         return result
+
+    def _post(self, soft=True):
+        posted = super()._post(soft)
+        posted._key_account_notify_entered()
+        return posted
+
+    def _key_account_notify_entered(self):
+        """Invoices entering the ladder above ``current`` without a run
+        moving them there, such as an invoice posted long after its due
+        date: notified at once, as the run would have."""
+        rises = [
+            {
+                "id": move.id,
+                "old": "current",
+                "stage": move.key_account_aging_stage,
+                "name": move.name,
+                "invoice_date_due": move.invoice_date_due,
+                "invoice_user_id": move.invoice_user_id.id,
+                "company_id": move.company_id.id,
+                "commercial_partner_id": move.commercial_partner_id.id,
+            }
+            for move in self
+            if move.key_account_aging_stage not in (False, "current")
+        ]
+        self._key_account_notify_rises(rises)
+        self._key_account_notify_heads(rises)
 
     @api.model
     def _cron_key_account_aging(self, batch_size=None):
         """Daily: move key-account invoices along the overdue ladder. One
-        query finds the invoices whose stage changes today, then batches of
-        them are stored and notified with a constant number of queries each;
-        one notice to each KA head sums up the run. Safe to re-run: a batch
-        stores only stages still as found."""
+        query finds the invoices whose stage rises since the last run, then
+        batches of them are notified with a constant number of queries each;
+        one notice to each KA head sums up the run; each company keeps
+        today's cutoffs. Re-running the same day finds nothing."""
         today = fields.Date.context_today(self)
         batch_size = batch_size or self.env.company.key_account_aging_batch
-        changes = self._key_account_stage_changes(today)
-        done = 0
-        all_rises = []
-        while True:
-            batch = changes[done : done + batch_size]
-            stored = self._key_account_store_stages(batch) if batch else []
-            rises = [
-                change
-                for change in stored
-                if stage_rank(change["stage"]) > stage_rank(change["old"])
-            ]
-            self._key_account_notify_rises(rises)
-            all_rises += rises
-            done += len(batch)
+        moves = self._key_account_ladder_moves(today)
+        rises = self._key_account_rises(moves)
+        for start in range(0, len(rises), batch_size):
+            self._key_account_notify_rises(rises[start : start + batch_size])
             self.env["ir.cron"]._notify_progress(
-                done=len(stored), remaining=len(changes) - done
+                done=min(len(rises), start + batch_size),
+                remaining=max(0, len(rises) - start - batch_size),
             )
-            if done >= len(changes):
-                break
-        self._key_account_notify_heads(all_rises)
+        self._key_account_notify_heads(rises)
+        for (_old, new), companies in moves.items():
+            companies.write(
+                {
+                    "key_account_ladder_monitor_cutoff": new[0],
+                    "key_account_ladder_progress_cutoff": new[1],
+                    "key_account_ladder_writeoff_cutoff": new[2],
+                }
+            )
 
     @api.model
-    def _key_account_stage_changes(self, today):
-        """The key-account invoices whose stage changes today, as (customer,
-        id, stored stage, today's stage), grouped by customer so that a
-        customer's invoices share a batch and its notices. One read-only
-        query that walks the ladder's indexes: per stored stage, only the due
-        dates on the far side of today's cutoffs; and the invoices that left
-        the ladder with a stage. On a day like any other it reads the
-        invoices crossing a level, not the whole ledger."""
-        self.env.flush_all()
-        companies = self.env["res.company"].sudo().search([])
-        by_cutoffs = {}
-        for company in companies:
-            cutoffs = ladder_cutoffs(
+    def _key_account_ladder_moves(self, today):
+        """The companies whose ladder moves today, by (cutoffs of the last
+        run or None, today's cutoffs)."""
+        moves = defaultdict(lambda: self.env["res.company"].sudo())
+        for company in self.env["res.company"].sudo().search([]):
+            old = company._key_account_ladder_cutoffs()
+            new = ladder_cutoffs(
                 today,
                 company._key_account_ladder_levels(),
                 company.key_account_aging_unit,
             )
-            by_cutoffs.setdefault(cutoffs, []).append(company.id)
-        ladder = self._key_account_ladder_sql()
+            if old != new:
+                moves[old, new] |= company
+        return moves
+
+    @api.model
+    def _key_account_rises(self, moves):
+        """The open key-account invoices whose stage rises as the ladder
+        ``moves`` (``_key_account_ladder_moves``): dicts of ``id``, ``old``
+        and new ``stage`` and what the notices need, grouped by customer so
+        that a customer's invoices share a batch and its notices. One
+        read-only query on index ranges of due dates: those the cutoffs
+        passed."""
         branches = []
-        for cutoffs, company_ids in by_cutoffs.items():
-            select = SQL(
-                """SELECT m.commercial_partner_id, m.id, m.key_account_aging_stage,
-                          %s AS stage
-                     FROM account_move m WHERE m.company_id IN %s AND """,
-                self._key_account_stage_sql(cutoffs),
-                tuple(company_ids),
+        for (old, new), companies in moves.items():
+            ranges = rising_ranges(old, new)
+            if not ranges:
+                continue
+            due = SQL.identifier("m", "invoice_date_due")
+            passed = SQL(" OR ").join(
+                SQL("(%s > %s AND %s <= %s)", due, after, due, up_to)
+                if after
+                else SQL("%s <= %s", due, up_to)
+                for after, up_to in ranges
             )
-            branches += [
-                SQL("%s%s AND %s", select, ladder, where)
-                for where in self._key_account_crossing_sql(cutoffs)
-            ]
-            branches.append(SQL("%s%s", select, self._key_account_left_ladder_sql()))
-        self.env.cr.execute(SQL(" UNION ALL ").join(branches))
-        return [
-            {"partner_id": partner_id, "id": move_id, "old": old, "stage": stage}
-            for partner_id, move_id, old, stage in sorted(
-                self.env.cr.fetchall(), key=lambda row: row[:2]
+            branches.append(
+                SQL(
+                    """SELECT m.id, %s AS old, %s AS stage, m.name,
+                              m.invoice_date_due, m.invoice_user_id, m.company_id,
+                              m.commercial_partner_id
+                         FROM account_move m
+                        WHERE m.company_id IN %s AND %s AND (%s)""",
+                    self._key_account_stage_sql(old),
+                    self._key_account_stage_sql(new),
+                    tuple(companies.ids),
+                    self._key_account_ladder_sql(),
+                    passed,
+                )
             )
-            if stage != (old or "current")
-        ]
-
-    @api.model
-    def _key_account_crossing_sql(self, cutoffs, move="m"):
-        """SQL conditions, one index range each, together matching the
-        invoices on the ladder whose stored stage (alias ``move``) is not the
-        one of ``cutoffs``: below a stage with a due date up to its cutoff,
-        or in a stage with a due date after it."""
-        stage = SQL.identifier(move, "key_account_aging_stage")
-        due = SQL.identifier(move, "invoice_date_due")
-        monitor, progress, writeoff = cutoffs
-        return [
-            SQL("%s IS NULL AND %s <= %s", stage, due, monitor),
-            SQL("%s = 'current' AND %s <= %s", stage, due, monitor),
-            SQL("%s = 'monitor' AND %s > %s", stage, due, monitor),
-            SQL("%s = 'monitor' AND %s <= %s", stage, due, progress),
-            SQL("%s = 'progress' AND %s > %s", stage, due, progress),
-            SQL("%s = 'progress' AND %s <= %s", stage, due, writeoff),
-            SQL("%s = 'writeoff' AND %s > %s", stage, due, writeoff),
-        ]
-
-    @api.model
-    def _key_account_store_stages(self, changes):
-        """Store the stages of ``changes`` (``_key_account_stage_changes``)
-        on the invoices whose stage is still the one found, in one UPDATE.
-        Returns one dict per invoice changed: ``id``, ``old`` and new
-        ``stage``, and what the notices need.
-
-        The stage is the cron's to set. It is no accounting data: stored in
-        SQL rather than through ``account.move.write``, whose invoice
-        synchronisation costs a dozen queries per invoice, and without a
-        tracking message (the chatter line says it once, in words)."""
+        if not branches:
+            return []
         self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                """UPDATE account_move upd
-                      SET key_account_aging_stage = t.stage,
-                          write_date = now() at time zone 'UTC', write_uid = %s
-                     FROM unnest(%s::int[], %s::varchar[], %s::varchar[])
-                          AS t(id, old, stage)
-                    WHERE upd.id = t.id
-                      AND upd.key_account_aging_stage IS NOT DISTINCT FROM t.old
-                RETURNING upd.id, t.old, t.stage, upd.name, upd.invoice_date_due,
-                          upd.invoice_user_id, upd.company_id,
-                          upd.commercial_partner_id""",
-                self.env.uid,
-                [change["id"] for change in changes],
-                [change["old"] for change in changes],
-                [change["stage"] for change in changes],
-            )
+        self.env.cr.execute(SQL(" UNION ALL ").join(branches))
+        return sorted(
+            (
+                row
+                for row in self.env.cr.dictfetchall()
+                if stage_rank(row["stage"]) > stage_rank(row["old"])
+            ),
+            key=lambda row: (row["commercial_partner_id"], row["id"]),
         )
-        stored = self.env.cr.dictfetchall()
-        self.browse([change["id"] for change in stored]).invalidate_recordset(
-            ["key_account_aging_stage", "write_date", "write_uid"]
-        )
-        return stored
 
     @api.model
     def _key_account_notify_rises(self, rises):
         """Notices of the invoices whose stage rose (``rises``: dicts of
-        ``_key_account_store_stages``), a constant number of queries for the
+        ``_key_account_rises``), a constant number of queries for the
         whole batch: one chatter line per invoice; for the invoices entering
         key monitoring (from below it, whatever stage they reach), one rep
         activity per customer and rep on the oldest of them and credit
@@ -529,10 +566,10 @@ class AccountMove(models.Model):
 
     @api.model
     def _key_account_notify_heads(self, rises):
-        """One notice to each company's KA head for a run of the ladder:
-        per customer, how many receivables reached which stage (``rises``:
-        dicts of ``_key_account_store_stages``). The chatter and the aging
-        report give the invoices."""
+        """One notice to each company's KA head for a run of the ladder (or a
+        posting): per customer, how many receivables reached which stage
+        (``rises``: dicts of ``_key_account_rises``). The chatter and the
+        aging report give the invoices."""
         if not rises:
             return
         labels = dict(
@@ -571,7 +608,7 @@ class AccountMove(models.Model):
                 subject=self.env._("Key-account receivables overdue"),
                 body=Markup("<p>%s</p><ul>%s</ul>")
                 % (
-                    self.env._("Moved along the overdue ladder today, by customer:"),
+                    self.env._("Reached an overdue stage today, by customer:"),
                     Markup().join(Markup("<li>%s: %s</li>") % line for line in lines),
                 ),
             )
@@ -694,10 +731,8 @@ class AccountMove(models.Model):
         activity (SPEC R40)."""
         since = fields.Datetime.subtract(fields.Datetime.now(), days=7)
         moves = self.search(
-            self._key_account_receivable_domain()
-            + [
+            [
                 ("key_account_aging_stage", "in", ("progress", "writeoff")),
-                ("payment_state", "in", ("not_paid", "partial")),
                 "|",
                 ("key_account_progress_date", "=", False),
                 ("key_account_progress_date", "<", since),

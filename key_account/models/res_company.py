@@ -143,6 +143,18 @@ class ResCompany(models.Model):
     key_account_aging_batch = fields.Integer(
         string="Overdue Ladder Batch Size", default=500
     )
+    # Where the overdue ladder's last run left it: the latest due date of
+    # each stage that day (``tools.ladder_cutoffs``). Invoices show their
+    # stage by them, and the next run notifies the due dates passing them.
+    key_account_ladder_monitor_cutoff = fields.Date(
+        string="Key Monitoring Up To Due Date", readonly=True, copy=False
+    )
+    key_account_ladder_progress_cutoff = fields.Date(
+        string="Weekly Collection Notes Up To Due Date", readonly=True, copy=False
+    )
+    key_account_ladder_writeoff_cutoff = fields.Date(
+        string="Write-Off Possible Up To Due Date", readonly=True, copy=False
+    )
     key_account_min_credit_level_id = fields.Many2one(
         "key_account.credit.level",
         string="Minimum Credit Level for Designation",
@@ -578,6 +590,16 @@ class ResCompany(models.Model):
             self.key_account_progress_after,
             self.key_account_writeoff_after,
         )
+
+    def _key_account_ladder_cutoffs(self):
+        """The cutoffs of the overdue ladder's last run (None: it never ran)."""
+        self.ensure_one()
+        cutoffs = (
+            self.key_account_ladder_monitor_cutoff,
+            self.key_account_ladder_progress_cutoff,
+            self.key_account_ladder_writeoff_cutoff,
+        )
+        return cutoffs if all(cutoffs) else None
 
     def _key_account_head(self):
         """The KA head who receives notices."""

@@ -8,7 +8,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL
 
-from ..tools import ladder_cutoffs
+from ..tools import ladder_cutoffs, ladder_stage
 from .common_order import OrderApprovalCase
 
 
@@ -183,7 +183,7 @@ class TestOverdueLadder(ReceivablesCase):
     def test_ladder_boundaries_logged_once(self):
         invoice = self._invoice(self.customer, 50000.0, "2025-01-01", "2025-01-15")
         self._cron("2025-03-15")
-        self.assertFalse(invoice.key_account_aging_stage)
+        self.assertEqual(invoice.key_account_aging_stage, "current")
         self._cron("2025-03-16")
         self.assertEqual(invoice.key_account_aging_stage, "monitor")
         self.assertEqual(len(self._logs(invoice)), 1)
@@ -256,16 +256,18 @@ class TestOverdueLadder(ReceivablesCase):
         invoice = self._invoice(self.customer, 1000.0, "2025-01-01", "2025-01-01")
         self._cron("2025-03-01")  # 59 days
         self._cron("2025-03-02")  # 60 days
-        self.assertFalse(invoice.key_account_aging_stage)
+        self.assertEqual(invoice.key_account_aging_stage, "current")
         self._cron("2025-03-03")  # 61 days
         self.assertEqual(invoice.key_account_aging_stage, "monitor")
         with self.assertRaises(ValidationError):
             self.company.key_account_progress_after = 30
 
-    def test_sql_stage_agrees_with_python_at_boundaries(self):
-        """The cron computes stages in SQL: the same as ``ladder_stage`` the
-        day before, on and after each level, month ends and leap days
-        included, in months and in days."""
+    def test_stage_agrees_in_sql_search_and_form_at_boundaries(self):
+        """The stage the cron computes in SQL, the stage an invoice shows
+        after a run and the invoices the rep's stage filters find are all
+        ``ladder_stage`` of the day: before, on and after each level, month
+        ends and leap days included, in months and in days; a paid invoice
+        is current, a partly paid one is not."""
         dues = (
             "2025-01-15",
             "2025-01-31",
@@ -286,20 +288,21 @@ class TestOverdueLadder(ReceivablesCase):
         invoices |= paid | partial
         self.env.flush_all()
         Move = self.env["account.move"]
-        for unit, levels in (
+
+        def expected(today, levels, unit):
+            return {
+                invoice.id: "current"
+                if invoice == paid
+                else ladder_stage(invoice.invoice_date_due, today, levels, unit)
+                for invoice in invoices
+            }
+
+        ladders = (
             ("months", (2, 4, 6)),
             ("months", (1, 3, 13)),
             ("days", (60, 120, 180)),
-        ):
-            self.company.write(
-                {
-                    "key_account_aging_unit": unit,
-                    "key_account_monitor_after": levels[0],
-                    "key_account_progress_after": levels[1],
-                    "key_account_writeoff_after": levels[2],
-                }
-            )
-            self.env.flush_all()
+        )
+        for unit, levels in ladders:
             days = set()
             for due in dues:
                 for level in levels:
@@ -315,22 +318,55 @@ class TestOverdueLadder(ReceivablesCase):
                         tuple(invoices.ids),
                     )
                 )
-                in_sql = dict(self.env.cr.fetchall())
-                in_python = {
-                    invoice.id: invoice._key_account_target_stage(today)
-                    for invoice in invoices
-                }
-                self.assertEqual(in_sql, in_python, f"{unit} {levels} on {today}")
-            self.assertEqual(in_sql[paid.id], "current")
-            self.assertEqual(in_sql[partial.id], "writeoff")
-        # The cron stores the same, whatever it stored before.
-        for today in ("2025-03-01", "2026-03-01", "2025-03-03"):
-            self._cron(today)
-            for invoice in invoices:
                 self.assertEqual(
-                    invoice.key_account_aging_stage or "current",
-                    invoice._key_account_target_stage(fields.Date.to_date(today)),
+                    dict(self.env.cr.fetchall()),
+                    expected(today, levels, unit),
+                    f"{unit} {levels} on {today}",
                 )
+        # A run leaves each invoice in the day's stage, whatever day the last
+        # run was, later or earlier; the filters find the same.
+        rep_moves = Move.with_user(self.rep_a)
+        for (unit, levels), today in zip(
+            ladders, ("2025-03-01", "2026-03-01", "2025-03-03"), strict=True
+        ):
+            self.company.write(
+                {
+                    "key_account_aging_unit": unit,
+                    "key_account_monitor_after": levels[0],
+                    "key_account_progress_after": levels[1],
+                    "key_account_writeoff_after": levels[2],
+                }
+            )
+            self._cron(today)
+            stages = expected(fields.Date.to_date(today), levels, unit)
+            self.assertEqual(
+                {invoice.id: invoice.key_account_aging_stage for invoice in invoices},
+                stages,
+                today,
+            )
+            for stage in ("current", "monitor", "progress", "writeoff"):
+                ids = sorted(i for i, s in stages.items() if s == stage)
+                for domain, wanted in (
+                    ([("key_account_aging_stage", "=", stage)], ids),
+                    ([("key_account_aging_stage", "in", [stage])], ids),
+                    (
+                        [("key_account_aging_stage", "!=", stage)],
+                        sorted(set(invoices.ids) - set(ids)),
+                    ),
+                ):
+                    found = rep_moves.search(
+                        [("id", "in", invoices.ids), *domain], order="id"
+                    )
+                    self.assertEqual(found.ids, wanted, f"{today} {domain}")
+        self.assertEqual(stages[partial.id], "monitor")
+        other = self._invoice(self.customer_b, 1000.0, "2024-12-31", "2024-12-31")
+        self.assertFalse(other.key_account_aging_stage)
+        self.assertEqual(
+            Move.search(
+                [("id", "=", other.id), ("key_account_aging_stage", "=", False)]
+            ),
+            other,
+        )
 
     def test_jumping_past_monitoring_still_monitors(self):
         """An invoice found more than 4 months overdue (first run, imported
@@ -346,6 +382,41 @@ class TestOverdueLadder(ReceivablesCase):
                 self.customer, "mail_activity_key_account_investigation"
             )
         )
+
+    def test_invoice_posted_overdue_is_notified_at_posting(self):
+        """An invoice posted by accounting after its due date passed a level
+        shows its stage and is notified as it is posted, as a run would have
+        done; later runs do not notify it again."""
+        billing = new_test_user(
+            self.env,
+            "ka_billing",
+            groups="base.group_user,account.group_account_invoice",
+        )
+        self._cron("2025-05-20")
+        invoice = self._invoice(
+            self.customer, 1000.0, "2025-01-01", "2025-01-10", post=False
+        )
+        self.assertFalse(invoice.key_account_aging_stage)
+        invoice.with_user(billing).action_post()
+        self.assertEqual(invoice.key_account_aging_stage, "progress")
+        self.assertEqual(len(self._logs(invoice)), 1)
+        activity = self._activities_of(invoice, "mail_activity_key_account_monitor")
+        self.assertEqual(activity.user_id, self.rep_a)
+        self._cron("2025-05-20")
+        self._cron("2025-05-21")
+        self.assertEqual(len(self._logs(invoice)), 1)
+        self._cron("2025-03-21")  # an earlier day: stages fall, none notified
+        self.assertEqual(invoice.key_account_aging_stage, "monitor")
+        self.assertEqual(len(self._logs(invoice)), 1)
+        # Due within the level the next run passes: that run notifies it.
+        later = self._invoice(self.customer, 1000.0, "2025-01-01", "2025-01-22")
+        self.assertEqual(later.key_account_aging_stage, "current")
+        self.assertFalse(self._logs(later))
+        self._cron("2025-05-23")
+        self.assertEqual(later.key_account_aging_stage, "progress")
+        self.assertEqual(len(self._logs(later)), 1)
+        self.assertEqual(invoice.key_account_aging_stage, "progress")
+        self.assertEqual(len(self._logs(invoice)), 2)
 
     def test_one_activity_per_customer_and_rep(self):
         """Invoices of one customer entering monitoring together give its rep
@@ -430,9 +501,10 @@ class TestOverdueLadder(ReceivablesCase):
         self.customer.with_user(self.head).key_account_state = "prospect"
         self.assertFalse(invoice.key_account_customer)
         self._cron("2025-03-21")
-        self.assertEqual(invoice.key_account_aging_stage, "current")
+        self.assertFalse(invoice.key_account_aging_stage)
         self.customer.with_user(self.head).key_account_state = "key_account"
         self.assertTrue(invoice.key_account_customer)
+        self.assertEqual(invoice.key_account_aging_stage, "monitor")
         self._cron("2025-05-20")
         self.assertEqual(invoice.key_account_aging_stage, "progress")
         self.assertEqual(len(self._logs(invoice)), 2)
@@ -440,25 +512,39 @@ class TestOverdueLadder(ReceivablesCase):
     def test_constant_queries_per_batch(self):
         """Batches of 2 invoices entering monitoring cost the same queries
         however many batches; a run changing nothing, its caches warm, costs
-        two queries: the companies, the ladder's index ranges."""
+        one query: the companies."""
 
-        def run(count, cold=True):
+        def run(day, count, cold=True):
+            due = ladder_cutoffs(fields.Date.to_date(day))[0]
             for i in range(count):
-                self._invoice(self.customer, 1000.0 + i, "2025-01-01", "2025-01-10")
+                self._invoice(self.customer, 1000.0 + i, "2025-01-01", due)
             self.env.flush_all()
             if cold:
                 self.env.invalidate_all()
-            with freeze_time("2025-03-28"):
+            with freeze_time(day):
                 before = self.env.cr.sql_log_count
                 self.env["account.move"]._cron_key_account_aging(batch_size=2)
                 self.env.flush_all()
                 return self.env.cr.sql_log_count - before
 
-        run(2)  # fills the caches, opens the customer's investigation
-        four, six, eight = run(4), run(6), run(8)
+        run("2025-03-09", 0)  # the ladder's first run
+        run("2025-03-10", 2)  # fills the caches, opens the investigation
+        four, six, eight = (
+            run("2025-03-11", 4),
+            run("2025-03-12", 6),
+            run("2025-03-13", 8),
+        )
         self.assertEqual(six - four, eight - six, (four, six, eight))
-        run(0, cold=False)
-        self.assertEqual(run(0, cold=False), 2)
+        self.assertEqual(
+            len(
+                self._activities_of(
+                    self.customer, "mail_activity_key_account_investigation"
+                )
+            ),
+            1,
+        )
+        run("2025-03-13", 0, cold=False)
+        self.assertEqual(run("2025-03-13", 0, cold=False), 1)
 
     def test_only_key_accounts(self):
         invoice = self._invoice(self.customer_b, 1000.0, "2025-01-01", "2025-01-01")

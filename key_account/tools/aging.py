@@ -66,6 +66,33 @@ def ladder_cutoffs(today, levels=(2, 4, 6), unit="months"):
     return tuple(overdue_cutoff(today, level, unit) for level in levels)
 
 
+def cutoff_stage(due, cutoffs):
+    """Stage of a receivable due on ``due`` by the ``ladder_cutoffs`` of a
+    day: ``ladder_stage`` on that day. No cutoffs (the ladder never ran) or
+    no due date: ``current``."""
+    stage = STAGES[0]
+    if due and cutoffs:
+        for cutoff, name in zip(cutoffs, STAGES[1:], strict=True):
+            if due <= cutoff:
+                stage = name
+    return stage
+
+
+def rising_ranges(old, new):
+    """The due dates whose stage rises from the ``ladder_cutoffs`` ``old``
+    (None: the ladder never ran) to ``new``, as ranges ``(after, up_to)``
+    (``after`` None: no lower bound): per level whose cutoff moved forward,
+    the due dates it passed. Ranges may overlap when the days between are
+    longer than the gap between two levels."""
+    if not old:
+        return [(None, new[0])]
+    return [
+        (before, after)
+        for before, after in zip(old, new, strict=True)
+        if after > before
+    ]
+
+
 def stage_rank(stage):
     return STAGES.index(stage or "current")
 
