@@ -762,15 +762,17 @@ def _query_key(query):
 
 class BatchProfile:
     """cProfile and the SQL statements of one batch of ``name``: the second
-    when there are two or more (the first fills process-wide caches)."""
+    when there are two or more (the first fills process-wide caches); with
+    ``batches`` None, of the whole run."""
 
     def __init__(self, name, batches):
         self.name = name
-        self.batch = 2 if batches > 1 else 1
+        self.batch = None if batches is None else 2 if batches > 1 else 1
         self.profile = cProfile.Profile()
         self.queries = Counter()
         self.query_time = Counter()
         self.hooks = None
+        self.running = False
 
     def _hook(self, cr, query, params, start, delay):
         key = _query_key(query)
@@ -779,17 +781,29 @@ class BatchProfile:
 
     def step(self, batches_done):
         """Called before the first batch (0) and at the end of each batch."""
-        thread = threading.current_thread()
-        if batches_done == self.batch - 1:
-            self.hooks = getattr(thread, "query_hooks", None)
-            thread.query_hooks = (*(self.hooks or ()), self._hook)
-            self.profile.enable()
+        if batches_done == (self.batch or 1) - 1:
+            self._start()
         elif batches_done == self.batch:
-            self.profile.disable()
-            if self.hooks is None:
-                del thread.query_hooks
-            else:
-                thread.query_hooks = self.hooks
+            self.finish()
+
+    def _start(self):
+        thread = threading.current_thread()
+        self.hooks = getattr(thread, "query_hooks", None)
+        thread.query_hooks = (*(self.hooks or ()), self._hook)
+        self.profile.enable()
+        self.running = True
+
+    def finish(self):
+        """Called at the end of the run."""
+        if not self.running:
+            return
+        self.running = False
+        self.profile.disable()
+        thread = threading.current_thread()
+        if self.hooks is None:
+            del thread.query_hooks
+        else:
+            thread.query_hooks = self.hooks
 
     def report(self):
         out = io.StringIO()
@@ -799,11 +813,12 @@ class BatchProfile:
         text = out.getvalue()
         for prefix in (odoo.__path__[0] + "/addons/", odoo.__path__[0] + "/"):
             text = text.replace(prefix, "")
-        print(f"PROFILE {self.name} batch {self.batch}")
+        print(f"PROFILE {self.name} batch {self.batch or 'all'}")
         print(text)
         total = sum(self.query_time.values())
         print(
-            f"QUERIES {self.name} batch {self.batch}: {sum(self.queries.values())} "
+            f"QUERIES {self.name} batch {self.batch or 'all'}: "
+            f"{sum(self.queries.values())} "
             f"statements, {total:.3f}s in PostgreSQL"
         )
         for key, seconds in self.query_time.most_common(25):
@@ -854,6 +869,8 @@ def _aging_cron(env, profile=None):
         env["account.move"]._cron_key_account_aging(batch_size=AGING_BATCH)
         cr.flush()
         env.flush_all()
+        if profile:
+            profile.finish()
     after = (cr.sql_log_count, time.perf_counter())
     # A run notifying nothing reports no batch: it is one batch of none.
     pairs = list(zip([before, *marks], marks or [after], strict=False))
@@ -965,12 +982,14 @@ def _spread(values, spec="g"):
 
 
 def bench_aging(env, count, profile):
-    """The daily overdue-ladder cron: queries of each batch and time against
-    one SQL query bucketing the same invoices (best of AGING_SQL_REPEAT);
-    first run (every overdue stage rises: chatter, activities, notices), a
-    re-run (nothing changes; best of AGING_SQL_REPEAT, against the reference
-    measured in between) and the next day's run (only the invoices crossing
-    a level change; once, as it changes them)."""
+    """The daily overdue-ladder cron against one SQL query bucketing the same
+    invoices. The headline is the cron's daily run: the ladder ran the day
+    before, the invoices whose due dates pass a level today are notified
+    (best of AGING_SQL_REPEAT, each against the reference measured right
+    after it, so that both see the same machine load). Also: the first run
+    of a ledger the ladder never saw (every overdue invoice notified: a
+    chatter line each, activities, notices; once) and a re-run the same day
+    (nothing to do; best of AGING_SQL_REPEAT)."""
     start = time.perf_counter()
     _aging_setup(env, count)
     setup = time.perf_counter() - start
@@ -979,50 +998,56 @@ def bench_aging(env, count, profile):
     first = _aging_cron(env, profiler)
     sql_time, buckets = _aging_sql(env)
     stages = _aging_stages(env)
-    # Nothing changes on a re-run: best of AGING_SQL_REPEAT, alternating with
-    # the reference so that both see the same machine load.
     reruns, rerun_sql = [], []
     for _ in range(AGING_SQL_REPEAT):
         reruns.append(_aging_cron(env))
         rerun_sql.append(_aging_sql(env, repeat=1)[0])
     rerun = min(reruns, key=lambda run: run["seconds"])
     rerun_sql_time = min(rerun_sql)
-    _aging_next_day(env)
-    daily = _aging_cron(env)
-    daily_sql_time, daily_buckets = _aging_sql(env)
+    # Each daily run starts from the ladder's run of the day before and does
+    # the same work: the same invoices notified again.
+    daily_profiler = BatchProfile("aging (next day)", None) if profile else None
+    dailies, daily_sql = [], []
+    for repeat in range(AGING_SQL_REPEAT):
+        _aging_next_day(env)
+        dailies.append(_aging_cron(env, daily_profiler if repeat == 0 else None))
+        daily_sql.append(_aging_sql(env, repeat=1)[0])
+    daily = min(dailies, key=lambda run: run["seconds"])
+    daily_sql_time = min(daily_sql)
+    daily_buckets = _aging_sql(env)[1]
     daily_stages = _aging_stages(env)
     steady = first["queries"][1:]
-    halves = [steady[: len(steady) // 2], steady[len(steady) // 2 :]]
+    ratios = "/".join(
+        f"{run['seconds'] / reference:.2f}"
+        for run, reference in zip(dailies, daily_sql, strict=True)
+    )
     print(
-        f"BENCH aging_{count} queries_per_batch={max(first['queries'])} "
-        f"sql_ratio={first['seconds'] / sql_time:.1f} "
-        f"rerun_queries_per_batch={max(rerun['queries'])} "
+        f"BENCH aging_{count} run=next_day "
+        f"queries_per_batch={max(daily['queries'])} "
+        f"sql_ratio={daily['seconds'] / daily_sql_time:.2f} "
+        f"changed={daily['changed']} batches={len(daily['queries'])} "
+        f"first_run_queries_per_batch={max(first['queries'])} "
+        f"first_run_sql_ratio={first['seconds'] / sql_time:.1f} "
+        f"first_run_changed={first['changed']} "
+        f"first_run_batches={len(first['queries'])} "
+        f"rerun_queries={rerun['queries_total']} "
         f"rerun_sql_ratio={rerun['seconds'] / rerun_sql_time:.2f} "
-        f"daily_queries_per_batch={max(daily['queries'])} "
-        f"sql_ratio_daily={daily['seconds'] / daily_sql_time:.2f} "
-        f"daily_changed={daily['changed']} daily_batches={len(daily['queries'])} "
-        f"daily_find_sql_ratio={daily['stage_seconds'] / daily_sql_time:.2f} "
-        f"first_find_sql_ratio={first['stage_seconds'] / sql_time:.2f} "
-        f"batches={len(first['queries'])} first_changed={first['changed']} "
-        f"first_batch_queries={first['queries'][0]} "
-        f"queries_min_median_max={_spread(first['queries'])} "
-        f"after_first_min_median_max={_spread(steady)} "
-        f"halves_median={'->'.join(_median(half) for half in halves)} "
-        f"rerun_min_median_max={_spread(rerun['queries'])} "
-        f"queries_total={first['queries_total']} "
-        f"rerun_queries_total={rerun['queries_total']} "
-        f"daily_queries_total={daily['queries_total']} "
-        f"first_seconds={first['seconds']:.2f} "
-        f"first_find_seconds={first['stage_seconds']:.2f} "
+        f"find_sql_ratio={daily['stage_seconds'] / daily_sql_time:.2f} "
+        f"first_run_find_sql_ratio={first['stage_seconds'] / sql_time:.2f} "
+        f"sql_ratios={ratios} "
+        f"queries_total={daily['queries_total']} "
+        f"first_run_queries_min_median_max={_spread(first['queries'])} "
+        f"first_run_after_first_min_median_max={_spread(steady)} "
+        f"first_run_queries_total={first['queries_total']} "
+        f"seconds={daily['seconds']:.3f} find_seconds={daily['stage_seconds']:.3f} "
+        f"first_run_seconds={first['seconds']:.2f} "
+        f"first_run_find_seconds={first['stage_seconds']:.2f} "
         f"rerun_seconds={rerun['seconds']:.3f} "
-        f"daily_seconds={daily['seconds']:.3f} "
-        f"daily_find_seconds={daily['stage_seconds']:.3f} "
-        f"batch_seconds_min_median_max={_spread(first['times'], '.3f')} "
-        f"rerun_batch_seconds_median={_median(rerun['times'], '.4f')} "
-        f"sql_ms={sql_time * 1000:.1f} rerun_sql_ms={rerun_sql_time * 1000:.1f} "
-        f"daily_sql_ms={daily_sql_time * 1000:.1f} "
-        f"setup_seconds={setup:.1f} stages_match={stages == buckets} "
-        f"daily_stages_match={daily_stages == daily_buckets}"
+        f"first_run_batch_seconds_min_median_max={_spread(first['times'], '.3f')} "
+        f"sql_ms={daily_sql_time * 1000:.1f} first_run_sql_ms={sql_time * 1000:.1f} "
+        f"rerun_sql_ms={rerun_sql_time * 1000:.1f} "
+        f"setup_seconds={setup:.1f} first_run_stages_match={stages == buckets} "
+        f"stages_match={daily_stages == daily_buckets}"
         + (f" profiled_batch={profiler.batch}" if profiler else ""),
         flush=True,
     )
@@ -1032,13 +1057,17 @@ def bench_aging(env, count, profile):
         + " cron "
         + " ".join(f"{stage}={stages.get(stage, 0)}" for stage in AGING_STAGES)
     )
-    print(f"BENCH aging queries_each_batch={'/'.join(map(str, first['queries']))}")
     print(
-        "BENCH aging seconds_each_batch="
+        "BENCH aging first_run_queries_each_batch="
+        + "/".join(map(str, first["queries"]))
+    )
+    print(
+        "BENCH aging first_run_seconds_each_batch="
         + "/".join(f"{seconds:.2f}" for seconds in first["times"])
     )
     if profiler:
         profiler.report()
+        daily_profiler.report()
 
 
 def run_aging(registry, count, profile):

@@ -27,6 +27,9 @@ class AccountMove(models.Model):
 
     _inherit = "account.move"
 
+    # Customers listed by name in the KA head's notice of a ladder run.
+    _key_account_notice_customers = 30
+
     # Fields
     key_account_aging_stage = fields.Selection(
         STAGE_SELECTION,
@@ -416,8 +419,8 @@ class AccountMove(models.Model):
 
     def _key_account_notify_entered(self):
         """Invoices entering the ladder above ``current`` without a run
-        moving them there, such as an invoice posted long after its due
-        date: notified at once, as the run would have."""
+        moving them there (posted long after their due date, their customer
+        made a key account): notified at once, as a run would have."""
         rises = [
             {
                 "id": move.id,
@@ -568,49 +571,63 @@ class AccountMove(models.Model):
     def _key_account_notify_heads(self, rises):
         """One notice to each company's KA head for a run of the ladder (or a
         posting): per customer, how many receivables reached which stage
-        (``rises``: dicts of ``_key_account_rises``). The chatter and the
-        aging report give the invoices."""
+        (``rises``: dicts of ``_key_account_rises``), the highest stages
+        first, at most ``_key_account_notice_customers`` customers. The
+        chatter and the aging report give the invoices."""
         if not rises:
             return
         labels = dict(
             self._fields["key_account_aging_stage"]._description_selection(self.env)
         )
-        counts = defaultdict(Counter)
+        counts = defaultdict(lambda: defaultdict(Counter))
         for rise in rises:
-            counts[rise["company_id"], rise["commercial_partner_id"]][
+            counts[rise["company_id"]][rise["commercial_partner_id"]][
                 rise["stage"]
             ] += 1
-        partners = (
-            self.env["res.partner"].sudo().browse(sorted({p for _c, p in counts}))
-        )
-        names = dict(zip(partners.ids, partners.mapped("display_name"), strict=True))
-        for company in self.env["res.company"].browse(sorted({c for c, _p in counts})):
+        for company in self.env["res.company"].browse(sorted(counts)):
             head = company._key_account_head()
             if not head:
                 continue
-            lines = sorted(
-                (
-                    names[partner_id],
-                    ", ".join(
-                        self.env._(
-                            "%(count)s × %(stage)s", count=n, stage=labels[stage]
-                        )
-                        for stage, n in sorted(
-                            stages.items(), key=lambda item: stage_rank(item[0])
-                        )
-                    ),
-                )
-                for (company_id, partner_id), stages in counts.items()
-                if company_id == company.id
+            customers = sorted(
+                counts[company.id].items(),
+                key=lambda item: (
+                    -max(map(stage_rank, item[1])),
+                    -item[1].total(),
+                    item[0],
+                ),
             )
+            shown = customers[: self._key_account_notice_customers]
+            partners = self.env["res.partner"].sudo().browse([p for p, _s in shown])
+            names = dict(
+                zip(partners.ids, partners.mapped("display_name"), strict=True)
+            )
+            body = Markup("<p>%s</p><ul>%s</ul>") % (
+                self.env._("Reached an overdue stage today, by customer:"),
+                Markup().join(
+                    Markup("<li>%s: %s</li>")
+                    % (
+                        names[partner_id],
+                        ", ".join(
+                            self.env._(
+                                "%(count)s × %(stage)s", count=n, stage=labels[stage]
+                            )
+                            for stage, n in sorted(
+                                stages.items(), key=lambda item: stage_rank(item[0])
+                            )
+                        ),
+                    )
+                    for partner_id, stages in shown
+                ),
+            )
+            if len(customers) > len(shown):
+                body += Markup("<p>%s</p>") % self.env._(
+                    "And %s more customers: see the receivables aging report.",
+                    len(customers) - len(shown),
+                )
             self.env["mail.thread"].sudo().message_notify(
                 partner_ids=head.partner_id.ids,
                 subject=self.env._("Key-account receivables overdue"),
-                body=Markup("<p>%s</p><ul>%s</ul>")
-                % (
-                    self.env._("Reached an overdue stage today, by customer:"),
-                    Markup().join(Markup("<li>%s: %s</li>") % line for line in lines),
-                ),
+                body=body,
             )
 
     @api.model

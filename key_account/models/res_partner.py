@@ -448,6 +448,9 @@ class ResPartner(models.Model):
         if "user_id" in vals:
             self._key_account_check_owner_change(vals["user_id"])
         tracked = self._key_account_snapshot(vals)
+        key_accounts = (
+            self.filtered("is_key_account") if "key_account_state" in vals else None
+        )
         old_owners = (
             {p: p.user_id for p in self if p._key_account_is_customer()}
             if "user_id" in vals
@@ -455,6 +458,10 @@ class ResPartner(models.Model):
         )
         res = super().write(vals)
         self._key_account_log_changes(tracked)
+        if key_accounts is not None:
+            (
+                self.filtered("is_key_account") - key_accounts
+            )._key_account_overdue_entered()
         if old_owners:
             changed = self.browse(
                 [p.id for p, old in old_owners.items() if p.user_id != old]
@@ -721,6 +728,17 @@ class ResPartner(models.Model):
         return Activity._key_account_create_missing(
             activity_type, "res.partner", vals_by_partner
         )
+
+    def _key_account_overdue_entered(self):
+        """New key accounts: their invoices already past a level of the
+        overdue ladder are notified at once, as a run would have done. Read
+        as superuser: whoever designates them may not read invoices."""
+        self.env["account.move"].sudo().search(
+            [
+                ("commercial_partner_id", "in", self.ids),
+                ("key_account_aging_stage", "not in", [False, "current"]),
+            ]
+        )._key_account_notify_entered()
 
     def _key_account_overdue_invoices(self, company, amount, unit="months"):
         """Open posted invoices of this customer in ``company`` more than

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -491,10 +492,24 @@ class TestOverdueLadder(ReceivablesCase):
         with freeze_time("2025-03-20"):
             self.env["account.move"]._cron_key_account_aging(batch_size=1)
         self.assertEqual(notices() - before, notice)
+        # Past the limit, the customers with the highest stages are named.
+        self._invoice(self.customer, 1000.0, "2025-01-01", "2025-01-21")
+        self._invoice(other, 1000.0, "2024-01-01", "2024-09-21")
+        before = notices()
+        Move = type(self.env["account.move"])
+        with (
+            patch.object(Move, "_key_account_notice_customers", 1),
+            freeze_time("2025-03-22"),
+        ):
+            self.env["account.move"]._cron_key_account_aging()
+        notice = notices() - before
+        self.assertIn("Gamma Trading: 1 × Write-Off Possible", str(notice.body))
+        self.assertNotIn("ACME", str(notice.body))
+        self.assertIn("And 1 more customers", str(notice.body))
 
     def test_ladder_follows_the_key_account_status(self):
         """Invoices leave the ladder when their customer stops being a key
-        account, and enter it once it becomes one again."""
+        account, and enter it once it becomes one again: notified then."""
         invoice = self._invoice(self.customer, 1000.0, "2025-01-01", "2025-01-10")
         self._cron("2025-03-20")
         self.assertEqual(invoice.key_account_aging_stage, "monitor")
@@ -505,9 +520,12 @@ class TestOverdueLadder(ReceivablesCase):
         self.customer.with_user(self.head).key_account_state = "key_account"
         self.assertTrue(invoice.key_account_customer)
         self.assertEqual(invoice.key_account_aging_stage, "monitor")
+        self.assertEqual(len(self._logs(invoice)), 2)
+        self._cron("2025-03-22")
+        self.assertEqual(len(self._logs(invoice)), 2)
         self._cron("2025-05-20")
         self.assertEqual(invoice.key_account_aging_stage, "progress")
-        self.assertEqual(len(self._logs(invoice)), 2)
+        self.assertEqual(len(self._logs(invoice)), 3)
 
     def test_constant_queries_per_batch(self):
         """Batches of 2 invoices entering monitoring cost the same queries
