@@ -167,8 +167,15 @@ class KeyAccountCase(TransactionCase):
         values.update(vals)
         return self.env["key_account.request"].with_user(user).create(values)
 
-    def _invoice(self, partner, amount, invoice_date, due_date=None, post=True):
-        move = self.env["account.move"].create(
+    @classmethod
+    def _invoice(
+        cls, partner, amount, invoice_date, due_date=None, post=True, user=None, **vals
+    ):
+        """A customer invoice of one untaxed line, posted unless ``post`` is
+        False; created by ``user`` (default: the test's environment), with
+        ``vals`` on top (rep, team, move type...)."""
+        moves = cls.env["account.move"]
+        move = (moves.with_user(user) if user else moves).create(
             {
                 "move_type": "out_invoice",
                 "partner_id": partner.id,
@@ -184,6 +191,7 @@ class KeyAccountCase(TransactionCase):
                         }
                     )
                 ],
+                **vals,
             }
         )
         if post:

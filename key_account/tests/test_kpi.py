@@ -3,7 +3,7 @@ from datetime import date, datetime, timedelta
 
 from freezegun import freeze_time
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
@@ -85,32 +85,16 @@ class TestKpiReport(KeyAccountCase):
     def _kpi_invoice(
         cls, partner, user, amount, day, due=None, move_type="out_invoice"
     ):
-        move = (
-            cls.env["account.move"]
-            .with_user(cls.accountant)
-            .create(
-                {
-                    "move_type": move_type,
-                    "partner_id": partner.id,
-                    "invoice_user_id": user.id,
-                    "team_id": (cls.team if user == cls.rep_a else cls.team_b).id,
-                    "invoice_date": day,
-                    "invoice_date_due": due or day,
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "name": "Service",
-                                "quantity": 1,
-                                "price_unit": amount,
-                                "tax_ids": [Command.clear()],
-                            }
-                        )
-                    ],
-                }
-            )
+        return cls._invoice(
+            partner,
+            amount,
+            day,
+            due,
+            user=cls.accountant,
+            move_type=move_type,
+            invoice_user_id=user.id,
+            team_id=(cls.team if user == cls.rep_a else cls.team_b).id,
         )
-        move.action_post()
-        return move
 
     def _by_rep(self, user, measures=("sales_amount",), domain=()):
         groups = (

@@ -695,28 +695,14 @@ class TestWriteoff(ReceivablesCase):
 
     @classmethod
     def _invoice_for_setup(cls, amount, date, due):
-        move = cls.env["account.move"].create(
-            {
-                "move_type": "out_invoice",
-                "partner_id": cls.customer.id,
-                "invoice_user_id": cls.rep_a.id,
-                "team_id": cls.team.id,
-                "invoice_date": date,
-                "invoice_date_due": due,
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "name": "Service",
-                            "quantity": 1,
-                            "price_unit": amount,
-                            "tax_ids": [Command.clear()],
-                        }
-                    )
-                ],
-            }
+        return cls._invoice(
+            cls.customer,
+            amount,
+            date,
+            due,
+            invoice_user_id=cls.rep_a.id,
+            team_id=cls.team.id,
         )
-        move.action_post()
-        return move
 
     def _request(self, invoices, amount, user=None):
         return (
