@@ -896,13 +896,7 @@ def _aging_next_day(env):
         company._key_account_ladder_levels(),
         company.key_account_aging_unit,
     )
-    company.write(
-        {
-            "key_account_ladder_monitor_cutoff": cutoffs[0],
-            "key_account_ladder_progress_cutoff": cutoffs[1],
-            "key_account_ladder_writeoff_cutoff": cutoffs[2],
-        }
-    )
+    company._key_account_set_ladder_cutoffs(cutoffs)
     env.flush_all()
     env.invalidate_all()
 

@@ -457,13 +457,7 @@ class AccountMove(models.Model):
             )
         self._key_account_notify_heads(rises)
         for (_old, new), companies in moves.items():
-            companies.write(
-                {
-                    "key_account_ladder_monitor_cutoff": new[0],
-                    "key_account_ladder_progress_cutoff": new[1],
-                    "key_account_ladder_writeoff_cutoff": new[2],
-                }
-            )
+            companies._key_account_set_ladder_cutoffs(new)
 
     @api.model
     def _key_account_ladder_moves(self, today):

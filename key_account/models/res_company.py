@@ -601,6 +601,17 @@ class ResCompany(models.Model):
         )
         return cutoffs if all(cutoffs) else None
 
+    def _key_account_set_ladder_cutoffs(self, cutoffs):
+        """Keep ``cutoffs`` (a day's ``ladder_cutoffs``) as where the overdue
+        ladder's last run left these companies."""
+        self.write(
+            {
+                "key_account_ladder_monitor_cutoff": cutoffs[0],
+                "key_account_ladder_progress_cutoff": cutoffs[1],
+                "key_account_ladder_writeoff_cutoff": cutoffs[2],
+            }
+        )
+
     def _key_account_head(self):
         """The KA head who receives notices."""
         self.ensure_one()
