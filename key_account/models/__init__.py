@@ -10,6 +10,7 @@ from . import res_partner
 from . import key_account_signer
 from . import key_account_sensitive_info
 from . import key_account_partner_date
+from . import key_account_guard_mixin
 from . import key_account_approval_mixin
 from . import key_account_request_document
 from . import key_account_request
@@ -39,6 +40,7 @@ from . import key_account_office_objection
 from . import tier_definition
 from . import tier_review
 from . import tier_validation
+from . import comment_wizard
 from . import sale_report
 from . import res_users
 from . import key_account_weekly_report

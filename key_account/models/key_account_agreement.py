@@ -5,6 +5,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools import highest_level, percent_below
+from .key_account_approval_mixin import TRANSITIONS
+from .key_account_guard_mixin import system_write
 
 STATES = [
     ("draft", "Draft"),
@@ -41,14 +43,47 @@ class KeyAccountAgreement(models.Model):
     _check_company_auto = True
     _key_account_sequence = "key_account.agreement"
     _key_account_cancellable = ("draft", "submitted", "approved")
-    _key_account_button_fields = {
-        "state",
-        "company_sealed",
-        "company_sealed_by_id",
-        "company_sealed_date",
-        "customer_copy_reviewed_by_id",
-        "status_cause",
+    _key_account_user_fields = {
+        "draft": (
+            "partner_id",
+            "user_id",
+            "company_id",
+            "date_start",
+            "date_end",
+            "pricelist_id",
+            "floor_pricelist_id",
+            "payment_term_id",
+            "rebate_rate",
+            "advance_percent",
+            "performance_priced",
+            "pricing_model",
+            "test_value",
+            "test_data_ids",
+            "clauses",
+            "notes",
+        ),
+        # Customer support adds the paper to an approved or running
+        # agreement; its terms never change (renew instead).
+        "approved": ("notes", *PAPER_FIELDS),
+        "active": ("notes", "result_ids", *PAPER_FIELDS),
+        "*": ("notes",),
     }
+    _key_account_transitions = dict(
+        TRANSITIONS,
+        action_request_exceptions=(("draft",), ("requester", "rep")),
+        action_draft=(("rejected",), ("requester", "rep")),
+        action_review_customer_copy=(("approved", "active"), ("contract_reviewer",)),
+        action_record_company_seal=(("approved", "active"), ("contract_reviewer",)),
+        action_activate=(("approved",), ("contract_reviewer",)),
+        action_suspend=(("active",), ("director",)),
+        action_resume=(("suspended",), ("director",)),
+        action_terminate=(("active", "suspended"), ("director",)),
+        action_renew=(
+            ("approved", "active", "expired", "suspended"),
+            ("requester", "rep", "director"),
+        ),
+        action_print=(None, ("reader",)),
+    )
 
     # Fields
     state = fields.Selection(
@@ -497,7 +532,17 @@ class KeyAccountAgreement(models.Model):
             raise UserError(self.env._("Only agreed agreements are renewed."))
         self.check_access("read")
         start = self.date_end + relativedelta(days=1)
-        renewal = self.copy(
+        with system_write():
+            renewal = self._key_account_renewal_copy(start)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": renewal.id,
+            "view_mode": "form",
+        }
+
+    def _key_account_renewal_copy(self, start):
+        return self.copy(
             {
                 "previous_id": self.id,
                 "date_start": start,
@@ -509,12 +554,6 @@ class KeyAccountAgreement(models.Model):
                 "requester_id": self.env.uid,
             }
         )
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": renewal.id,
-            "view_mode": "form",
-        }
 
     def action_print(self):
         return self.env.ref("key_account.action_report_agreement").report_action(self)

@@ -2,8 +2,18 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-# Fields anyone may still write on a submitted request (followers, activities).
-FREE_FIELDS = {"message_follower_ids", "message_main_attachment_id", "activity_ids"}
+from .key_account_guard_mixin import FREE_FIELDS, system_write
+
+# The public methods every request shares: from which states, who may call.
+TRANSITIONS = {
+    "action_submit": (("draft",), ("requester",)),
+    "action_cancel": (("draft", "submitted"), ("requester", "director")),
+    "validate_tier": (("submitted",), ("reviewer",)),
+    "reject_tier": (("submitted",), ("reviewer",)),
+    "request_validation": ((), ()),
+    "restart_validation": ((), ()),
+    "evaluate_tier": (None, ("reader",)),
+}
 
 
 class KeyAccountApprovalMixin(models.AbstractModel):
@@ -12,22 +22,32 @@ class KeyAccountApprovalMixin(models.AbstractModel):
     steps, changed only through its buttons, cancelled by the requester or a
     director, never deleted once reviewed, rejected with a reason.
 
-    Models set ``_key_account_sequence`` and define ``state`` with at least
-    draft, submitted, approved, rejected and cancelled."""
+    Models set ``_key_account_sequence``, define ``state`` with at least
+    draft, submitted, approved, rejected and cancelled, and declare the
+    fields a user may set per state (``_key_account_user_fields``, see
+    ``key_account.guard.mixin``): by default only the draft is written by
+    hand."""
 
     _name = "key_account.approval.mixin"
     _description = "Key-Account Approval Request"
-    _inherit = ["mail.thread", "mail.activity.mixin", "tier.validation"]
+    # The guard first: it refuses a forbidden field before the engine's
+    # own checks run.
+    _inherit = [
+        "key_account.guard.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "tier.validation",
+    ]
 
     _state_from = ["submitted"]
     _state_to = ["approved"]
     _cancel_state = "none"
     _tier_validation_manual_config = False
     _key_account_sequence = None
+    _key_account_forced_fields = ("name", "requester_id")
     # States the requester or a director may still cancel.
     _key_account_cancellable = ("draft", "submitted")
-    # Fields only the buttons write.
-    _key_account_button_fields = {"state"}
+    _key_account_transitions = TRANSITIONS
 
     # Fields
     name = fields.Char(
@@ -50,23 +70,27 @@ class KeyAccountApprovalMixin(models.AbstractModel):
         for vals in vals_list:
             if not self.env.su:
                 vals["requester_id"] = self.env.uid
+                vals.pop("name", None)
             if vals.get("name", "/") == "/":
                 vals["name"] = sequence.next_by_code(self._key_account_sequence) or "/"
         return super().create(vals_list)
 
-    def write(self, vals):
-        if not self.env.su:
-            if self._key_account_button_fields & set(vals):
-                raise AccessError(
-                    self.env._("Use the request's buttons to move it on.")
-                )
-            changed = set(vals) - FREE_FIELDS
-            if changed and any(
-                r.state != "draft" and not r._key_account_may_change(changed)
-                for r in self
-            ):
-                raise UserError(self._key_account_locked_message())
-        return super().write(vals)
+    def _key_account_check_write(self, vals):
+        """Beyond the fields declared for each state, a model may refuse a
+        change by role (``_key_account_may_change``)."""
+        try:
+            super()._key_account_check_write(vals)
+        except AccessError as error:
+            # Fields of the draft, locked since: say how to change them.
+            draft = self._key_account_user_writable("draft")
+            if set(vals) <= draft and all(r.state != "draft" for r in self):
+                raise UserError(self._key_account_locked_message()) from error
+            raise
+        changed = set(vals) - FREE_FIELDS
+        if changed and any(
+            r.state != "draft" and not r._key_account_may_change(changed) for r in self
+        ):
+            raise UserError(self._key_account_locked_message())
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
@@ -86,7 +110,9 @@ class KeyAccountApprovalMixin(models.AbstractModel):
             with self.env.cr.savepoint():
                 request._before_submit()
                 request._set_state("submitted")
-                if not request.request_validation():
+                with system_write():
+                    reviews = request.request_validation()
+                if not reviews:
                     raise UserError(
                         self.env._(
                             "No approval route applies to %s. Ask an "
@@ -117,6 +143,14 @@ class KeyAccountApprovalMixin(models.AbstractModel):
 
     def restart_validation(self):
         raise UserError(self.env._("Cancel the request and create a new one."))
+
+    def request_validation(self):
+        """Reviews are requested by the Submit button only."""
+        if not self._key_account_is_system():
+            raise AccessError(
+                self.env._("Approval is requested with the request's Submit button.")
+            )
+        return super().request_validation()
 
     def _validate_tier(self, tiers=False):
         res = super()._validate_tier(tiers)
@@ -154,8 +188,9 @@ class KeyAccountApprovalMixin(models.AbstractModel):
         """Runs when the last step approves."""
 
     def _key_account_may_change(self, changed):
-        """Whether the submitted request may still take ``changed`` fields."""
-        return False
+        """Whether a request past its draft may take ``changed`` fields,
+        declared for its state, by the current user."""
+        return True
 
     def _key_account_locked_message(self):
         return self.env._("Only draft requests can change.")

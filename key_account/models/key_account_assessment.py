@@ -13,7 +13,21 @@ class KeyAccountAssessment(models.Model):
 
     _name = "key_account.assessment"
     _description = "Key-Account Quarterly Assessment"
-    _inherit = ["mail.thread"]
+    _inherit = ["key_account.guard.mixin", "mail.thread"]
+    _key_account_user_fields = {
+        "draft": (
+            "user_id",
+            "period_date",
+            "company_id",
+            "other_score",
+            "note",
+        ),
+        "done": ("note",),
+    }
+    _key_account_transitions = {
+        "action_compute": (("draft",), ("director",)),
+        "action_confirm": (("draft",), ("director",)),
+    }
     _order = "date_from desc, user_id"
     _rec_name = "user_id"
 
@@ -93,11 +107,6 @@ class KeyAccountAssessment(models.Model):
                 )
 
     # CRUD
-    def write(self, vals):
-        if self.filtered(lambda a: a.state == "done") and set(vals) - {"note"}:
-            raise UserError(self.env._("A confirmed assessment is kept as it is."))
-        return super().write(vals)
-
     @api.ondelete(at_uninstall=False)
     def _unlink_if_draft(self):
         if self.filtered(lambda a: a.state == "done"):
@@ -115,7 +124,7 @@ class KeyAccountAssessment(models.Model):
                     assessment.user_id.ids, assessment.date_from, assessment.date_to
                 )[assessment.user_id.id]
             )
-            assessment.write(
+            assessment._key_account_system_write(
                 {
                     "sales_target": kpis["sales_target"],
                     "sales_actual": kpis["sales"],
@@ -136,7 +145,7 @@ class KeyAccountAssessment(models.Model):
         for assessment in self:
             threshold = assessment.company_id.key_account_assessment_threshold
             warning = below_threshold(assessment.total_score, threshold)
-            assessment.write(
+            assessment._key_account_system_write(
                 {
                     "threshold": threshold,
                     "verbal_warning": warning,

@@ -34,19 +34,27 @@ STATES = [
     ("cancelled", "Cancelled"),
 ]
 OPEN_STATES = ("new", "in_progress")
-# Fields only the buttons write.
-BUTTON_FIELDS = {
-    "state",
-    "responded_date",
-    "resolved_date",
-    "closed_date",
-    "validity",
-    "validity_user_id",
-    "validity_date",
-    "escalated",
-    "rep_id",
-    "supervisor_id",
-}
+# What the handler writes while the complaint is open; the rest (state,
+# dates, validity, escalation, rep and supervisor) only the buttons write.
+HANDLER_FIELDS = (
+    "category",
+    "channel",
+    "contact_id",
+    "customer_confirmed",
+    "description",
+    "picking_id",
+    "sale_order_id",
+    "severity",
+    "user_id",
+    "response",
+    "response_deadline",
+    "resolution",
+    "resolution_deadline",
+    "score",
+    "recovery_actions",
+    "recovery_deadline",
+    "recovery_owner_id",
+)
 
 
 class KeyAccountComplaint(models.Model):
@@ -58,7 +66,27 @@ class KeyAccountComplaint(models.Model):
 
     _name = "key_account.complaint"
     _description = "Key-Account Complaint"
-    _inherit = ["mail.thread", "mail.activity.mixin", "key_account.recovery.mixin"]
+    _inherit = [
+        "key_account.guard.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "key_account.recovery.mixin",
+    ]
+    _key_account_user_fields = {
+        "new": ("partner_id", "date", "company_id", *HANDLER_FIELDS),
+        "in_progress": HANDLER_FIELDS,
+        "resolved": HANDLER_FIELDS,
+    }
+    _key_account_forced_fields = ("name",)
+    _key_account_transitions = {
+        "action_start": (("new",), ("rep", "office_manager")),
+        "action_resolve": (("new", "in_progress"), ("rep", "office_manager")),
+        "action_close": (("resolved",), ("rep", "office_manager")),
+        "action_reopen": (("resolved",), ("rep", "office_manager")),
+        "action_cancel": (("new", "in_progress"), ("office_manager",)),
+        "action_mark_valid": (None, ("office_manager",)),
+        "action_mark_invalid": (None, ("office_manager",)),
+    }
     _order = "date desc, id desc"
 
     # Fields
@@ -196,23 +224,13 @@ class KeyAccountComplaint(models.Model):
     def create(self, vals_list):
         sequence = self.env["ir.sequence"]
         for vals in vals_list:
-            if not self.env.su and set(vals) & BUTTON_FIELDS:
-                raise AccessError(self.env._("Use the complaint's buttons."))
+            if not self.env.su:
+                vals.pop("name", None)
             if vals.get("name", "/") == "/":
                 vals["name"] = sequence.next_by_code("key_account.complaint") or "/"
         complaints = super().create(vals_list)
         complaints._report_to_supervisor()
         return complaints
-
-    def write(self, vals):
-        if not self.env.su:
-            if set(vals) & BUTTON_FIELDS:
-                raise AccessError(self.env._("Use the complaint's buttons."))
-            if any(c.state in ("closed", "cancelled") for c in self) and (
-                set(vals) - {"message_follower_ids", "activity_ids"}
-            ):
-                raise UserError(self.env._("Closed complaints are kept as they are."))
-        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
@@ -230,7 +248,7 @@ class KeyAccountComplaint(models.Model):
                 raise UserError(self.env._("Only new complaints are taken up."))
             if not (complaint.response or "").strip():
                 raise UserError(self.env._("Write the first response to the customer."))
-            complaint._button_write(
+            complaint._key_account_system_write(
                 {
                     "state": "in_progress",
                     "responded_date": fields.Date.context_today(self),
@@ -246,7 +264,7 @@ class KeyAccountComplaint(models.Model):
             if not (complaint.resolution or "").strip():
                 raise UserError(self.env._("Describe the resolution."))
             today = fields.Date.context_today(self)
-            complaint._button_write(
+            complaint._key_account_system_write(
                 {
                     "state": "resolved",
                     "resolved_date": today,
@@ -270,7 +288,7 @@ class KeyAccountComplaint(models.Model):
             problems += complaint._recovery_problems()
             if problems:
                 raise UserError("\n".join(problems))
-            complaint._button_write(
+            complaint._key_account_system_write(
                 {"state": "closed", "closed_date": fields.Date.context_today(self)}
             )
             complaint._notify_recovery()
@@ -281,7 +299,7 @@ class KeyAccountComplaint(models.Model):
             complaint._check_handler()
             if complaint.state != "resolved":
                 raise UserError(self.env._("Only resolved complaints are reopened."))
-            complaint._button_write({"state": "in_progress"})
+            complaint._key_account_system_write({"state": "in_progress"})
         return True
 
     def action_cancel(self):
@@ -289,7 +307,7 @@ class KeyAccountComplaint(models.Model):
             complaint._check_supervisor()
             if complaint.state not in OPEN_STATES:
                 raise UserError(self.env._("Only open complaints are cancelled."))
-            complaint._button_write({"state": "cancelled"})
+            complaint._key_account_system_write({"state": "cancelled"})
         return True
 
     def action_mark_valid(self):
@@ -304,7 +322,7 @@ class KeyAccountComplaint(models.Model):
             complaint._check_supervisor()
             if complaint.state == "cancelled":
                 raise UserError(self.env._("A cancelled complaint is not assessed."))
-            complaint._button_write(
+            complaint._key_account_system_write(
                 {
                     "validity": validity,
                     "validity_user_id": self.env.uid,
@@ -312,12 +330,6 @@ class KeyAccountComplaint(models.Model):
                 }
             )
         return True
-
-    def _button_write(self, vals):
-        """Workflow fields are written by the buttons only (checked by
-        them), as the system."""
-        self.check_access("write")
-        self.sudo().write(vals)
 
     def _check_handler(self):
         """The owner, the customer's rep, their supervisor or a director

@@ -3,6 +3,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..tools import needs_higher_approval, over_tolerance
+from .key_account_approval_mixin import TRANSITIONS
+from .key_account_guard_mixin import system_write
 
 STATES = [
     ("draft", "Draft"),
@@ -34,15 +36,24 @@ class KeyAccountEntertainment(models.Model):
     _state_to = ["approved", "done"]
     _key_account_sequence = "key_account.entertainment"
     _key_account_charge_origin = "entertainment"
-    _key_account_button_fields = {
-        "state",
-        "rep_id",
-        "office_manager_id",
-        "needs_gm",
-        "over_budget",
-        "charge_line_id",
-        "bill_id",
+    _key_account_user_fields = {
+        "draft": (
+            "partner_id",
+            "date",
+            "venue",
+            "purpose",
+            "customer_attendee_ids",
+            "user_attendee_ids",
+            "line_ids",
+            "company_id",
+        ),
+        "approved": tuple(REPORT_FIELDS),
     }
+    _key_account_transitions = dict(
+        TRANSITIONS,
+        action_report=(("approved",), ("requester", "rep")),
+        action_create_bill=(("done",), ("billing",)),
+    )
 
     # Fields
     state = fields.Selection(
@@ -151,7 +162,9 @@ class KeyAccountEntertainment(models.Model):
                 }
             )
             entertainment._set_state("report_submitted", reject_reason=False)
-            if not entertainment.request_validation():
+            with system_write():
+                reviews = entertainment.request_validation()
+            if not reviews:
                 raise UserError(
                     self.env._(
                         "No approval route applies to %s. Ask an "

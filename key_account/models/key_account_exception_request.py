@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 from .key_account_authority_rule import EXCEPTION_TYPES, LEVEL_SELECTION
 
@@ -22,6 +23,23 @@ class KeyAccountExceptionRequest(models.Model):
     _inherit = ["key_account.approval.mixin"]
     _order = "id desc"
     _key_account_sequence = "key_account.exception.request"
+    # The document is named at creation (from its button) and checked to be
+    # one the requester may read.
+    _key_account_user_fields = {
+        "draft": (
+            "exception_type",
+            "partner_id",
+            "requested_value",
+            "justification",
+            "notify_user_ids",
+            "company_id",
+        )
+    }
+    _key_account_create_fields = _key_account_user_fields["draft"] + (
+        "document_model",
+        "document_id",
+        "document_name",
+    )
 
     # Fields
     state = fields.Selection(
@@ -147,6 +165,27 @@ class KeyAccountExceptionRequest(models.Model):
                 document_name=document.display_name,
             )
         )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self._key_account_is_system():
+            for vals in vals_list:
+                self._key_account_check_document(vals)
+        return super().create(vals_list)
+
+    @api.model
+    def _key_account_check_document(self, vals):
+        """A requester names only a document he may read, by its own name."""
+        model = vals.get("document_model")
+        if not model and not vals.get("document_id"):
+            return
+        if model not in self.env or not vals.get("document_id"):
+            raise AccessError(self.env._("The exception names no valid document."))
+        document = self.env[model].browse(vals["document_id"]).exists()
+        if not document:
+            raise AccessError(self.env._("The exception names no valid document."))
+        document.check_access("read")
+        vals["document_name"] = document.display_name
 
     @api.model
     def _key_account_is_approved(self, document, exception_type, value):

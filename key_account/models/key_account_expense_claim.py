@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools import claim_window_open
+from .key_account_approval_mixin import TRANSITIONS
 
 STATES = [
     ("draft", "Draft"),
@@ -34,14 +35,23 @@ class KeyAccountExpenseClaim(models.Model):
     _inherit = ["key_account.approval.mixin"]
     _order = "id desc"
     _key_account_sequence = "key_account.expense.claim"
-    _key_account_button_fields = {
-        "state",
-        "balance",
-        "above_balance",
-        "window_exception",
-        "line_id",
-        "bill_id",
+    _key_account_user_fields = {
+        "draft": (
+            "partner_id",
+            "expense_type",
+            "account",
+            "date",
+            "amount",
+            "description",
+            "receipt_ids",
+            "company_id",
+        )
     }
+    _key_account_transitions = dict(
+        TRANSITIONS,
+        action_open_window=(None, ("head",)),
+        action_create_bill=(("approved",), ("billing",)),
+    )
 
     # Fields
     state = fields.Selection(

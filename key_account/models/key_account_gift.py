@@ -3,6 +3,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools import needs_higher_approval
+from .key_account_approval_mixin import TRANSITIONS
 
 STATES = [
     ("draft", "Draft"),
@@ -28,16 +29,24 @@ class KeyAccountGift(models.Model):
     _order = "date desc, id desc"
     _key_account_sequence = "key_account.gift"
     _key_account_charge_origin = "gift"
-    _key_account_button_fields = {
-        "state",
-        "rep_id",
-        "office_manager_id",
-        "needs_gm",
-        "custodian_review",
-        "given_date",
-        "charge_line_id",
-        "bill_id",
+    _key_account_user_fields = {
+        "draft": (
+            "partner_id",
+            "recipient_id",
+            "gift",
+            "product_id",
+            "quantity",
+            "unit_value",
+            "purpose",
+            "date",
+            "company_id",
+        )
     }
+    _key_account_transitions = dict(
+        TRANSITIONS,
+        action_hand_over=(("approved",), ("requester", "rep", "custodian")),
+        action_create_bill=(("given",), ("billing",)),
+    )
 
     # Fields
     state = fields.Selection(

@@ -23,7 +23,17 @@ class KeyAccountOfficeReceipt(models.Model):
 
     _name = "key_account.office.receipt"
     _description = "Goods Received by a Key-Account Office"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["key_account.guard.mixin", "mail.thread", "mail.activity.mixin"]
+    # The office records its objections (and the OEM's shipment) while the
+    # receipt is open; receipts come from the deliveries, never by hand.
+    _key_account_user_fields = {
+        "open": ("objection_ids", "oem_reference", "oem_shipped_date")
+    }
+    _key_account_create_fields = ()
+    _key_account_transitions = {
+        "action_object": (("open",), ("rep", "office_manager", "stock_user")),
+        "action_resolve": (("objection",), ("stock_manager",)),
+    }
     _order = "date_received desc, id desc"
 
     # Fields
@@ -193,7 +203,7 @@ class KeyAccountOfficeReceipt(models.Model):
                         "Give the product, quantity and reason of the objection."
                     )
                 )
-            receipt.state = "objection"
+            receipt._key_account_system_write({"state": "objection"})
             receipt._key_account_notify_stock_manager()
         return True
 

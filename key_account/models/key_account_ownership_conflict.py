@@ -23,7 +23,14 @@ class KeyAccountOwnershipConflict(models.Model):
 
     _name = "key_account.ownership.conflict"
     _description = "Customer Ownership Conflict"
-    _inherit = ["mail.thread"]
+    _inherit = ["key_account.guard.mixin", "mail.thread"]
+    _key_account_user_fields = {"open": ("winner_id", "decision_note")}
+    # Conflicts are found by the daily check, never entered by hand.
+    _key_account_create_fields = ()
+    _key_account_transitions = {
+        "action_decide": (("open",), ("head", "general_manager")),
+        "action_dismiss": (("open",), ("head", "general_manager")),
+    }
     _order = "state, date desc, id desc"
 
     # Fields
@@ -117,7 +124,7 @@ class KeyAccountOwnershipConflict(models.Model):
                 "Ownership conflict decided: %s", conflict.name
             )
             partners._key_account_reassign(winner, reason, kind="conflict")
-            conflict.write(
+            conflict._key_account_system_write(
                 {
                     "winner_id": winner.id,
                     "state": "decided",
@@ -132,7 +139,7 @@ class KeyAccountOwnershipConflict(models.Model):
         self._check_decider()
         if any(not (c.decision_note or "").strip() for c in self):
             raise UserError(self.env._("Say why the conflict is dismissed."))
-        self.filtered(lambda c: c.state == "open").write(
+        self.filtered(lambda c: c.state == "open")._key_account_system_write(
             {
                 "state": "dismissed",
                 "decided_by_id": self.env.uid,

@@ -4,7 +4,9 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_date
 
 from ..tools import add_working_days, amount_band, missing_items
+from .key_account_approval_mixin import TRANSITIONS
 from .key_account_document_type import REQUEST_KINDS
+from .key_account_guard_mixin import system_write
 
 STATES = [
     ("draft", "Draft"),
@@ -13,24 +15,44 @@ STATES = [
     ("rejected", "Rejected"),
     ("cancelled", "Cancelled"),
 ]
-# Fields anyone with access may still write once a request left the draft.
-FREE_FIELDS = {
-    "message_follower_ids",
-    "message_main_attachment_id",
-    "activity_ids",
-    "activity_user_id",
-    "activity_type_id",
-    "activity_date_deadline",
-    "activity_summary",
-    "activity_exception_decoration",
-}
+# What a requester writes on a draft request; past the draft, nothing.
+DRAFT_FIELDS = (
+    "kind",
+    "partner_id",
+    "company_id",
+    "expected_amount",
+    "funds_tie_up",
+    "tier_id",
+    "rep_id",
+    "executive_id",
+    "credit_level_id",
+    "credit_limit",
+    "payment_term_id",
+    "warehouse_id",
+    "evaluation",
+    "reason",
+    "document_ids",
+)
 
 
 class KeyAccountRequest(models.Model):
     _name = "key_account.request"
     _description = "Key Account Request"
-    _inherit = ["mail.thread", "mail.activity.mixin", "tier.validation"]
+    # The guard first: it refuses a forbidden field before the engine's
+    # own checks run.
+    _inherit = [
+        "key_account.guard.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "tier.validation",
+    ]
     _order = "id desc"
+    _key_account_user_fields = {"draft": DRAFT_FIELDS}
+    _key_account_forced_fields = ("name", "requester_id")
+    _key_account_transitions = dict(
+        TRANSITIONS,
+        action_resubmit=(("rejected", "cancelled"), ("requester", "rep", "director")),
+    )
 
     # tier.validation configuration: reviews are requested on submission and
     # must all be approved before the request becomes ``approved``. Requests
@@ -224,6 +246,7 @@ class KeyAccountRequest(models.Model):
         for vals in vals_list:
             if not self.env.su:
                 vals["requester_id"] = self.env.uid
+                vals.pop("name", None)
             if vals.get("name", "/") == "/":
                 vals["name"] = (
                     self.env["ir.sequence"].next_by_code("key_account.request") or "/"
@@ -233,21 +256,6 @@ class KeyAccountRequest(models.Model):
         return requests
 
     def write(self, vals):
-        if not self.env.su:
-            if "state" in vals:
-                raise AccessError(
-                    self.env._(
-                        "Use the request's buttons to submit, cancel or decide it."
-                    )
-                )
-            locked = set(vals) - FREE_FIELDS
-            if locked and any(r.state != "draft" for r in self):
-                raise UserError(
-                    self.env._(
-                        "Only draft requests can be changed. Cancel this one and "
-                        "create a new request instead."
-                    )
-                )
         res = super().write(vals)
         if "kind" in vals or "partner_id" in vals:
             self._sync_document_lines()
@@ -278,7 +286,8 @@ class KeyAccountRequest(models.Model):
         if self.kind == "designation":
             self.partner_id._key_account_mark_requested()
         self._set_state("submitted")
-        reviews = self.request_validation()
+        with system_write():
+            reviews = self.request_validation()
         self.invalidate_recordset(["need_validation"])
         if not reviews:
             raise UserError(
@@ -308,12 +317,14 @@ class KeyAccountRequest(models.Model):
             raise UserError(
                 self.env._("Only rejected or cancelled requests can be resubmitted.")
             )
-        new = self.copy(
-            {
-                "previous_request_id": self.id,
-                "requester_id": self.env.uid,
-            }
-        )
+        self.check_access("write")
+        with system_write():
+            new = self.copy(
+                {
+                    "previous_request_id": self.id,
+                    "requester_id": self.env.uid,
+                }
+            )
         files = {doc.document_type_id: doc.attachment_ids for doc in self.document_ids}
         for line in new.document_ids:
             line.attachment_ids = files.get(line.document_type_id, False)
@@ -333,6 +344,14 @@ class KeyAccountRequest(models.Model):
         if self.validation_status == "validated" and self.state == "submitted":
             self._apply_approval()
         return res
+
+    def request_validation(self):
+        """Reviews are requested by the Submit button only."""
+        if not self._key_account_is_system():
+            raise AccessError(
+                self.env._("Approval is requested with the request's Submit button.")
+            )
+        return super().request_validation()
 
     def restart_validation(self):
         """The engine's restart deletes the reviews: the approval history of
@@ -562,3 +581,16 @@ class KeyAccountRequest(models.Model):
                 format_date(self.env, deadline),
             ),
         )
+
+    def _key_account_check_write(self, vals):
+        try:
+            super()._key_account_check_write(vals)
+        except AccessError as error:
+            if set(vals) <= set(DRAFT_FIELDS) and "draft" not in self.mapped("state"):
+                raise UserError(
+                    self.env._(
+                        "Only draft requests can be changed. Cancel this one and "
+                        "create a new request instead."
+                    )
+                ) from error
+            raise

@@ -19,6 +19,19 @@ STATES = [
     ("cancelled", "Cancelled"),
 ]
 OPEN_STATES = ("draft", "sent", "answered")
+# What the rep records on an open survey; state and survey links are the
+# system's.
+SURVEY_FIELDS = (
+    "contact_id",
+    "user_id",
+    "date",
+    "method",
+    "comments",
+    "score",
+    "recovery_actions",
+    "recovery_deadline",
+    "recovery_owner_id",
+)
 
 
 class KeyAccountSatisfaction(models.Model):
@@ -28,7 +41,22 @@ class KeyAccountSatisfaction(models.Model):
 
     _name = "key_account.satisfaction"
     _description = "Key-Account Satisfaction"
-    _inherit = ["mail.thread", "mail.activity.mixin", "key_account.recovery.mixin"]
+    _inherit = [
+        "key_account.guard.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "key_account.recovery.mixin",
+    ]
+    _key_account_user_fields = {
+        "draft": ("partner_id", "company_id", *SURVEY_FIELDS),
+        "sent": SURVEY_FIELDS,
+        "answered": SURVEY_FIELDS,
+    }
+    _key_account_forced_fields = ("name",)
+    _key_account_transitions = {
+        "action_close": (("draft", "sent", "answered"), ("rep", "office_manager")),
+        "action_cancel": (("draft", "sent", "answered"), ("rep", "office_manager")),
+    }
     _order = "date desc, id desc"
 
     # Fields
@@ -87,17 +115,11 @@ class KeyAccountSatisfaction(models.Model):
     def create(self, vals_list):
         sequence = self.env["ir.sequence"]
         for vals in vals_list:
+            if not self.env.su:
+                vals.pop("name", None)
             if vals.get("name", "/") == "/":
                 vals["name"] = sequence.next_by_code("key_account.satisfaction") or "/"
         return super().create(vals_list)
-
-    def write(self, vals):
-        if not self.env.su and "state" in vals:
-            raise UserError(self.env._("Use the buttons to move it on."))
-        if not self.env.su and any(r.state in ("done", "cancelled") for r in self):
-            if set(vals) - {"message_follower_ids", "activity_ids"}:
-                raise UserError(self.env._("A closed satisfaction record is kept."))
-        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
@@ -116,7 +138,7 @@ class KeyAccountSatisfaction(models.Model):
             problems += record._recovery_problems()
             if problems:
                 raise UserError("\n".join(problems))
-            record.sudo().state = "done"
+            record._key_account_system_write({"state": "done"})
             record._notify_recovery()
         return True
 
@@ -125,7 +147,7 @@ class KeyAccountSatisfaction(models.Model):
             if record.state not in OPEN_STATES:
                 raise UserError(self.env._("%s is not open.", record.name))
             record.check_access("write")
-            record.sudo().state = "cancelled"
+            record._key_account_system_write({"state": "cancelled"})
         return True
 
     # Business methods

@@ -15,7 +15,11 @@ class KeyAccountWeeklyReport(models.Model):
 
     _name = "key_account.weekly.report"
     _description = "Key-Account Weekly Report"
-    _inherit = ["mail.thread"]
+    _inherit = ["key_account.guard.mixin", "mail.thread"]
+    _key_account_user_fields = {
+        "draft": ("user_id", "week_start", "summary", "next_week_plan", "customer_log")
+    }
+    _key_account_transitions = {"action_submit": (("draft",), ("rep",))}
     _order = "week_start desc, user_id"
 
     # Fields
@@ -101,18 +105,7 @@ class KeyAccountWeeklyReport(models.Model):
                 vals["week_start"] = week_bounds(day)[0]
             if not self.env.su and not self._key_account_is_supervisor():
                 vals["user_id"] = self.env.uid
-            vals["state"] = "draft"
         return super().create(vals_list)
-
-    def write(self, vals):
-        if not self.env.su:
-            if "state" in vals or "submitted_date" in vals:
-                raise AccessError(self.env._("Use the Submit button."))
-            if any(r.state != "draft" for r in self) and set(vals) - {
-                "message_main_attachment_id"
-            }:
-                raise UserError(self.env._("A submitted weekly report is kept as is."))
-        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
@@ -132,7 +125,7 @@ class KeyAccountWeeklyReport(models.Model):
                         "The month's last weekly report includes the customer log."
                     )
                 )
-        self.sudo().write(
+        self._key_account_system_write(
             {"state": "submitted", "submitted_date": fields.Datetime.now()}
         )
         return True

@@ -1,5 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import datetime
+import hashlib
+import json
 
 from lxml import etree
 
@@ -21,6 +23,7 @@ from ..tools import (
     volume_window,
 )
 from .key_account_authority_rule import LEVEL_SELECTION
+from .key_account_guard_mixin import system_write
 
 BANDS = [("1", "Band 1"), ("2", "Band 2"), ("3", "Band 3")]
 
@@ -54,6 +57,22 @@ PROTECTED_FIELDS = {
     "key_account_approved_amount",
     "key_account_approved_band",
     "key_account_approved_level",
+    "key_account_approval_snapshot",
+}
+# States a user creates an order in; every other state is reached through
+# the order's own buttons (confirmation gate included).
+CREATE_STATES = {None, False, "draft", "sent"}
+# Fields whose change leaves what was approved as it was.
+SNAPSHOT_FREE_FIELDS = {
+    "message_follower_ids",
+    "message_main_attachment_id",
+    "activity_ids",
+    "state",
+    "locked",
+    "note",
+    "client_order_ref",
+    "key_account_compensation_evidence_ids",
+    "key_account_compensation_reason",
 }
 
 
@@ -162,6 +181,12 @@ class SaleOrder(models.Model):
         copy=False,
     )
     key_account_approved_band = fields.Selection(BANDS, readonly=True, copy=False)
+    key_account_approval_snapshot = fields.Char(
+        readonly=True,
+        copy=False,
+        help="Fingerprint of what the approvers were asked to approve: "
+        "amounts, band, authority level, rates, customer, route and lines.",
+    )
     key_account_approved_level = fields.Selection(
         LEVEL_SELECTION, readonly=True, copy=False
     )
@@ -314,10 +339,14 @@ class SaleOrder(models.Model):
                 )
             )
 
-    @api.depends("team_id.user_id")
+    @api.depends("user_id.sale_team_id.user_id", "team_id.user_id")
     def _compute_key_account_office_manager_id(self):
+        """The leader of the rep's own office: the rep does not choose his
+        approver by moving the quotation to another team."""
         for order in self:
-            order.key_account_office_manager_id = order.team_id.user_id
+            order.key_account_office_manager_id = (
+                order.user_id.sale_team_id.user_id or order.team_id.user_id
+            )
 
     AUTHORITY_DEPENDS = (
         "key_account_needs_approval",
@@ -448,23 +477,86 @@ class SaleOrder(models.Model):
     # CRUD
     @api.model_create_multi
     def create(self, vals_list):
+        if not self._key_account_is_system() and "default_state" in self.env.context:
+            self = self.with_context(default_state=False)
         for vals in vals_list:
             self._key_account_check_protected(vals)
+            if not self._key_account_is_system() and (
+                vals.get("state") not in CREATE_STATES
+            ):
+                raise AccessError(
+                    self.env._(
+                        "An order is created as a quotation; it is confirmed with "
+                        "its Confirm button."
+                    )
+                )
         orders = super().create(vals_list)
         orders._key_account_link_evidence()
+        entered = orders.filtered(lambda o: o.state == "sale")
+        if entered:
+            entered._key_account_check_confirmable()
         return orders
 
     def write(self, vals):
         self._key_account_check_protected(vals)
+        if (
+            "state" in vals
+            and not self._key_account_is_system()
+            and not self._key_account_marks_sent(vals)
+        ):
+            if vals["state"] == "sale":
+                # Say what is missing first, as the button would.
+                self.filtered(
+                    lambda o: o.state != "sale"
+                )._key_account_check_confirmable()
+            raise AccessError(
+                self.env._(
+                    "An order's status changes only through its buttons "
+                    "(confirm, cancel, set to quotation)."
+                )
+            )
         watched = self.env["sale.order"]
         if RESTART_FIELDS & set(vals):
             watched = self.filtered("review_ids")
+        snapshots = {}
+        if set(vals) - PROTECTED_FIELDS - SNAPSHOT_FREE_FIELDS:
+            snapshots = self._key_account_snapshots()
         res = super().write(vals)
         if "key_account_compensation_evidence_ids" in vals:
             self._key_account_link_evidence()
         if watched:
             watched._key_account_on_approval_change(self.env._("the order was changed"))
+        (self - watched)._key_account_check_snapshots(
+            snapshots, self.env._("the order was changed")
+        )
         return res
+
+    def _key_account_marks_sent(self, vals):
+        """Mailing a quotation marks it sent, as the user (core)."""
+        return vals["state"] == "sent" and all(
+            o.state in ("draft", "sent") for o in self
+        )
+
+    # Workflow: the core buttons write the state as the user.
+    @api.model
+    def _key_account_is_system(self):
+        return self.env["key_account.guard.mixin"]._key_account_is_system()
+
+    def action_confirm(self):
+        with system_write():
+            return super().action_confirm()
+
+    def _action_cancel(self):
+        with system_write():
+            return self._key_account_action_cancel()
+
+    def action_draft(self):
+        with system_write():
+            return super().action_draft()
+
+    def action_quotation_sent(self):
+        with system_write():
+            return super().action_quotation_sent()
 
     def unlink(self):
         history = (
@@ -489,24 +581,31 @@ class SaleOrder(models.Model):
         return self.user_id
 
     def _tier_validation_check_state_on_write(self, vals):
-        """Confirmation gate (SPEC R12): whatever the caller and its context,
-        an order confirms only with every approval it needs."""
+        """Confirmation gate (SPEC R12): whatever the caller, its context and
+        the state the order comes from, an order enters ``sale`` only with
+        every approval it needs."""
+        if vals.get("state") == "sale":
+            self.filtered(lambda o: o.state != "sale")._key_account_check_confirmable()
+        return super()._tier_validation_check_state_on_write(
+            {k: v for k, v in vals.items() if k != "state"}
+        )
+
+    def _key_account_check_confirmable(self):
         for order in self:
-            if order._check_state_conditions(vals):
-                missing = order._key_account_missing_approvals()
-                if missing:
-                    raise ValidationError(
-                        self.env._(
-                            "%(order)s cannot be confirmed before these "
-                            "approvals:\n- %(missing)s",
-                            order=order.name,
-                            missing="\n- ".join(missing),
-                        )
+            missing = order._key_account_missing_approvals()
+            if missing:
+                raise ValidationError(
+                    self.env._(
+                        "%(order)s cannot be confirmed before these "
+                        "approvals:\n- %(missing)s",
+                        order=order.name,
+                        missing="\n- ".join(missing),
                     )
-                order._key_account_check_agreement()
-                order._key_account_check_compensation()
-                order._key_account_check_credit()
-                order._key_account_check_stock()
+                )
+            order._key_account_check_agreement()
+            order._key_account_check_compensation()
+            order._key_account_check_credit()
+            order._key_account_check_stock()
 
     def _tier_validation_check_write_allowed(self, vals):
         """Orders are not locked under validation: a change restarts the
@@ -541,7 +640,12 @@ class SaleOrder(models.Model):
 
     def request_validation(self):
         """Compensation needs its reason and evidence before anyone is asked,
-        and the route is chosen on the month's compensation as it is now."""
+        and the route is chosen on the month's compensation as it is now.
+        Requested through the order's button only."""
+        if not self._key_account_is_system():
+            raise AccessError(
+                self.env._("Approval is requested with the Request Approval button.")
+            )
         to_check = self.filtered(
             lambda o: (
                 o.key_account_needs_approval
@@ -555,14 +659,16 @@ class SaleOrder(models.Model):
         for order in to_check:
             order._key_account_check_compensation_documents()
         to_check._key_account_refresh_authority_level()
-        return super().request_validation()
+        reviews = super().request_validation()
+        self.browse(set(reviews.mapped("res_id")))._key_account_store_snapshot()
+        return reviews
 
     def _action_confirm(self):
         res = super()._action_confirm()
         self._key_account_recompute_compensation_quotations()
         return res
 
-    def _action_cancel(self):
+    def _key_account_action_cancel(self):
         confirmed = self.filtered(lambda o: o.state == "sale")
         res = super()._action_cancel()
         confirmed._key_account_recompute_compensation_quotations()
@@ -570,7 +676,8 @@ class SaleOrder(models.Model):
 
     def action_request_approval(self):
         """Request Approval button (and RPC entry point: returns True)."""
-        self.request_validation()
+        with system_write():
+            self.request_validation()
         return True
 
     def restart_validation(self):
@@ -591,6 +698,23 @@ class SaleOrder(models.Model):
         if self.validation_status == "validated":
             self._key_account_on_validated()
         return res
+
+    def _create_invoices(self, grouped=False, final=False, date=None):
+        """A confirmed order whose approval restarted is not invoiced before
+        the new approval (SPEC R12)."""
+        waiting = self.filtered(
+            lambda o: o.review_ids and o.validation_status not in ("validated", "no")
+        )
+        if waiting:
+            raise UserError(
+                self.env._(
+                    "%(orders)s cannot be invoiced while its approval is "
+                    "pending: %(next)s.",
+                    orders=", ".join(waiting.mapped("name")),
+                    next=waiting[0].next_review or "-",
+                )
+            )
+        return super()._create_invoices(grouped=grouped, final=final, date=date)
 
     def _prepare_invoice(self):
         """The invoice carries the approved commission and rebate rates and
@@ -870,7 +994,9 @@ class SaleOrder(models.Model):
                 if review.status != "approved"
             ]
         self.invalidate_recordset(["need_validation"])
-        if not self.need_validation:
+        if self.state in self._state_from and not self.need_validation:
+            return []
+        if not self.key_account_needs_approval:
             return []
         definitions = (
             self.env["tier.definition"]
@@ -911,6 +1037,74 @@ class SaleOrder(models.Model):
             > level_rank(self.key_account_approved_level)
         )
 
+    def _key_account_snapshot(self):
+        """Fingerprint of what an approval covers: amounts in company and
+        order currency, band, authority level, rates, customer, approvers'
+        route and every line as it will be delivered and invoiced."""
+        self.ensure_one()
+        lines = [
+            (
+                line.product_id.id,
+                line.display_type or "",
+                line.product_uom.id,
+                round(line.product_uom_qty, 6),
+                round(line.price_unit, 6),
+                round(line.discount, 6),
+                sorted(line.tax_id.ids),
+                round(line.price_total, 2),
+                line.key_account_is_compensation,
+            )
+            for line in self.order_line.sorted("id")
+        ]
+        data = [
+            round(self.key_account_amount, 2),
+            round(self.amount_total, 2),
+            self.currency_id.id,
+            self.key_account_amount_band,
+            self.key_account_authority_level or "",
+            round(self.key_account_rebate_rate, 6),
+            round(self.key_account_commission_rate, 6),
+            self.partner_id.commercial_partner_id.id,
+            self.key_account_office_manager_id.id,
+            self.payment_term_id.id,
+            self.pricelist_id.id,
+            lines,
+        ]
+        return hashlib.sha256(json.dumps(data).encode()).hexdigest()
+
+    def _key_account_snapshots(self):
+        """{order: fingerprint} of the orders under an approval, before a
+        change."""
+        return {
+            order: order.key_account_approval_snapshot
+            for order in self
+            if order.key_account_approval_snapshot
+        }
+
+    def _key_account_check_snapshots(self, snapshots, reason):
+        """Restart the approval of orders that no longer are what their
+        approvers were asked to approve, whatever field changed it."""
+        changed = self.browse(
+            [
+                order.id
+                for order, snapshot in snapshots.items()
+                if order.exists() and order._key_account_snapshot() != snapshot
+            ]
+        )
+        quotations = changed.filtered(lambda o: o.state != "sale")
+        if quotations:
+            quotations._key_account_on_approval_change(reason)
+        for order in changed - quotations:
+            if order._key_account_exceeds_approval():
+                order._key_account_on_approval_change(reason)
+            else:
+                # Still covered (e.g. a lower amount): approve what it is now.
+                order._key_account_store_snapshot()
+
+    def _key_account_store_snapshot(self):
+        for order in self:
+            order.sudo().key_account_approval_snapshot = order._key_account_snapshot()
+
     def _key_account_restart_approval(self, reason, request=False):
         """Archive the current reviews into the history and, if asked,
         request the approvals the order needs now."""
@@ -924,6 +1118,7 @@ class SaleOrder(models.Model):
                 "key_account_approved_amount": 0.0,
                 "key_account_approved_band": False,
                 "key_account_approved_level": False,
+                "key_account_approval_snapshot": False,
             }
         )
         self.invalidate_recordset(["review_ids", "need_validation"])
@@ -936,7 +1131,8 @@ class SaleOrder(models.Model):
             subtype_xmlid="mail.mt_note",
         )
         if request:
-            self.with_context(skip_check_state_condition=True).request_validation()
+            with system_write():
+                self.with_context(skip_check_state_condition=True).request_validation()
 
     def _key_account_on_validated(self):
         """Remember what was approved, and tell the rep."""

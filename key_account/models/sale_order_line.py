@@ -107,10 +107,15 @@ class SaleOrderLine(models.Model):
         if RESTART_LINE_FIELDS & set(vals):
             orders = self.order_id.filtered("review_ids")
             before = self.order_id._key_account_confirmed_amounts()
+        snapshots = (self.order_id - orders)._key_account_snapshots()
         res = super().write(vals)
         if orders:
             orders._key_account_on_approval_change(
                 self.env._("a line's product, quantity or price was changed")
+            )
+        if snapshots:
+            (self.order_id - orders)._key_account_check_snapshots(
+                snapshots, self.env._("a line was changed")
             )
         if before:
             self.order_id._key_account_check_raised_amounts(before)

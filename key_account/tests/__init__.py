@@ -24,3 +24,4 @@ from . import test_customer_care
 from . import test_ownership
 from . import test_visit
 from . import test_kpi
+from . import test_controls_matrix

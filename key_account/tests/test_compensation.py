@@ -128,7 +128,7 @@ class TestCompensation(OrderApprovalCase):
     def _confirmed(self, value, partner=None):
         order = self._compensation_order(value, partner=partner)
         self._document(order)
-        order.with_user(self.rep_a).request_validation()
+        order.with_user(self.rep_a).action_request_approval()
         self._approve_all(order)
         order.with_user(self.rep_a).action_confirm()
         self.assertEqual(order.state, "sale")
@@ -174,7 +174,7 @@ class TestCompensation(OrderApprovalCase):
     def test_beyond_the_ka_head_goes_to_the_general_manager(self):
         order = self._compensation_order(12000.0)
         self._document(order)
-        order.with_user(self.rep_a).request_validation()
+        order.with_user(self.rep_a).action_request_approval()
         self.assertIn(self.step_gm, order.review_ids.definition_id)
         self._approve_all(order)
         order.with_user(self.rep_a).action_confirm()
@@ -184,7 +184,7 @@ class TestCompensation(OrderApprovalCase):
     def test_within_the_ka_head_limit_no_general_manager(self):
         order = self._compensation_order(3000.0)
         self._document(order)
-        order.with_user(self.rep_a).request_validation()
+        order.with_user(self.rep_a).action_request_approval()
         self.assertEqual(order.key_account_authority_level, "director")
         self.assertNotIn(self.step_gm, order.review_ids.definition_id)
 
@@ -269,7 +269,7 @@ class TestCompensation(OrderApprovalCase):
     def test_confirmation_refused_when_the_month_grew_since_approval(self):
         later = self._compensation_order(1000.0)  # 0.5 %: the rep's
         self._document(later)
-        later.with_user(self.rep_a).request_validation()
+        later.with_user(self.rep_a).action_request_approval()
         self._approve_all(later)
         self.assertEqual(later.key_account_approved_level, "rep")
         self._confirmed(1500.0)
@@ -277,7 +277,7 @@ class TestCompensation(OrderApprovalCase):
             later.with_user(self.rep_a).action_confirm()
         self.assertIn("grew beyond what was approved", str(err.exception))
         later.with_user(self.rep_a).restart_validation()
-        later.with_user(self.rep_a).request_validation()
+        later.with_user(self.rep_a).action_request_approval()
         self._approve_all(later)
         later.with_user(self.rep_a).action_confirm()
         self.assertEqual(later.state, "sale")
@@ -323,7 +323,7 @@ class TestCompensation(OrderApprovalCase):
     def test_reason_and_evidence_needed_to_confirm(self):
         order = self._compensation_order(1500.0)
         self._document(order)
-        order.with_user(self.rep_a).request_validation()
+        order.with_user(self.rep_a).action_request_approval()
         self._approve_all(order)
         order.with_user(self.rep_a).key_account_compensation_reason = " "
         with self.assertRaises(ValidationError) as err:
@@ -361,7 +361,7 @@ class TestCompensation(OrderApprovalCase):
             }
         )
         self.assertEqual(loose.res_id, order.id)
-        order.with_user(self.rep_a).request_validation()
+        order.with_user(self.rep_a).action_request_approval()
         evidence = order.with_user(self.head).key_account_compensation_evidence_ids
         self.assertEqual(evidence, loose)
         self.assertTrue(evidence.datas)
@@ -369,7 +369,7 @@ class TestCompensation(OrderApprovalCase):
     def test_flagging_a_line_restarts_the_approval(self):
         order = self._compensation_order(1500.0)
         self._document(order)
-        order.with_user(self.rep_a).request_validation()
+        order.with_user(self.rep_a).action_request_approval()
         order.order_line[1].with_user(self.rep_a).key_account_is_compensation = False
         self.assertFalse(order.review_ids)
         copy = order.with_user(self.rep_a).copy()

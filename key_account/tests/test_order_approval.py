@@ -31,7 +31,7 @@ class TestOrderBands(OrderApprovalCase):
                 order = self._order(amount)
                 self.assertEqual(order.key_account_amount, amount)
                 self.assertEqual(order.key_account_amount_band, band)
-                order.with_user(self.rep_a).request_validation()
+                order.with_user(self.rep_a).action_request_approval()
                 self.assertEqual(self._route(order), route)
                 self.assertEqual(self._route(order)[:1], route.sorted("sequence")[-1:])
 
@@ -85,7 +85,7 @@ class TestOrderBands(OrderApprovalCase):
         with self.assertRaises(ValidationError) as err:
             order.with_user(self.rep_a).action_confirm()
         self.assertIn("not requested yet", str(err.exception))
-        order.with_user(self.rep_a).request_validation()
+        order.with_user(self.rep_a).action_request_approval()
         with self.assertRaises(ValidationError) as err:
             order.with_user(self.rep_a).action_confirm()
         self.assertIn("Key-account department approves", str(err.exception))
@@ -102,7 +102,7 @@ class TestOrderBands(OrderApprovalCase):
 
     def test_gate_ignores_context_keys(self):
         order = self._order(250000.0)
-        order.with_user(self.rep_a).request_validation()
+        order.with_user(self.rep_a).action_request_approval()
         for key in ("skip_validation_check", "skip_check_state_condition"):
             with self.subTest(key=key), self.assertRaises(ValidationError):
                 order.with_user(self.rep_a).with_context(**{key: True}).action_confirm()
@@ -116,7 +116,7 @@ class TestOrderBands(OrderApprovalCase):
 
     def test_rejection_needs_no_approval_and_keeps_history(self):
         order = self._order(250000.0)
-        order.with_user(self.rep_a).request_validation()
+        order.with_user(self.rep_a).action_request_approval()
         self._reject(order, self.head, "Price too low for this volume")
         self.assertEqual(order.validation_status, "rejected")
         self.assertEqual(order.state, "draft")
@@ -134,7 +134,7 @@ class TestOrderBands(OrderApprovalCase):
 
     def test_change_after_approval_restarts_with_history(self):
         order = self._order(250000.0)
-        order.with_user(self.rep_a).request_validation()
+        order.with_user(self.rep_a).action_request_approval()
         self._approve(order, self.head)
         self._approve(order, self.deputy_sd)
         approved = order.review_ids
@@ -151,7 +151,7 @@ class TestOrderBands(OrderApprovalCase):
             order.with_user(self.rep_a).action_confirm()
         self.assertIn("Approval restarted", order.message_ids[0].body)
         # Requesting again gives the band-3 route; the history has both.
-        order.with_user(self.rep_a).request_validation()
+        order.with_user(self.rep_a).action_request_approval()
         self.assertEqual(len(order.review_ids), 3)
         self.assertEqual(len(self._history(order)), 5)
 
@@ -164,23 +164,23 @@ class TestOrderBands(OrderApprovalCase):
         ):
             with self.subTest(vals=vals):
                 order = self._order(50000.0)
-                order.with_user(self.rep_a).request_validation()
+                order.with_user(self.rep_a).action_request_approval()
                 order.with_user(self.rep_a).write(vals)
                 self.assertFalse(order.review_ids)
                 self.assertTrue(self._history(order))
         order = self._order(50000.0)
-        order.with_user(self.rep_a).request_validation()
+        order.with_user(self.rep_a).action_request_approval()
         order.order_line.with_user(self.rep_a).unlink()
         self.assertFalse(order.review_ids)
         # Harmless fields keep the approval.
         order = self._order(50000.0)
-        order.with_user(self.rep_a).request_validation()
+        order.with_user(self.rep_a).action_request_approval()
         order.with_user(self.rep_a).write({"client_order_ref": "PO-7"})
         self.assertTrue(order.review_ids)
 
     def test_confirmed_order_edit_is_rechecked(self):
         order = self._order(90000.0)
-        order.with_user(self.rep_a).request_validation()
+        order.with_user(self.rep_a).action_request_approval()
         self._approve(order, self.office_manager)
         self._approve(order, self.head)
         order.with_user(self.rep_a).action_confirm()
@@ -208,7 +208,7 @@ class TestOrderBands(OrderApprovalCase):
 
     def test_cancel_keeps_history_and_delete_refused(self):
         order = self._order(50000.0)
-        order.with_user(self.rep_a).request_validation()
+        order.with_user(self.rep_a).action_request_approval()
         order.with_user(self.rep_a).action_cancel()
         self.assertFalse(order.review_ids)
         self.assertEqual(len(self._history(order)), 2)
@@ -217,7 +217,7 @@ class TestOrderBands(OrderApprovalCase):
 
     def test_withdraw_request(self):
         order = self._order(50000.0)
-        order.with_user(self.rep_a).request_validation()
+        order.with_user(self.rep_a).action_request_approval()
         order.with_user(self.rep_a).restart_validation()
         self.assertFalse(order.review_ids)
         self.assertEqual(len(self._history(order)), 2)
@@ -241,7 +241,7 @@ class TestAuthorityMatrix(OrderApprovalCase):
         order.order_line[2].with_user(self.rep_a).discount = 25.0
         self.assertEqual(order.key_account_authority_level, "manager")
         self.assertIn("above the KA head limit 20 %", order.key_account_authority_note)
-        order.with_user(self.rep_a).request_validation()
+        order.with_user(self.rep_a).action_request_approval()
         self.assertIn(
             self.env.ref("key_account.tier_sale_gm"), order.review_ids.definition_id
         )
@@ -332,7 +332,7 @@ class TestReviewSecurity(OrderApprovalCase):
 
     def _requested(self, amount=250000.0):
         order = self._order(amount)
-        order.with_user(self.rep_a).request_validation()
+        order.with_user(self.rep_a).action_request_approval()
         return order
 
     def test_rep_cannot_forge_a_decision(self):
@@ -407,7 +407,7 @@ class TestReviewSecurity(OrderApprovalCase):
 
     def test_no_self_approval(self):
         order = self._order(250000.0, user=self.head)
-        order.with_user(self.head).request_validation()
+        order.with_user(self.head).action_request_approval()
         with self.assertRaises(AccessError) as err:
             self._approve(order, self.head)
         self.assertIn("your own", str(err.exception))
@@ -440,7 +440,7 @@ class TestReviewSecurity(OrderApprovalCase):
 
     def test_office_manager_requesting_signs_band_1(self):
         order = self._order(50000.0, user=self.office_manager)
-        order.with_user(self.office_manager).request_validation()
+        order.with_user(self.office_manager).action_request_approval()
         office = order.review_ids.sorted("sequence")[0]
         self.assertEqual(office.status, "approved")
         self.assertEqual(office.done_by, self.office_manager)
@@ -448,7 +448,7 @@ class TestReviewSecurity(OrderApprovalCase):
 
     def test_office_manager_sees_team_order_to_sign(self):
         order = self._order(50000.0)
-        order.with_user(self.rep_a).request_validation()
+        order.with_user(self.rep_a).action_request_approval()
         self.assertTrue(
             self.env["sale.order"]
             .with_user(self.office_manager)
@@ -507,7 +507,7 @@ class TestDelegation(OrderApprovalCase):
         today = fields.Date.today()
         self._delegate(today, fields.Date.add(today, days=9))
         order = self._order(250000.0)
-        order.with_user(self.rep_a).request_validation()
+        order.with_user(self.rep_a).action_request_approval()
         self._approve(order, self.head)
         self._approve(order, self.acting, "For the deputy")
         review = order.review_ids.sorted("sequence")[-1]
@@ -529,7 +529,7 @@ class TestDelegation(OrderApprovalCase):
         )
         self._delegate(fields.Date.add(today, days=2), fields.Date.add(today, days=5))
         order = self._order(250000.0)
-        order.with_user(self.rep_a).request_validation()
+        order.with_user(self.rep_a).action_request_approval()
         self._approve(order, self.head)
         review = order.review_ids.sorted("sequence")[-1]
         self.assertNotIn(self.acting, review.reviewer_ids)
@@ -542,7 +542,7 @@ class TestDelegation(OrderApprovalCase):
         today = fields.Date.today()
         delegation = self._delegate(today, fields.Date.add(today, days=3))
         order = self._order(250000.0)
-        order.with_user(self.rep_a).request_validation()
+        order.with_user(self.rep_a).action_request_approval()
         self._approve(order, self.head)
         review = order.review_ids.sorted("sequence")[-1]
         self.assertIn(self.acting, review.reviewer_ids)
@@ -588,7 +588,7 @@ class TestDelegation(OrderApprovalCase):
 class TestEscalation(OrderApprovalCase):
     def test_reminder_then_escalation(self):
         order = self._order(250000.0)
-        order.with_user(self.rep_a).request_validation()
+        order.with_user(self.rep_a).action_request_approval()
         review = order.review_ids.sorted("sequence")[0].sudo()
         self.env.flush_all()
         self.assertEqual(review.status, "pending")

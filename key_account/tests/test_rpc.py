@@ -177,7 +177,7 @@ class TestOrderApprovalRpc(HttpCase):
             self._call("comment.wizard", "add_comment", [[wizard]])
         # The KA head's own order: no self-approval either.
         own = self.order.sudo().copy({"user_id": self.head.id})
-        own.with_user(self.head).request_validation()
+        own.with_user(self.head).action_request_approval()
         wizard = self._call(
             "comment.wizard",
             "create",

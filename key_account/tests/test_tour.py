@@ -146,7 +146,7 @@ class TestKeyAccountTour(HttpCase):
             )
         )
         self.assertEqual(order.warehouse_id, office)
-        order.with_user(rep).request_validation()
+        order.with_user(rep).action_request_approval()
         for reviewer in (office_manager, head):  # band 1
             action = order.with_user(reviewer).validate_tier()
             if action:

@@ -71,7 +71,7 @@ class TestWarehouse(OrderApprovalCase):
         return self._order(price, lines=lines, **vals)
 
     def _approve_band_1(self, order):
-        order.with_user(self.rep_a).request_validation()
+        order.with_user(self.rep_a).action_request_approval()
         self._approve(order, self.office_manager)
         self._approve(order, self.head)
         self.assertEqual(order.validation_status, "validated")
@@ -707,7 +707,7 @@ class TestWarehouse(OrderApprovalCase):
         self.assertEqual(own.order_line.with_user(self.rep_a).free_qty_today, 8.0)
         # Confirmed anyway (warn): its delivery reserves the free 3 only.
         self.company.key_account_stock_policy = "warn"
-        other.with_user(self.rep_b).request_validation()
+        other.with_user(self.rep_b).action_request_approval()
         self._approve(other, self.office_manager)
         self._approve(other, self.head)
         other.with_user(self.rep_b).action_confirm()

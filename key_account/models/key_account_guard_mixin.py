@@ -1,0 +1,227 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import contextlib
+import contextvars
+
+from odoo import api, models
+from odoo.exceptions import AccessError
+
+# Set while a model's own transition method writes system fields. A context
+# variable, not a context key: an RPC caller sets any context key it likes,
+# never this.
+_SYSTEM_WRITE = contextvars.ContextVar("key_account_system_write", default=False)
+
+# Fields any user who may write the record may also set: followers,
+# activities and attachments, which carry no workflow decision.
+FREE_FIELDS = frozenset(
+    {
+        "message_follower_ids",
+        "message_main_attachment_id",
+        "activity_ids",
+        "message_ids",
+        "website_message_ids",
+        "activity_user_id",
+        "activity_type_id",
+        "activity_date_deadline",
+        "activity_summary",
+        "activity_exception_decoration",
+    }
+)
+
+
+# Roles of the transition tables held through a group.
+ROLE_GROUPS = {
+    "office_manager": "key_account.group_key_account_supervisor",
+    "director": "key_account.group_key_account_director",
+    "head": "key_account.group_key_account_head",
+    "general_manager": "key_account.group_key_account_manager",
+    "contract_reviewer": "key_account.group_key_account_contract_reviewer",
+    "custodian": "key_account.group_key_account_gift_custodian",
+    "billing": "account.group_account_invoice",
+    "accounting_manager": "account.group_account_manager",
+    "stock_user": "stock.group_stock_user",
+    "stock_manager": "stock.group_stock_manager",
+}
+
+
+@contextlib.contextmanager
+def system_write():
+    """Let the code inside write the guarded fields of key-account documents
+    as the current user (access rights and record rules still apply)."""
+    token = _SYSTEM_WRITE.set(True)
+    try:
+        yield
+    finally:
+        _SYSTEM_WRITE.reset(token)
+
+
+class KeyAccountGuardMixin(models.AbstractModel):
+    """Deny by default: a user sets only the fields the workflow lets him set
+    in the record's state; the state, decisions, computed amounts and links
+    to generated documents move only through the model's own methods.
+
+    A model declares, per state, the fields a user may set
+    (``_key_account_user_fields``; the key ``None`` serves models without a
+    state), the fields a user may give at creation
+    (``_key_account_create_fields``, by default those of the first state)
+    and, in ``_key_account_transitions``, each public method with the states
+    it starts from and who may call it. The methods write through
+    ``_key_account_system_write`` (or inside ``system_write()``)."""
+
+    _name = "key_account.guard.mixin"
+    _description = "Key-Account Guarded Workflow"
+
+    _key_account_state_field = "state"
+    _key_account_user_fields = {}
+    _key_account_create_fields = None
+    # Fields the model's own ``create`` sets whatever the caller gives
+    # (reference, requester).
+    _key_account_forced_fields = ()
+    # {public method: (states it starts from or None for any, roles)}; the
+    # roles are those of ``_key_account_roles``. Public methods that change
+    # nothing (print, open a view) are declared with the role "reader".
+    _key_account_transitions = {}
+
+    # Declarations
+    @api.model
+    def _key_account_user_writable(self, state):
+        """Fields a user may set on a record in ``state``."""
+        fields = self._key_account_user_fields.get(state)
+        if fields is None:
+            fields = self._key_account_user_fields.get("*", ())
+        return FREE_FIELDS | set(fields)
+
+    @api.model
+    def _key_account_user_creatable(self):
+        if self._key_account_create_fields is not None:
+            return FREE_FIELDS | set(self._key_account_create_fields)
+        return self._key_account_user_writable(self._key_account_initial_state())
+
+    @api.model
+    def _key_account_initial_state(self):
+        field = self._fields.get(self._key_account_state_field)
+        if not field:
+            return None
+        # The field's own default: a ``default_state`` context key is the
+        # caller's, not the workflow's.
+        default = field.default(self) if field.default else None
+        if default:
+            return default
+        selection = field._description_selection(self.env)
+        return selection[0][0] if selection else None
+
+    def _key_account_roles(self, user):
+        """The roles ``user`` holds on this record, as the transitions name
+        them: the record's requester or rep, a reviewer whose turn it is,
+        and the department and accounting groups."""
+        self.ensure_one()
+        roles = {"reader"}
+        for role, field in (("requester", "requester_id"), ("rep", "rep_id")):
+            if field in self._fields and self[field] == user:
+                roles.add(role)
+        if "user_id" in self._fields and self.user_id == user:
+            roles.add("rep")
+        if "review_ids" in self._fields and self.sudo().review_ids.filtered(
+            lambda r: r.status == "pending" and user in r.reviewer_ids
+        ):
+            roles.add("reviewer")
+        for role, group in ROLE_GROUPS.items():
+            if user.has_group(group):
+                roles.add(role)
+        return roles
+
+    @api.model
+    def _key_account_is_system(self):
+        return self.env.su or _SYSTEM_WRITE.get()
+
+    # CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self._key_account_is_system():
+            self = self._key_account_without_guarded_defaults()
+            allowed = self._key_account_user_creatable()
+            for vals in vals_list:
+                self._key_account_check_create(vals, allowed)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self._key_account_is_system():
+            self._key_account_check_write(vals)
+        return super().write(vals)
+
+    # Guard
+    def _key_account_system_write(self, vals):
+        """Write system fields as the current user, from a transition method."""
+        with system_write():
+            return self.write(vals)
+
+    @api.model
+    def _key_account_without_guarded_defaults(self):
+        """Drop ``default_<field>`` context keys of fields a user may not set
+        at creation: an RPC caller would otherwise create records in a later
+        state through the context."""
+        allowed = self._key_account_user_creatable()
+        context = {
+            key: value
+            for key, value in self.env.context.items()
+            if not (key.startswith("default_") and key[8:] in self._fields)
+            or key[8:] in allowed
+        }
+        if len(context) == len(self.env.context):
+            return self
+        return self.with_context(context)
+
+    @api.model
+    def _key_account_check_create(self, vals, allowed):
+        refused = [
+            name
+            for name in set(vals) - allowed - set(self._key_account_forced_fields)
+            if name in self._fields
+            and not self._key_account_is_default(name, vals[name])
+        ]
+        if refused:
+            raise AccessError(self._key_account_refusal(refused, None))
+
+    @api.model
+    def _key_account_is_default(self, name, value):
+        """Whether ``value`` is what the record gets anyway (forms send the
+        defaults of visible fields): empty, or the field's default."""
+        default = self.default_get([name]).get(name)
+        if value == default:
+            return True
+        empty = not value or value in ([(6, 0, [])], [[6, 0, []]])
+        return empty and not default
+
+    def _key_account_check_write(self, vals):
+        state_field = self._key_account_state_field
+        has_state = state_field in self._fields
+        for state in set(self.mapped(state_field)) if has_state else {None}:
+            refused = [
+                name
+                for name in set(vals) - self._key_account_user_writable(state)
+                if name in self._fields
+            ]
+            if refused:
+                raise AccessError(self._key_account_refusal(refused, state))
+
+    @api.model
+    def _key_account_refusal(self, names, state):
+        labels = ", ".join(
+            sorted(self._fields[name]._description_string(self.env) for name in names)
+        )
+        if state is None:
+            return self.env._(
+                "%(model)s: %(fields)s cannot be set by hand; the document's "
+                "buttons set them.",
+                model=self._description,
+                fields=labels,
+            )
+        state_label = dict(
+            self._fields[self._key_account_state_field]._description_selection(self.env)
+        ).get(state, state)
+        return self.env._(
+            "%(model)s in state %(state)s: %(fields)s cannot be set by hand; "
+            "the document's buttons set them.",
+            model=self._description,
+            state=state_label,
+            fields=labels,
+        )
