@@ -2,7 +2,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 from ..tools import signer_state
 
@@ -98,6 +98,18 @@ class KeyAccountSigner(models.Model):
         if "date_to" in vals:
             vals = dict(vals, reminder_date=False)
         return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_head(self):
+        """Signers are history (SPEC R89): they are archived, not deleted;
+        only the KA head deletes one (a record entered by mistake)."""
+        if not self.env["res.partner"]._key_account_is_head():
+            raise AccessError(
+                self.env._(
+                    "Authorized signers are kept as history: archive the signer "
+                    "instead; only the KA head deletes one."
+                )
+            )
 
     # Business methods
     def _reminder_days(self):

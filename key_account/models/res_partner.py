@@ -76,11 +76,16 @@ class ResPartner(models.Model):
     company_registry = fields.Char(tracking=True)
     street = fields.Char(tracking=True)
     # Fields: designation
-    # Reps and KA staff read the credit limit on the Key Account page; who may
-    # change it on a key account is decided by ``_key_account_check_guarded``.
-    credit_limit = fields.Float(
-        groups="account.group_account_invoice,account.group_account_readonly,"
-        "key_account.group_key_account_rep"
+    # The core credit limit stays an accounting field; reps and KA staff read
+    # it on the Key Account page through ``key_account_credit_limit``. On a key
+    # account it is changed by an approved request or a KA director
+    # (``_key_account_check_guarded``, ``_key_account_split_credit``).
+    key_account_credit_limit = fields.Float(
+        string="Credit Limit",
+        compute="_compute_key_account_credit_limit",
+        compute_sudo=True,
+        help="The customer's credit limit in the current company, as set by "
+        "accounting or an approved key-account request (read-only here).",
     )
     key_account_state = fields.Selection(
         KEY_ACCOUNT_STATES,
@@ -147,6 +152,11 @@ class ResPartner(models.Model):
         default="normal",
         required=True,
         tracking=True,
+        help="Normal and Confidential: the owner rep, the account executive, "
+        "their office manager and directors see the customer. Secret: the "
+        "office manager no longer sees it; only the KA head (or a manager) "
+        "classifies a customer secret or lifts the classification, since the "
+        "circulation list of secret files is approved by them (SPEC R88).",
     )
     key_account_settlement_method = fields.Selection(
         [
@@ -295,6 +305,12 @@ class ResPartner(models.Model):
                     "suspended",
                 )
 
+    @api.depends("credit_limit")
+    @api.depends_context("company")
+    def _compute_key_account_credit_limit(self):
+        for partner in self:
+            partner.key_account_credit_limit = partner.credit_limit
+
     @api.depends_context("company")
     def _compute_key_account_currency_id(self):
         for partner in self:
@@ -431,6 +447,8 @@ class ResPartner(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._key_account_check_guarded(vals)
+            if not self.env.su:
+                self._key_account_check_head_fields(vals)
             self._key_account_default_owner(vals)
         partners = super().create(vals_list)
         owned = partners.filtered(lambda p: p.user_id and p._key_account_is_customer())
@@ -443,11 +461,13 @@ class ResPartner(models.Model):
     def write(self, vals):
         if not self.env.su:
             self._key_account_check_guarded(vals, self)
+            self._key_account_check_head_fields(vals, self)
         if "key_account_executive_id" in vals:
             self._key_account_check_executive_change(vals["key_account_executive_id"])
         if "user_id" in vals:
             self._key_account_check_owner_change(vals["user_id"])
         tracked = self._key_account_snapshot(vals)
+        vals, credit_vals = self._key_account_split_credit(vals)
         key_accounts = (
             self.filtered("is_key_account") if "key_account_state" in vals else None
         )
@@ -457,6 +477,8 @@ class ResPartner(models.Model):
             else {}
         )
         res = super().write(vals)
+        if credit_vals:
+            super(ResPartner, self.sudo()).write(credit_vals)
         self._key_account_log_changes(tracked)
         if key_accounts is not None:
             (
@@ -534,10 +556,84 @@ class ResPartner(models.Model):
                 )
             )
 
+    @api.model
+    def _key_account_is_head(self):
+        """The KA head (or a manager, or the superuser): who classifies,
+        archives and replaces account executives (SPEC R30, R72, R88, R89)."""
+        user = self.env.user
+        return (
+            self.env.su
+            or user.has_group("key_account.group_key_account_head")
+            or user.has_group("key_account.group_key_account_manager")
+        )
+
+    def _key_account_check_head_fields(self, vals, partners=None):
+        """Separation of duties on the customer (RPC included):
+
+        - only the KA head classifies a customer secret or lifts the secret
+          classification (SPEC R88): a rep cannot hide a customer from the
+          office manager;
+        - only the KA head archives or restores a key account or its file
+          (SPEC R72).
+        """
+        if self._key_account_is_head():
+            return
+        partners = partners if partners is not None else self.browse()
+        if "key_account_confidentiality" in vals:
+            secret = vals["key_account_confidentiality"] == "secret"
+            changed = (
+                partners.filtered(
+                    lambda p: (p.key_account_confidentiality == "secret") != secret
+                )
+                if partners
+                else secret
+            )
+            if changed:
+                raise AccessError(
+                    self.env._(
+                        "Only the KA head classifies a customer secret or lifts "
+                        "the classification."
+                    )
+                )
+        if "active" in vals:
+            files = partners.filtered(
+                lambda p: (
+                    p.commercial_partner_id == p
+                    and (p.is_key_account or p.key_account_file_number)
+                    and p.active != bool(vals["active"])
+                )
+            )
+            if files:
+                raise AccessError(
+                    self.env._(
+                        "Only the KA head archives or restores a key account: %s.",
+                        files[0].display_name,
+                    )
+                )
+
+    def _key_account_split_credit(self, vals):
+        """A key-account director sets the credit limit of a key account
+        (SPEC R8) without the accounting group that guards the core field:
+        ``(vals without it, {credit_limit: value})``, the latter written as
+        superuser by ``write``. Anyone else keeps the core field's rule."""
+        if (
+            self.env.su
+            or "credit_limit" not in vals
+            or self._fields["credit_limit"].is_accessible(self.env)
+            or not self._key_account_is_director()
+        ):
+            return vals, {}
+        becomes_key = vals.get("key_account_state") in ("key_account", "suspended")
+        if not (becomes_key or all(p.is_key_account for p in self)):
+            return vals, {}
+        vals = dict(vals)
+        return vals, {"credit_limit": vals.pop("credit_limit")}
+
     def _key_account_check_executive_change(self, new_id):
-        """SPEC R30: once the account executive earned commission on a
-        customer, only the KA head replaces or removes them, with a reason
-        (``key_account_reason`` in the context) written to the chatter."""
+        """SPEC R30: the rep decides whether an account executive co-serves
+        the customer; once one is set, only the KA head replaces or removes
+        them. Once they earned commission, the KA head gives a reason
+        (``key_account_reason`` in the context), written to the chatter."""
         locked = self.filtered(
             lambda p: (
                 p.key_account_executive_id and p.key_account_executive_id.id != new_id
@@ -545,6 +641,14 @@ class ResPartner(models.Model):
         )
         if not locked:
             return
+        if not self._key_account_is_head():
+            raise AccessError(
+                self.env._(
+                    "%s already has an account executive: only the KA head "
+                    "replaces or removes them.",
+                    locked[0].display_name,
+                )
+            )
         earned = (
             self.env["key_account.commission.line"]
             .sudo()
@@ -564,18 +668,6 @@ class ResPartner(models.Model):
         )
         if not locked or self.env.su:
             return
-        user = self.env.user
-        if not (
-            user.has_group("key_account.group_key_account_head")
-            or user.has_group("key_account.group_key_account_manager")
-        ):
-            raise AccessError(
-                self.env._(
-                    "The account executive of %s has earned commission: only "
-                    "the KA head may replace or remove them.",
-                    locked[0].display_name,
-                )
-            )
         reason = (self.env.context.get("key_account_reason") or "").strip()
         if not reason:
             raise UserError(
@@ -607,7 +699,8 @@ class ResPartner(models.Model):
         }
 
     def _key_account_display(self, name):
-        value = self[name]
+        # As superuser: the credit limit is an accounting field.
+        value = self.sudo()[name]
         field = self._fields[name]
         if field.type == "many2one":
             return value.display_name or ""
@@ -1001,17 +1094,18 @@ class ResPartner(models.Model):
 
     def _key_account_check_owner_change(self, new_user_id):
         """Owners change only through the reassignment action, which records
-        the reason (SPEC R49): writing ``user_id`` of a customer that has
-        another owner is refused to every user, whatever the caller."""
+        the reason (SPEC R49): writing ``user_id`` of a partner that has
+        another owner is refused to every user, whatever the caller. Whether
+        the partner is a company, a person or a contact does not matter, so
+        toggling ``is_company`` or the parent does not open a way around.
+
+        An unowned partner gets its owner from who distributes customers
+        (SPEC R46): the KA head, a manager, or an office manager to a rep of
+        a team they lead; a contact may follow its company's owner."""
         if self.env.su:
             return
-        moved = self.filtered(
-            lambda p: (
-                p._key_account_is_customer()
-                and p.user_id
-                and p.user_id.id != (new_user_id or False)
-            )
-        )
+        new_user_id = new_user_id or False
+        moved = self.filtered(lambda p: p.user_id and p.user_id.id != new_user_id)
         if moved:
             raise AccessError(
                 self.env._(
@@ -1021,6 +1115,38 @@ class ResPartner(models.Model):
                     owner=moved[0].user_id.name,
                 )
             )
+        assigned = self.filtered(
+            lambda p: (
+                not p.user_id
+                and new_user_id
+                and not (
+                    p.parent_id and p.commercial_partner_id.user_id.id == new_user_id
+                )
+            )
+        )
+        if assigned:
+            assigned._key_account_check_distribution_authority(
+                self.env["res.users"].browse(new_user_id)
+            )
+
+    def _key_account_check_distribution_authority(self, new_user):
+        """SPEC R46: the KA head or a manager assigns an unowned customer to
+        anyone; an office manager to a rep of a team they lead; a rep never
+        takes one by himself."""
+        if self._key_account_is_head():
+            return
+        user = self.env.user
+        if user.has_group("key_account.group_key_account_supervisor"):
+            teams = self.env["crm.team"].search([("user_id", "=", user.id)])
+            if new_user in teams.member_ids | teams.user_id:
+                return
+        raise AccessError(
+            self.env._(
+                "%(customer)s has no owner: the KA head or the office manager "
+                "assigns it (Distribute Customers).",
+                customer=self[0].display_name,
+            )
+        )
 
     def _key_account_record_owners(self, old_owners, reason):
         """Owner history (never deleted) and the first-contact clock of a new
