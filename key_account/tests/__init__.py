@@ -25,3 +25,4 @@ from . import test_ownership
 from . import test_visit
 from . import test_kpi
 from . import test_controls_matrix
+from . import test_controls_access
