@@ -2,6 +2,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from .tier_validation import RESTARTED
+
 # Review statuses only a reviewer of the review may set.
 DECISIONS = ("approved", "rejected")
 OPEN = ("waiting", "pending")
@@ -9,6 +11,24 @@ OPEN = ("waiting", "pending")
 # decision, its comment, the move of a waiting review to pending and the
 # can_review flag the engine recomputes by hand.
 USER_FIELDS = {"status", "done_by", "reviewed_date", "comment", "can_review"}
+# What ties a review to its document, its step and its reviewers: set by the
+# engine when the approval is requested, never by a user afterwards, on any
+# review (a review of another model re-pointed at a key-account document
+# would be forged evidence).
+FIXED_FIELDS = {
+    "model",
+    "res_id",
+    "definition_id",
+    "requested_by",
+    "sequence",
+    "active",
+    "reviewer_ids",
+    "todo_by",
+    "key_account_on_behalf_of_id",
+    "key_account_pending_since",
+    "key_account_escalated_group_id",
+    "key_account_escalated_date",
+}
 
 
 class TierReview(models.Model):
@@ -87,8 +107,10 @@ class TierReview(models.Model):
 
     def write(self, vals):
         protected = self.filtered(lambda r: r.model in self._key_account_models())
-        if protected and not self.env.is_superuser():
-            protected._key_account_check_user_write(vals)
+        if not self.env.is_superuser():
+            self._key_account_check_fixed(vals)
+            if protected:
+                protected._key_account_check_user_write(vals)
         if vals.get("status") in DECISIONS and protected:
             behalf = protected._key_account_on_behalf()
             for review in protected:
@@ -113,6 +135,29 @@ class TierReview(models.Model):
             )
 
     # Business methods
+    def _key_account_check_fixed(self, vals):
+        """No user re-points a review, whatever its model: the document, the
+        step, the requester and the reviewers are the engine's."""
+        fixed = set(vals) & (FIXED_FIELDS | self._key_account_related_fields())
+        if fixed:
+            raise AccessError(
+                self.env._(
+                    "The document, step and reviewers of an approval review "
+                    "cannot be changed (%(fields)s).",
+                    fields=", ".join(sorted(fixed)),
+                )
+            )
+
+    @api.model
+    def _key_account_related_fields(self):
+        """Fields read through the step (reviewer, sequence rules, company):
+        writing them would write the step itself."""
+        return {
+            name
+            for name, field in self._fields.items()
+            if field.related and field.related.split(".")[0] == "definition_id"
+        }
+
     def _key_account_check_user_write(self, vals):
         """What a user (RPC included) may write on a review: only the engine's
         own moves, each by the person entitled to it."""
@@ -253,8 +298,13 @@ class TierReview(models.Model):
             record.sudo().message_post(body=body, subtype_xmlid="mail.mt_note")
 
     def _key_account_archive(self):
-        """Keep reviews out of the running validation, in the history."""
+        """Keep reviews out of the running validation, in the history. The
+        documents may ask for approval again in this transaction, whatever
+        their state (see ``tier.validation._key_account_check_request_state``)."""
         reviews = self.sudo()
+        self.env.cr.cache.setdefault(RESTARTED, set()).update(
+            (review.model, review.res_id) for review in reviews
+        )
         reviews.filtered(lambda r: r.status in OPEN).write({"status": "cancel"})
         reviews.write({"active": False})
         # Archiving is not a dependency of the engine's validation status.
@@ -321,7 +371,8 @@ class TierReview(models.Model):
             self.env["ir.cron"]._notify_progress(done=len(reviews), remaining=0)
 
     def _key_account_escalate(self, group):
-        self.sudo().write(
+        """Runs as the escalation cron (superuser)."""
+        self.write(
             {
                 "key_account_escalated_group_id": group.id,
                 "key_account_escalated_date": fields.Datetime.now(),
@@ -330,7 +381,7 @@ class TierReview(models.Model):
         for review in self:
             record = self.env[review.model].browse(review.res_id)
             days = (fields.Datetime.now() - review.key_account_pending_since).days
-            record.sudo().message_post(
+            record.message_post(
                 body=self.env._(
                     "%(review)s pending for %(days)s days: escalated to %(group)s.",
                     review=review.name,

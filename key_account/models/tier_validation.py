@@ -4,6 +4,10 @@ from lxml import etree
 from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 
+# Transaction cache key: documents whose approval their own methods restarted
+# in this transaction (see ``tier.review._key_account_archive``).
+RESTARTED = "key_account_restarted_approvals"
+
 
 class TierValidation(models.AbstractModel):
     """Request side of key-account approvals, for every protected model."""
@@ -24,10 +28,51 @@ class TierValidation(models.AbstractModel):
         # are created as superuser: users cannot create reviews themselves
         # (see tier.review.create), so none can be forged over RPC.
         self.check_access("write")
+        if not self.env.su:
+            self._key_account_check_request_state()
         reviews = super(TierValidation, self.sudo()).request_validation()
+        restarted = self.env.cr.cache.get(RESTARTED)
+        if restarted:
+            restarted.difference_update((self._name, rid) for rid in self.ids)
         reviews = reviews.with_env(self.env)
         self._key_account_requester_signs(reviews)
         return reviews
+
+    def _key_account_check_request_state(self):
+        """Approval is asked in the states the engine asks it from. The
+        engine's ``skip_check_state_condition`` context key, which any RPC
+        caller can pass, is honoured only for a document whose approval its
+        own methods restarted in this very transaction (a confirmed order
+        changed beyond what was approved)."""
+        if not self.env.context.get("skip_check_state_condition"):
+            return
+        restarted = self.env.cr.cache.get(RESTARTED, set())
+        for record in self:
+            if (
+                record._tier_validation_get_current_state_value()
+                not in record._state_from
+                and (record._name, record.id) not in restarted
+            ):
+                raise AccessError(
+                    self.env._(
+                        "Approval of %(document)s is requested through its own "
+                        "buttons, in the states that need it.",
+                        document=record.display_name,
+                    )
+                )
+
+    def restart_validation(self):
+        """The engine's restart deletes the reviews: key-account documents
+        keep their approval history and restart through their own methods
+        (a model that allows it overrides this without calling super)."""
+        if self._key_account_protected() and not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "The approval history of a key-account document is kept: "
+                    "its approval cannot be restarted this way."
+                )
+            )
+        return super().restart_validation()
 
     def _set_state(self, state, **extra):
         """Move a key-account request's workflow; callers checked that the
