@@ -4,7 +4,7 @@ from collections import Counter, defaultdict
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 from odoo.tools import SQL
 from odoo.tools.mail import generate_tracking_message_id
@@ -20,6 +20,9 @@ STAGE_SELECTION = [
 ]
 # Payment states of an invoice still to collect.
 OPEN_PAYMENT_STATES = ("not_paid", "partial")
+# Transaction cache key: the moves ``_reverse_moves`` is reversing, whose
+# reversals may name them in ``reversed_entry_id``.
+REVERSING = "key_account_reversing_moves"
 
 
 class AccountMove(models.Model):
@@ -58,6 +61,8 @@ class AccountMove(models.Model):
         store=True,
     )
 
+    # Set only by the approved write-off request's own methods (as the
+    # system): an entry naming a request may settle key-account invoices.
     key_account_writeoff_id = fields.Many2one(
         "key_account.writeoff.request",
         string="Write-Off Request",
@@ -156,11 +161,46 @@ class AccountMove(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._key_account_check_commission_terms(vals)
+            self._key_account_check_links(vals)
         return super().create(vals_list)
 
     def write(self, vals):
         self._key_account_check_commission_terms(vals, self)
+        self._key_account_check_links(vals, self)
+        if "state" in vals and not self.env.su:
+            self.filtered(
+                lambda m: m.state != vals["state"] and vals["state"] != "posted"
+            )._key_account_check_undo()
         return super().write(vals)
+
+    def _key_account_check_links(self, vals, moves=None):
+        """What proves a write-off is the approved request, never a field a
+        user sets: the link to a write-off request is written by the
+        request's own methods only (as the system), and an entry names the
+        move it reverses only when ``_reverse_moves`` creates it (SPEC R42)."""
+        if self.env.su:
+            return
+
+        def changed(name):
+            if name not in vals:
+                return False
+            if moves is None:
+                return bool(vals[name])
+            return any(m[name].id != (vals[name] or False) for m in moves)
+
+        if changed("key_account_writeoff_id"):
+            raise AccessError(
+                self.env._(
+                    "A write-off entry is created by its approved write-off "
+                    "request only."
+                )
+            )
+        if changed("reversed_entry_id") and vals[
+            "reversed_entry_id"
+        ] not in self.env.cr.cache.get(REVERSING, ()):
+            raise AccessError(
+                self.env._("An entry reverses another only through the Reverse action.")
+            )
 
     def _key_account_check_commission_terms(self, vals, moves=None):
         """Commission and rebate rates come from the approved order; the
@@ -200,31 +240,69 @@ class AccountMove(models.Model):
                 )
             )
 
-    # Write-off entries (SPEC R42): undone only by a reversal entry
+    # Documents of key-account workflows, undone only through the workflow:
+    # write-off entries (SPEC R42) by reversing them, their reversals never;
+    # the bill of a billed settlement (R36) by cancelling the settlement.
     def button_draft(self):
-        if self.filtered("key_account_writeoff_id"):
-            raise UserError(
-                self.env._(
-                    "A key-account write-off entry is undone only by reversing it."
-                )
-            )
+        self._key_account_check_undo()
         return super().button_draft()
+
+    def button_cancel(self):
+        self._key_account_check_undo()
+        return super().button_cancel()
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_key_account_writeoff(self):
-        if self.filtered("key_account_writeoff_id"):
-            raise UserError(
-                self.env._(
-                    "A key-account write-off entry is undone only by reversing it."
-                )
-            )
+        self._key_account_check_undo()
 
     def _reverse_moves(self, default_values_list=None, cancel=False):
-        reversals = super()._reverse_moves(default_values_list, cancel)
+        bills = self._key_account_settlements()
+        if bills:
+            raise UserError(bills._key_account_bill_message())
+        reversing = self.env.cr.cache.setdefault(REVERSING, set())
+        added = set(self.ids) - reversing
+        reversing.update(added)
+        try:
+            reversals = super()._reverse_moves(default_values_list, cancel)
+        finally:
+            reversing.difference_update(added)
         for move, reversal in zip(self, reversals, strict=False):
-            if move.key_account_writeoff_id:
-                move.key_account_writeoff_id._on_reversed(reversal)
+            request = move.key_account_writeoff_id
+            if request and request.move_id == move:
+                request._on_reversed(reversal)
         return reversals
+
+    def _key_account_check_undo(self):
+        """Refuse to delete, reset or cancel a write-off entry (or its
+        reversal) or the bill of a billed settlement."""
+        writeoffs = self.filtered(
+            lambda m: (
+                m.key_account_writeoff_id or m.reversed_entry_id.key_account_writeoff_id
+            )
+        )
+        if writeoffs:
+            raise UserError(
+                self.env._(
+                    "A key-account write-off entry is undone only by reversing "
+                    "it, and its reversal stays: %(moves)s.",
+                    moves=", ".join(writeoffs.mapped("display_name")),
+                )
+            )
+        settlements = self._key_account_settlements()
+        if settlements:
+            raise UserError(settlements._key_account_bill_message())
+
+    def _key_account_settlements(self):
+        """The billed commission settlements (or rebate payouts) whose bills
+        are among these moves (read whatever the user's access: the check
+        must see them all)."""
+        if not self.ids:
+            return self.env["key_account.settlement"]
+        return (
+            self.env["key_account.settlement"]
+            .sudo()
+            .search([("bill_id", "in", self.ids), ("state", "=", "billed")])
+        )
 
     # Business methods
     @api.model
@@ -462,9 +540,9 @@ class AccountMove(models.Model):
     @api.model
     def _key_account_ladder_moves(self, today):
         """The companies whose ladder moves today, by (cutoffs of the last
-        run or None, today's cutoffs)."""
-        moves = defaultdict(lambda: self.env["res.company"].sudo())
-        for company in self.env["res.company"].sudo().search([]):
+        run or None, today's cutoffs). Runs as the daily cron (superuser)."""
+        moves = defaultdict(lambda: self.env["res.company"])
+        for company in self.env["res.company"].search([]):
             old = company._key_account_ladder_cutoffs()
             new = ladder_cutoffs(
                 today,
@@ -753,7 +831,7 @@ class AccountMove(models.Model):
             "key_account.mail_activity_key_account_missing_note"
         )
         today = fields.Date.context_today(self)
-        self.env["mail.activity"].sudo()._key_account_create_missing(
+        self.env["mail.activity"]._key_account_create_missing(
             missing_type,
             "account.move",
             {

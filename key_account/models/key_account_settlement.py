@@ -2,15 +2,17 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from .key_account_authority_rule import LEVEL_SELECTION
 
 
 class KeyAccountSettlement(models.Model):
     """A beneficiary's commission for a period (SPEC R36): the KA head
-    approves it, accounting turns it into a vendor bill to pay and reconcile
-    in Odoo. Cancelled only while its bill is a draft."""
+    approves it, never the beneficiary; accounting turns it into a vendor
+    bill to pay and reconcile in Odoo. Accounting cancels it while its bill is
+    unpaid: a draft bill is deleted, a posted one reversed. The bill itself is
+    not deleted, reset or cancelled while the settlement is billed."""
 
     _name = "key_account.settlement"
     _description = "Key-Account Commission Settlement"
@@ -19,7 +21,14 @@ class KeyAccountSettlement(models.Model):
 
     # Settlements are read-only to everyone: the actions below check who may
     # approve, bill or cancel and then write as the system, so no RPC write
-    # can move a settlement or its lines.
+    # can move a settlement or its lines. Who calls what, from which states:
+    # action_approve     draft     the KA head (or a running delegation of
+    #                              one), never the beneficiary; a rebate
+    #                              payout the role its rate needs
+    # action_create_bill approved  accounting, never the beneficiary
+    # action_cancel      draft, approved, billed (bill unpaid)
+    #                              accounting, never the beneficiary
+    # action_view_bill   any       whoever reads the settlement
 
     # Fields
     name = fields.Char(required=True, readonly=True, copy=False, default="/")
@@ -92,7 +101,6 @@ class KeyAccountSettlement(models.Model):
         for settlement in self:
             rule = (
                 self.env["key_account.authority.rule"]
-                .sudo()
                 ._rules_by_type(settlement.company_id)
                 .get("rebate")
             )
@@ -126,15 +134,16 @@ class KeyAccountSettlement(models.Model):
 
     # Actions
     def action_approve(self):
-        """The KA head approves commissions (SPEC R36); a rebate payout the
-        role its rate needs (R34)."""
+        """The KA head approves commissions (SPEC R36), never the
+        beneficiary; a rebate payout the role its rate needs (R34)."""
         for settlement in self:
             if settlement.state != "draft":
                 raise UserError(
                     self.env._("%s is not waiting for approval.", settlement.name)
                 )
+            settlement._check_not_beneficiary()
             if not settlement._key_account_may_approve():
-                raise UserError(
+                raise AccessError(
                     self.env._(
                         "%(name)s needs the approval of: %(level)s.",
                         name=settlement.name,
@@ -146,12 +155,26 @@ class KeyAccountSettlement(models.Model):
                     )
                 )
         self.sudo().write({"state": "approved", "approved_by_id": self.env.uid})
+        for settlement in self.filtered(lambda s: s.kind == "commission"):
+            head = settlement._key_account_head_approver()
+            if head != self.env.user:
+                # Settlements are read-only to users: the note is the system's.
+                settlement.sudo().message_post(
+                    body=self.env._(
+                        "Approved by %(user)s on behalf of %(head)s.",
+                        user=self.env.user.name,
+                        head=head.name,
+                    ),
+                    author_id=self.env.user.partner_id.id,
+                    subtype_xmlid="mail.mt_note",
+                )
         return True
 
     def action_create_bill(self):
         """Accounting turns approved settlements into vendor bills."""
         self._check_accounting()
         for settlement in self:
+            settlement._check_not_beneficiary()
             if settlement.state != "approved":
                 raise UserError(
                     self.env._(
@@ -165,18 +188,49 @@ class KeyAccountSettlement(models.Model):
         return True
 
     def action_cancel(self):
+        """Accounting cancels a settlement not paid yet: its lines are settled
+        again later. A draft bill is deleted; a posted one is reversed by a
+        credit note reconciled with it (the bill stays linked)."""
         self._check_accounting()
         for settlement in self:
-            if settlement.bill_id and settlement.bill_id.state != "draft":
+            settlement._check_not_beneficiary()
+            if settlement.state == "cancelled":
+                raise UserError(self.env._("%s is already cancelled.", settlement.name))
+            bill = settlement.bill_id
+            if bill.state == "posted" and bill.payment_state != "not_paid":
                 raise UserError(
                     self.env._(
-                        "%s has a posted bill; reverse the bill instead.",
+                        "%s is paid (in part): its payment must be undone before "
+                        "the settlement is cancelled.",
                         settlement.name,
                     )
                 )
-        bills = self.bill_id
-        self.sudo().write({"state": "cancelled", "bill_id": False})
-        bills.unlink()
+        drafts = self.bill_id.filtered(lambda bill: bill.state != "posted")
+        posted = self.bill_id - drafts
+        # Detached first: a bill of a billed settlement cannot be deleted or
+        # reversed (account.move._key_account_check_settlement_bill).
+        for settlement in self:
+            settlement.sudo().write(
+                {
+                    "state": "cancelled",
+                    "bill_id": False
+                    if settlement.bill_id in drafts
+                    else settlement.bill_id.id,
+                }
+            )
+        drafts.unlink()
+        if posted:
+            posted._reverse_moves(
+                [
+                    {
+                        "ref": self.env._("Cancellation of %s", bill.ref or bill.name),
+                        "date": fields.Date.context_today(self),
+                        "invoice_date": fields.Date.context_today(self),
+                    }
+                    for bill in posted
+                ],
+                cancel=True,
+            )
         self._set_lines_state("to_settle", detach=True)
         return True
 
@@ -193,15 +247,56 @@ class KeyAccountSettlement(models.Model):
     def _key_account_may_approve(self):
         self.ensure_one()
         user = self.env.user
+        if self.kind == "commission":
+            return bool(self._key_account_head_approver())
         if self.required_level == "manager":
             return user.has_group("key_account.group_key_account_manager")
         if user.has_group("key_account.group_key_account_director"):
             return True
         return self.required_level == "rep" and self.customer_id.user_id == user
 
+    def _key_account_head_approver(self):
+        """The KA head in whose name the current user approves a commission
+        settlement: the user, or the KA head whose running delegation for
+        every approval step (none selected) the user holds. Never the
+        beneficiary."""
+        self.ensure_one()
+        user = self.env.user
+        head_group = self.env.ref("key_account.group_key_account_head")
+        if user in head_group.users:
+            return user
+        delegations = self.env["key_account.delegation"]._running(
+            head_group.users - self.user_id
+        )
+        return delegations.filtered(
+            lambda d: d.delegate_id == user and not d.definition_ids
+        )[:1].user_id
+
+    def _check_not_beneficiary(self):
+        """Separation of duties: a beneficiary never approves, bills or
+        cancels their own settlement."""
+        for settlement in self:
+            if settlement.user_id and settlement.user_id == self.env.user:
+                raise AccessError(
+                    self.env._(
+                        "%s is your own commission settlement: someone else "
+                        "handles it.",
+                        settlement.name,
+                    )
+                )
+
+    def _key_account_bill_message(self):
+        """Why the bills of these billed settlements stay as they are."""
+        return self.env._(
+            "%(bills)s is the bill of %(settlements)s: cancel the settlement "
+            "first (a draft bill is then deleted, a posted one reversed).",
+            bills=", ".join(self.bill_id.mapped("display_name")),
+            settlements=", ".join(self.mapped("name")),
+        )
+
     def _check_accounting(self):
         if not self.env.user.has_group("account.group_account_invoice"):
-            raise UserError(
+            raise AccessError(
                 self.env._("Only accounting bills or cancels commission settlements.")
             )
 

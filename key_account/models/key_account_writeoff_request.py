@@ -265,21 +265,16 @@ class KeyAccountWriteoffRequest(models.Model):
                 }
             )
         )
-        # Accounting posts in the name of the approved request.
-        move = (
-            self.env["account.move"]
-            .with_context(key_account_writeoff_posting=self.id)
-            .create(
-                {
-                    "move_type": "entry",
-                    "journal_id": journal.id,
-                    "date": fields.Date.context_today(self),
-                    "ref": self.name,
-                    "key_account_writeoff_id": self.id,
-                    "line_ids": line_vals,
-                }
-            )
+        move = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "journal_id": journal.id,
+                "date": fields.Date.context_today(self),
+                "ref": self.name,
+                "line_ids": line_vals,
+            }
         )
+        self._link_entry(move)
         move.action_post()
         for (invoice, _share), credit_line in zip(
             allocations, move.line_ids.filtered("credit"), strict=True
@@ -341,7 +336,6 @@ class KeyAccountWriteoffRequest(models.Model):
                 "journal_id": journal.id,
                 "date": fields.Date.context_today(self),
                 "ref": self.env._("Recovery of %s", self.name),
-                "key_account_writeoff_id": self.id,
                 "line_ids": [
                     Command.create(
                         {
@@ -362,6 +356,7 @@ class KeyAccountWriteoffRequest(models.Model):
                 ],
             }
         )
+        self._link_entry(move)
         move.action_post()
         invoice = self.invoice_ids.sorted(lambda m: (m.invoice_date_due, m.id))[:1]
         self.env["key_account.revenue.adjustment"].sudo().create(
@@ -388,6 +383,18 @@ class KeyAccountWriteoffRequest(models.Model):
             subtype_xmlid="mail.mt_note",
         )
         return move
+
+    def _link_entry(self, move):
+        """Accounting posts in the name of the request: only the request's
+        own methods, having checked its state, link an entry to it (users
+        cannot write the link, see ``account.move._key_account_check_links``)
+        and so let it settle key-account invoices."""
+        self.ensure_one()
+        if self.state not in ("approved", "posted"):
+            raise UserError(
+                self.env._("Only an approved write-off has entries in its name.")
+            )
+        move.sudo().write({"key_account_writeoff_id": self.id})
 
     def _on_reversed(self, reversal):
         """An approved write-off is undone only by reversing its entry: the

@@ -490,8 +490,9 @@ class TestSettlement(CommissionCase):
             settlement.with_user(self.head).action_approve()
             settlement.with_user(self.accountant).action_create_bill()
             settlement.bill_id.with_user(self.accountant).action_post()
+        # The posted bill stays: only cancelling the settlement reverses it.
         with self.assertRaises(UserError):
-            settlements[0].with_user(self.accountant).action_cancel()
+            settlements[0].bill_id.with_user(self.accountant).button_draft()
         settled = settlements.line_ids
         with self.assertRaises(UserError):
             settled[0].sudo().write({"amount": 0.0})
