@@ -26,3 +26,4 @@ from . import test_visit
 from . import test_kpi
 from . import test_controls_matrix
 from . import test_controls_access
+from . import test_controls_documents
