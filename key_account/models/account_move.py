@@ -30,6 +30,13 @@ class AccountMove(models.Model):
 
     _inherit = "account.move"
 
+    # Public methods (RPC endpoints): states and roles, see
+    # key_account.guard.mixin.
+    _key_account_transitions = {
+        "action_key_account_commission_lines": (None, ("reader",)),
+        "button_draft": (None, ("billing",)),
+        "button_cancel": (None, ("billing",)),
+    }
     # Customers listed by name in the KA head's notice of a ladder run.
     _key_account_notice_customers = 30
 

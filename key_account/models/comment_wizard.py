@@ -9,6 +9,7 @@ class CommentWizard(models.TransientModel):
     and, for key-account documents, reviews whose turn is the user's."""
 
     _inherit = "comment.wizard"
+    _key_account_transitions = {"add_comment": (None, ("reviewer",))}
 
     def add_comment(self):
         self.ensure_one()

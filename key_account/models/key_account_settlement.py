@@ -29,6 +29,12 @@ class KeyAccountSettlement(models.Model):
     # action_cancel      draft, approved, billed (bill unpaid)
     #                              accounting, never the beneficiary
     # action_view_bill   any       whoever reads the settlement
+    _key_account_transitions = {
+        "action_approve": (("draft",), ("head", "director", "general_manager", "rep")),
+        "action_create_bill": (("approved",), ("billing",)),
+        "action_cancel": (("draft", "approved", "billed"), ("billing",)),
+        "action_view_bill": (None, ("reader",)),
+    }
 
     # Fields
     name = fields.Char(required=True, readonly=True, copy=False, default="/")

@@ -13,6 +13,14 @@ class TierValidation(models.AbstractModel):
     """Request side of key-account approvals, for every protected model."""
 
     _inherit = "tier.validation"
+    # Public methods (RPC endpoints) of the engine: states and roles, see
+    # key_account.guard.mixin. Each model states its own.
+    _key_account_transitions = {
+        "validate_tier": (None, ("reviewer",)),
+        "reject_tier": (None, ("reviewer",)),
+        "request_validation": (None, ("requester", "rep")),
+        "restart_validation": (None, ()),
+    }
 
     def _key_account_protected(self):
         return self._name in self.env["tier.review"]._key_account_models()
