@@ -279,6 +279,11 @@ class AccountMove(models.Model):
                 request._on_reversed(reversal)
         return reversals
 
+    def _key_account_writeoff_proof(self):
+        """The entries that may settle key-account invoices as a write-off:
+        those the approved write-off request is posting (SPEC R42)."""
+        return self.filtered(lambda m: m.key_account_writeoff_id.state == "approved")
+
     def _key_account_check_undo(self):
         """Refuse to delete, reset or cancel a write-off entry (or its
         reversal) or the bill of a billed settlement."""
