@@ -5,6 +5,9 @@ from odoo.exceptions import UserError
 
 class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
+    # Public methods (RPC endpoints): states and roles, see
+    # key_account.guard.mixin.
+    _key_account_transitions = {"reconcile": (None, ("billing",))}
 
     def reconcile(self):
         self._key_account_check_writeoff()

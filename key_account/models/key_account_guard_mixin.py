@@ -109,18 +109,23 @@ class KeyAccountGuardMixin(models.AbstractModel):
         selection = field._description_selection(self.env)
         return selection[0][0] if selection else None
 
-    def _key_account_roles(self, user):
-        """The roles ``user`` holds on this record, as the transitions name
-        them: the record's requester or rep, a reviewer whose turn it is,
-        and the department and accounting groups."""
-        self.ensure_one()
+    @api.model
+    def _key_account_user_roles(self, record, user):
+        """The roles ``user`` holds on ``record`` (any model), as the
+        transition tables name them: the record's requester or rep, a
+        reviewer whose turn it is, and the department and accounting
+        groups."""
+        record.ensure_one()
         roles = {"reader"}
-        for role, field in (("requester", "requester_id"), ("rep", "rep_id")):
-            if field in self._fields and self[field] == user:
+        record = record.sudo()
+        for role, field in (
+            ("requester", "requester_id"),
+            ("rep", "rep_id"),
+            ("rep", "user_id"),
+        ):
+            if field in record._fields and record[field] == user:
                 roles.add(role)
-        if "user_id" in self._fields and self.user_id == user:
-            roles.add("rep")
-        if "review_ids" in self._fields and self.sudo().review_ids.filtered(
+        if "review_ids" in record._fields and record.review_ids.filtered(
             lambda r: r.status == "pending" and user in r.reviewer_ids
         ):
             roles.add("reviewer")
@@ -150,9 +155,12 @@ class KeyAccountGuardMixin(models.AbstractModel):
 
     # Guard
     def _key_account_system_write(self, vals):
-        """Write system fields as the current user, from a transition method."""
-        with system_write():
-            return self.write(vals)
+        """The one privileged write: a transition method that has checked
+        the caller's role and the record's state writes the system fields
+        (state, decisions, links to generated documents) through this, as
+        superuser since the actor (a reviewer, the stock manager) need not
+        be allowed to edit the record itself."""
+        return self.sudo().write(vals)
 
     @api.model
     def _key_account_without_guarded_defaults(self):

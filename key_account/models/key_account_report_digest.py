@@ -48,6 +48,12 @@ class KeyAccountReportDigest(models.Model):
 
     _name = "key_account.report.digest"
     _description = "Key-Account Scheduled Report"
+    # Public methods (RPC endpoints): states and roles, see
+    # key_account.guard.mixin.
+    _key_account_transitions = {
+        "action_refresh": (("to_send",), ("reader",)),
+        "action_key_account_preview": (None, ("rep",)),
+    }
     _order = "date_from desc, kind, id desc"
 
     # Fields

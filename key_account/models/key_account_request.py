@@ -230,7 +230,7 @@ class KeyAccountRequest(models.Model):
         self.warehouse_id = partner.key_account_warehouse_id
         self.credit_level_id = partner.key_account_credit_level_id
         self.payment_term_id = partner.property_payment_term_id
-        self.credit_limit = partner.credit_limit
+        self.credit_limit = partner.key_account_credit_limit
         if partner.key_account_tier_id:
             self.tier_id = partner.key_account_tier_id
 

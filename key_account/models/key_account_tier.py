@@ -5,6 +5,9 @@ from odoo import api, fields, models
 class KeyAccountTier(models.Model):
     _name = "key_account.tier"
     _description = "Key Account Tier"
+    # Public methods (RPC endpoints): states and roles, see
+    # key_account.guard.mixin.
+    _key_account_transitions = {"action_view_partners": (None, ("reader",))}
     _order = "sequence, id"
 
     # Fields

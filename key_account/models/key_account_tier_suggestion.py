@@ -13,6 +13,15 @@ from ..tools import average_days_to_pay, suggest_tier
 class KeyAccountTierSuggestion(models.Model):
     _name = "key_account.tier.suggestion"
     _description = "Key Account Tier Suggestion"
+    _inherit = ["key_account.guard.mixin"]
+    # Suggestions come from the monthly check; a director may change the
+    # proposed tier before applying it.
+    _key_account_user_fields = {"pending": ("tier_id",)}
+    _key_account_create_fields = ()
+    _key_account_transitions = {
+        "action_apply": (("pending",), ("director",)),
+        "action_dismiss": (("pending",), ("director",)),
+    }
     _order = "date desc, id desc"
 
     partner_id = fields.Many2one(
@@ -58,11 +67,17 @@ class KeyAccountTierSuggestion(models.Model):
                 suggestion.partner_id.write(
                     {"key_account_tier_id": suggestion.tier_id.id}
                 )
-        todo.state = "applied"
+        todo._key_account_system_write({"state": "applied"})
         return True
 
     def action_dismiss(self):
-        self.filtered(lambda s: s.state == "pending").state = "dismissed"
+        if not self.env["res.partner"]._key_account_is_director():
+            raise AccessError(
+                self.env._("Only a key-account director can dismiss tier suggestions.")
+            )
+        self.filtered(lambda s: s.state == "pending")._key_account_system_write(
+            {"state": "dismissed"}
+        )
         return True
 
     # Business methods

@@ -15,19 +15,25 @@ from ..tools import (
     registration_state,
 )
 
-# Set by the actions, never by hand (nor by RPC).
-SYSTEM_FIELDS = (
-    "state",
-    "registered_at",
-    "registration_state",
-    "approval_state",
-    "approved_by_id",
-    "minutes_state",
-    "minutes_deadline",
-    "minutes_submitted_date",
-    "minutes_reviewer_id",
-    "minutes_review_date",
-    "calendar_event_id",
+# What the rep enters on a visit; registration, approval and minutes
+# statuses, the calendar event and the reviewers are set by the actions.
+REP_FIELDS = (
+    "partner_id",
+    "contact_ids",
+    "user_id",
+    "company_id",
+    "direct",
+    "planned_start",
+    "planned_stop",
+    "purpose",
+    "actual_start",
+    "actual_stop",
+    "deviation_reason",
+    "outcome",
+    "next_step",
+    "next_date",
+    "minutes",
+    "minutes_receipt_confirmed",
 )
 # Frozen once the planned departure passed: the registration compares them.
 PLAN_FIELDS = ("partner_id", "user_id", "planned_start", "planned_stop", "direct")
@@ -43,7 +49,17 @@ class KeyAccountVisit(models.Model):
 
     _name = "key_account.visit"
     _description = "Customer Visit"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _key_account_user_fields = {"planned": REP_FIELDS, "done": REP_FIELDS}
+    _key_account_forced_fields = ("registered_at",)
+    _key_account_transitions = {
+        "action_done": (("planned",), ("rep", "director")),
+        "action_cancel": (("planned",), ("rep", "director")),
+        "action_approve": (("planned", "done"), ("office_manager",)),
+        "action_refuse": (("planned", "done"), ("office_manager",)),
+        "action_submit_minutes": (("done",), ("rep", "director")),
+        "action_review_minutes": (("done",), ("office_manager",)),
+    }
+    _inherit = ["key_account.guard.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "planned_start desc, id desc"
 
     # Fields
@@ -298,8 +314,6 @@ class KeyAccountVisit(models.Model):
     def create(self, vals_list):
         Partner = self.env["res.partner"]
         for vals in vals_list:
-            if not self.env.su:
-                self._check_system_fields(vals)
             if not vals.get("partner_id"):
                 raise ValidationError(
                     self.env._("Give the customer company you visit.")
@@ -314,7 +328,6 @@ class KeyAccountVisit(models.Model):
 
     def write(self, vals):
         if not self.env.su:
-            self._check_system_fields(vals)
             self._check_plan_frozen(vals)
         if "partner_id" in vals:
             self._normalize_partner(vals, self.env["res.partner"])
@@ -351,17 +364,6 @@ class KeyAccountVisit(models.Model):
             vals["partner_id"] = partner.commercial_partner_id.id
             vals.setdefault("contact_ids", [])
             vals["contact_ids"] = list(vals["contact_ids"]) + [Command.link(partner.id)]
-
-    @api.model
-    def _check_system_fields(self, vals):
-        touched = [name for name in SYSTEM_FIELDS if name in vals]
-        if touched:
-            raise AccessError(
-                self.env._(
-                    "The registration, approval and minutes statuses are set "
-                    "by the visit's actions, not by hand."
-                )
-            )
 
     def _check_plan_frozen(self, vals):
         now = fields.Datetime.now()
@@ -421,7 +423,7 @@ class KeyAccountVisit(models.Model):
                 visit._local(visit.actual_start).date(),
                 company.key_account_minutes_days,
             )
-            visit._system_write(
+            visit._key_account_system_write(
                 {
                     "state": "done",
                     "minutes_state": "due",
@@ -442,7 +444,7 @@ class KeyAccountVisit(models.Model):
             visit._check_rep()
             if visit.state != "planned":
                 raise UserError(self.env._("Only planned visits can be cancelled."))
-        self._system_write({"state": "cancelled"})
+        self._key_account_system_write({"state": "cancelled"})
         self.calendar_event_id.sudo().action_archive()
         self.activity_ids.sudo().unlink()
         return True
@@ -454,7 +456,7 @@ class KeyAccountVisit(models.Model):
             raise UserError(
                 self.env._("Only go-outs awaiting approval can be approved.")
             )
-        self._system_write(
+        self._key_account_system_write(
             {"approval_state": "approved", "approved_by_id": self.env.uid}
         )
         self._close_activities("key_account.mail_activity_key_account_go_out_approval")
@@ -466,7 +468,7 @@ class KeyAccountVisit(models.Model):
             raise UserError(
                 self.env._("Only go-outs awaiting approval can be refused.")
             )
-        self._system_write(
+        self._key_account_system_write(
             {
                 "approval_state": "refused",
                 "approved_by_id": self.env.uid,
@@ -486,7 +488,7 @@ class KeyAccountVisit(models.Model):
             if not visit._has_text(visit.minutes):
                 raise UserError(self.env._("Write the meeting minutes first."))
         now = fields.Datetime.now()
-        self._system_write(
+        self._key_account_system_write(
             {"minutes_state": "submitted", "minutes_submitted_date": now}
         )
         self._close_activities("key_account.mail_activity_key_account_minutes")
@@ -504,7 +506,7 @@ class KeyAccountVisit(models.Model):
         self._check_supervisor()
         if any(v.minutes_state != "submitted" for v in self):
             raise UserError(self.env._("Only submitted minutes can be reviewed."))
-        self._system_write(
+        self._key_account_system_write(
             {
                 "minutes_state": "reviewed",
                 "minutes_reviewer_id": self.env.uid,
@@ -515,11 +517,6 @@ class KeyAccountVisit(models.Model):
         return True
 
     # Business methods
-    def _system_write(self, vals):
-        """Status fields are closed to direct writes; the actions checked
-        who acts before calling this, so it writes as superuser."""
-        return self.sudo().write(vals)
-
     def _check_rep(self):
         self.ensure_one()
         if self.env.su or self.user_id == self.env.user:
@@ -585,7 +582,7 @@ class KeyAccountVisit(models.Model):
             vals = {"registration_state": status}
             if company.key_account_go_out_approval and status != "unregistered":
                 vals["approval_state"] = "pending"
-            visit._system_write(vals)
+            visit._key_account_system_write(vals)
             if status == "unregistered":
                 visit._schedule(
                     "key_account.mail_activity_key_account_unregistered_visit",
@@ -632,7 +629,9 @@ class KeyAccountVisit(models.Model):
             if visit.calendar_event_id:
                 visit.calendar_event_id.with_env(Event.env).write(vals)
             else:
-                visit._system_write({"calendar_event_id": Event.create(vals).id})
+                visit._key_account_system_write(
+                    {"calendar_event_id": Event.create(vals).id}
+                )
 
     def _schedule(self, xmlid, user, deadline, note):
         """One activity of the type for ``user`` on this visit. As superuser:

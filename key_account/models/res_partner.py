@@ -70,6 +70,23 @@ LOGGED_FIELDS = ("credit_limit", "property_payment_term_id", "active")
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
+    # Public methods (RPC endpoints): states and roles, see
+    # key_account.guard.mixin. The partner's guarded fields are checked in
+    # ``write`` (``_key_account_check_guarded``).
+    _key_account_transitions = {
+        "action_key_account_request": (None, ("rep", "office_manager")),
+        "action_key_account_change_executive": (None, ("head",)),
+        "action_key_account_reassign": (None, ("head", "office_manager")),
+        "action_key_account_log_visit": (None, ("rep", "director")),
+        "action_view_key_account_commissions": (None, ("reader",)),
+        "action_view_key_account_requests": (None, ("reader",)),
+        "action_view_key_account_agreements": (None, ("reader",)),
+        "action_view_key_account_gifts": (None, ("reader",)),
+        "action_view_key_account_entertainments": (None, ("reader",)),
+        "action_view_key_account_complaints": (None, ("reader",)),
+        "action_view_key_account_satisfactions": (None, ("reader",)),
+        "action_view_key_account_visits": (None, ("reader",)),
+    }
 
     # Key data of the customer file are tracked in the chatter (R69, R89).
     vat = fields.Char(tracking=True)

@@ -19,6 +19,14 @@ class ResUsers(models.Model):
     A rep's expense ratio: customer expenses against collections (R31)."""
 
     _inherit = "res.users"
+    # Public methods (RPC endpoints): states and roles, see
+    # key_account.guard.mixin.
+    _key_account_transitions = {
+        "action_key_account_hand_over": (
+            None,
+            ("head", "office_manager", "general_manager"),
+        )
+    }
 
     key_account_digest_daily = fields.Boolean(
         string="Daily Key-Account Reports by E-mail",

@@ -81,6 +81,25 @@ class SaleOrder(models.Model):
     the reviews (OCA tier validation); confirmation waits for them."""
 
     _inherit = "sale.order"
+    # Public methods (RPC endpoints): states and roles, see
+    # key_account.guard.mixin. The core buttons keep their own checks; the
+    # confirmation gate holds whatever the caller.
+    _key_account_transitions = {
+        "action_request_approval": (
+            ("draft", "sent", "sale"),
+            ("rep", "office_manager"),
+        ),
+        # Core buttons, core rights (accounting may write orders too).
+        "action_confirm": (("draft", "sent"), ("rep", "office_manager", "billing")),
+        "action_draft": (("cancel", "sent"), ("rep", "office_manager", "billing")),
+        "action_quotation_sent": (("draft",), ("rep", "office_manager", "billing")),
+        "action_key_account_credit_exception": (("draft", "sent"), ("rep",)),
+        "action_view_key_account_complaints": (None, ("reader",)),
+        "validate_tier": (None, ("reviewer",)),
+        "reject_tier": (None, ("reviewer",)),
+        "request_validation": ((), ()),
+        "restart_validation": (("draft", "sent"), ("rep", "office_manager")),
+    }
 
     # Fields
     key_account_needs_approval = fields.Boolean(
@@ -531,6 +550,22 @@ class SaleOrder(models.Model):
         )
         return res
 
+    def _key_account_check_requester(self):
+        """Approval is requested or withdrawn by the order's salesperson or
+        the key-account staff above the reps, not by whoever may write the
+        order (accounting, for instance)."""
+        if self._key_account_is_system() or self.env.user.has_group(
+            "key_account.group_key_account_supervisor"
+        ):
+            return
+        if any(order.user_id != self.env.user for order in self):
+            raise AccessError(
+                self.env._(
+                    "Only the order's salesperson or the key-account office "
+                    "asks for or withdraws its approval."
+                )
+            )
+
     def _key_account_marks_sent(self, vals):
         """Mailing a quotation marks it sent, as the user (core)."""
         return vals["state"] == "sent" and all(
@@ -676,6 +711,7 @@ class SaleOrder(models.Model):
 
     def action_request_approval(self):
         """Request Approval button (and RPC entry point: returns True)."""
+        self._key_account_check_requester()
         with system_write():
             self.request_validation()
         return True
@@ -688,6 +724,7 @@ class SaleOrder(models.Model):
                     self.env._("Only a quotation's approval request can be withdrawn.")
                 )
             order.check_access("write")
+            order._key_account_check_requester()
             order._key_account_restart_approval(
                 self.env._("the request was withdrawn by %s", self.env.user.name),
                 request=False,

@@ -18,6 +18,9 @@ class SaleReport(models.Model):
     invoiced amount; the quantities and the order count are left alone."""
 
     _inherit = "sale.report"
+    # Public methods (RPC endpoints): states and roles, see
+    # key_account.guard.mixin.
+    _key_account_transitions = {"action_open_order": (None, ("reader",))}
 
     key_account_revenue_kind = fields.Selection(
         ADJUSTMENT_KINDS,

@@ -13,6 +13,15 @@ class StockPicking(models.Model):
     goods listed per key account, goods waiting at the office followed up."""
 
     _inherit = "stock.picking"
+    # Public methods (RPC endpoints): states and roles, see
+    # key_account.guard.mixin.
+    _key_account_transitions = {
+        "action_key_account_approve_release": (
+            ("assigned", "confirmed", "waiting"),
+            ("stock_manager",),
+        ),
+        "button_validate": (("assigned", "confirmed"), ("stock_user",)),
+    }
 
     # Fields
     key_account_partner_id = fields.Many2one(

@@ -154,13 +154,93 @@ class TestControlsMatrix(OrderApprovalCase):
             + ", ".join(undeclared),
         )
 
+    def test_every_public_method_of_the_addon_is_declared(self):
+        """Core models the addon extends and its wizards too: a public method
+        the addon adds or overrides is declared with its states and roles."""
+        orm = {name for name in dir(type(self.env["base"])) if name[0] != "_"}
+        undeclared = []
+        for name in self.env.registry:
+            model = self.env[name]
+            declared = getattr(type(model), "_key_account_transitions", {}) or {}
+            for attr in self._public_methods(model, ("odoo.addons.key_account",)):
+                if attr not in orm and attr not in declared:
+                    undeclared.append(f"{name}.{attr}")
+        self.assertFalse(
+            undeclared,
+            "Public methods without a declared transition (RPC can call them): "
+            + ", ".join(sorted(undeclared)),
+        )
+
+    def test_order_methods_succeed_only_as_declared(self):
+        """The order's public methods, each role, in draft, sent, sale and
+        cancel."""
+        calls = allowed = 0
+        wrong = []
+        declared = type(self.env["sale.order"])._key_account_transitions
+        for start in ("draft", "sale", "cancel"):
+            for method, (starts, who) in declared.items():
+                if who == ("reader",):
+                    continue
+                for role, user in self.roles.items():
+                    order = self._order_in(start)
+                    calls += 1
+                    before = self._order_effects(order)
+                    try:
+                        with self.cr.savepoint():
+                            getattr(order.with_user(user), method)()
+                            order.env.flush_all()
+                    except (UserError, TypeError):
+                        continue
+                    if self._order_effects(order) == before:
+                        continue  # nothing happened (e.g. a no-op state)
+                    allowed += 1
+                    held = self.env["key_account.guard.mixin"]._key_account_user_roles(
+                        order, user
+                    )
+                    if (starts is not None and start not in starts) or not (
+                        held & set(who)
+                    ):
+                        wrong.append(f"{role} called {method} in {start}")
+        _logger.info(
+            "access matrix: %s order method calls, %s went through as declared",
+            calls,
+            allowed,
+        )
+        self.assertFalse(wrong, "\n".join(wrong))
+        self.assertGreater(calls - allowed, allowed)
+
+    def _order_effects(self, order):
+        order.invalidate_recordset()
+        reviews = (
+            self.env["tier.review"]
+            .with_context(active_test=False)
+            .search([("model", "=", "sale.order"), ("res_id", "=", order.id)])
+        )
+        return (
+            order.state,
+            sorted(reviews.mapped(lambda r: (r.id, r.status, r.active))),
+        )
+
+    def _order_in(self, state):
+        order = self._order(10000.0)
+        if state == "draft":
+            return order
+        order.with_user(self.rep_a).action_request_approval()
+        for approver in (self.office_manager, self.head):
+            self._approve(order, approver)
+        order.with_user(self.rep_a).action_confirm()
+        if state == "cancel":
+            order.with_user(self.rep_a)._action_cancel()
+        self.assertEqual(order.state, state)
+        return order
+
     @staticmethod
-    def _public_methods(model):
-        """Public methods the addon or the approval engine gives ``model``."""
+    def _public_methods(model, modules=OWN_MODULES):
+        """Public methods the addon (or the approval engine) gives ``model``."""
         found = set()
         for klass in type(model).__mro__:
             module = getattr(klass, "__module__", "")
-            if not module.startswith(OWN_MODULES):
+            if not module.startswith(modules):
                 continue
             for attr, value in vars(klass).items():
                 if not attr.startswith("_") and callable(value):
@@ -189,7 +269,9 @@ class TestControlsMatrix(OrderApprovalCase):
                     except (UserError, TypeError):
                         continue
                     allowed += 1
-                    held = request._key_account_roles(user)
+                    held = self.env["key_account.guard.mixin"]._key_account_user_roles(
+                        request, user
+                    )
                     if (starts is not None and start not in starts) or not (
                         held & set(who)
                     ):

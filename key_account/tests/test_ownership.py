@@ -87,11 +87,11 @@ class TestOwnership(KeyAccountCase):
         with self.assertRaises(AccessError):
             self.customer.with_user(self.head).write({"user_id": self.rep_b.id})
         self.assertEqual(self.customer.user_id, self.rep_a)
-        # An unowned customer may be claimed; it is recorded.
+        # An unowned customer is assigned by the KA head (R46); it is recorded.
         orphan = self.env["res.partner"].create(
             {"name": "Orphan Ltd", "is_company": True}
         )
-        orphan.with_user(self.rep_b).write({"user_id": self.rep_b.id})
+        orphan.with_user(self.head).write({"user_id": self.rep_b.id})
         self.assertRecordValues(
             orphan.key_account_owner_history_ids,
             [{"old_user_id": False, "new_user_id": self.rep_b.id, "kind": "assign"}],

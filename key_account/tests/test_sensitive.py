@@ -20,6 +20,7 @@ class TestSensitiveInfo(KeyAccountCase):
         self.assertTrue(self.contact.key_account_sensitive_enabled)
 
     def test_only_rep_executive_and_directors_read_it(self):
+        self.company.key_account_sensitive_enabled = True
         info = (
             self.env["key_account.sensitive.info"]
             .with_user(self.rep_a)

@@ -8,6 +8,9 @@ class KeyAccountAgreementDecision(models.TransientModel):
 
     _name = "key_account.agreement.decision"
     _description = "Resume or Terminate a Key-Account Agreement"
+    # Public methods (RPC endpoints): states and roles, see
+    # key_account.guard.mixin.
+    _key_account_transitions = {"action_confirm": (None, ("director",))}
 
     agreement_id = fields.Many2one("key_account.agreement", required=True)
     decision = fields.Selection(

@@ -8,6 +8,9 @@ class KeyAccountExecutiveChange(models.TransientModel):
 
     _name = "key_account.executive.change"
     _description = "Change Account Executive"
+    # Public methods (RPC endpoints): states and roles, see
+    # key_account.guard.mixin.
+    _key_account_transitions = {"action_apply": (None, ("head",))}
 
     partner_id = fields.Many2one("res.partner", required=True, readonly=True)
     executive_id = fields.Many2one(

@@ -10,6 +10,11 @@ class KeyAccountLeaverWizard(models.TransientModel):
 
     _name = "key_account.leaver.wizard"
     _description = "Reassign a Leaver's Customers"
+    # Public methods (RPC endpoints): states and roles, see
+    # key_account.guard.mixin.
+    _key_account_transitions = {
+        "action_apply": (None, ("head", "office_manager", "general_manager"))
+    }
 
     leaver_id = fields.Many2one(
         "res.users",

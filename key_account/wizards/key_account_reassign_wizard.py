@@ -10,6 +10,11 @@ class KeyAccountReassignWizard(models.TransientModel):
 
     _name = "key_account.reassign.wizard"
     _description = "Reassign Customers"
+    # Public methods (RPC endpoints): states and roles, see
+    # key_account.guard.mixin.
+    _key_account_transitions = {
+        "action_apply": (None, ("head", "office_manager", "general_manager"))
+    }
 
     partner_ids = fields.Many2many(
         "res.partner",

@@ -10,6 +10,9 @@ class KeyAccountRebatePayout(models.TransientModel):
 
     _name = "key_account.rebate.payout"
     _description = "Request Rebate Payout"
+    # Public methods (RPC endpoints): states and roles, see
+    # key_account.guard.mixin.
+    _key_account_transitions = {"action_request": (None, ("rep", "director"))}
 
     line_ids = fields.Many2many(
         "key_account.commission.line",

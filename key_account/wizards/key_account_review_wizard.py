@@ -10,6 +10,9 @@ class KeyAccountReviewWizard(models.TransientModel):
 
     _name = "key_account.review.wizard"
     _description = "Print a Key-Account Review"
+    # Public methods (RPC endpoints): states and roles, see
+    # key_account.guard.mixin.
+    _key_account_transitions = {"action_print": (None, ("reader",))}
 
     partner_id = fields.Many2one(
         "res.partner",

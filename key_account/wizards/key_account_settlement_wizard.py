@@ -11,6 +11,9 @@ class KeyAccountSettlementWizard(models.TransientModel):
 
     _name = "key_account.settlement.wizard"
     _description = "Settle Key-Account Commissions"
+    # Public methods (RPC endpoints): states and roles, see
+    # key_account.guard.mixin.
+    _key_account_transitions = {"action_settle": (None, ("director", "billing"))}
 
     date_to = fields.Date(
         string="Up To",

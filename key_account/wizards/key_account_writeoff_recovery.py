@@ -5,6 +5,9 @@ from odoo import fields, models
 class KeyAccountWriteoffRecovery(models.TransientModel):
     _name = "key_account.writeoff.recovery"
     _description = "Record a Write-Off Recovery"
+    # Public methods (RPC endpoints): states and roles, see
+    # key_account.guard.mixin.
+    _key_account_transitions = {"action_confirm": (None, ("accounting_manager",))}
 
     writeoff_id = fields.Many2one(
         "key_account.writeoff.request", required=True, readonly=True
