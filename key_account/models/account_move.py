@@ -284,6 +284,17 @@ class AccountMove(models.Model):
         those the approved write-off request is posting (SPEC R42)."""
         return self.filtered(lambda m: m.key_account_writeoff_id.state == "approved")
 
+    def _key_account_settles_by_itself(self):
+        """Whether this entry may settle a key-account invoice: a payment, a
+        bank statement line, or the entry of an approved write-off request
+        (a plain entry, or the reversal of one, may not)."""
+        self.ensure_one()
+        return bool(
+            self.origin_payment_id
+            or self.statement_line_id
+            or self._key_account_writeoff_proof()
+        )
+
     def _key_account_check_undo(self):
         """Refuse to delete, reset or cancel a write-off entry (or its
         reversal) or the bill of a billed settlement."""

@@ -23,14 +23,14 @@ class AccountMoveLine(models.Model):
         )
         if not invoices:
             return
-        others = self.move_id - invoices
-        plain = others.filtered(
+        entries = (self.move_id - invoices).filtered(lambda m: m.move_type == "entry")
+        plain = entries.filtered(
             lambda m: (
-                m.move_type == "entry"
-                and not m.origin_payment_id
-                and not m.statement_line_id
-                and not m.key_account_writeoff_id
-                and not m.reversed_entry_id
+                not m._key_account_settles_by_itself()
+                and not (
+                    m.reversed_entry_id
+                    and m.reversed_entry_id._key_account_settles_by_itself()
+                )
             )
         )
         if plain:

@@ -3,6 +3,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..tools import overdue_more_than
+from .key_account_approval_mixin import TRANSITIONS
 
 STATES = [
     ("draft", "Draft"),
@@ -29,7 +30,25 @@ class KeyAccountWriteoffRequest(models.Model):
     _order = "id desc"
     _key_account_sequence = "key_account.writeoff"
     _key_account_cancellable = ("draft", "submitted", "approved")
-    _key_account_button_fields = {"state", "move_id"}
+    _key_account_user_fields = {
+        "draft": (
+            "partner_id",
+            "company_id",
+            "amount",
+            "classification",
+            "reason",
+            "invoice_ids",
+            "evidence_ids",
+            *BOARD_FIELDS,
+        ),
+        # The general manager records the board's resolution.
+        "submitted": tuple(BOARD_FIELDS),
+    }
+    _key_account_transitions = dict(
+        TRANSITIONS,
+        action_post=(("approved",), ("accounting_manager",)),
+        action_record_recovery=(("posted",), ("accounting_manager",)),
+    )
 
     # Fields
     state = fields.Selection(

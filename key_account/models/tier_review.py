@@ -1,6 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.osv import expression
 
 from .tier_validation import RESTARTED
 
@@ -48,6 +51,14 @@ class TierReview(models.Model):
         "res.groups", string="Escalated To", readonly=True
     )
     key_account_escalated_date = fields.Datetime(string="Escalated On", readonly=True)
+    key_account_document_readable = fields.Boolean(
+        string="Document Readable",
+        compute="_compute_key_account_document_readable",
+        search="_search_key_account_document_readable",
+        help="Whether the current user may read the reviewed key-account "
+        "document (reviews of other documents count as readable): the approval "
+        "history is read with its document (record rule).",
+    )
 
     @api.model
     def _key_account_models(self):
@@ -64,6 +75,40 @@ class TierReview(models.Model):
         ]
 
     # Computes
+    @api.depends_context("uid")
+    def _compute_key_account_document_readable(self):
+        user_env = self.env(su=False)
+        ids = defaultdict(set)
+        for review in self:
+            ids[review.model].add(review.res_id)
+        readable = {
+            model: set(user_env[model].browse(res_ids)._filtered_access("read").ids)
+            for model, res_ids in ids.items()
+            if model in user_env
+        }
+        protected = self._key_account_models()
+        for review in self:
+            review.key_account_document_readable = (
+                review.model not in protected
+                or review.res_id in readable.get(review.model, ())
+            )
+
+    def _search_key_account_document_readable(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(operator)
+        user_env = self.env(su=False)
+        protected = self._key_account_models()
+        domain = expression.OR(
+            [[("model", "not in", protected)]]
+            + [
+                [("model", "=", model), ("res_id", "in", user_env[model]._search([]))]
+                for model in protected
+            ]
+        )
+        if (operator == "=") == value:
+            return domain
+        return ["!", *domain]
+
     @api.model
     def _get_reviewer_fields(self):
         return super()._get_reviewer_fields() + [

@@ -415,6 +415,38 @@ class TestControlsMatrix(OrderApprovalCase):
         with self.assertRaises(UserError):
             request.with_user(self.rep_a).write({"justification": "Later"})
 
+    # Reading
+    def test_other_reps_data_is_out_of_reach(self):
+        """Rep B, over search, read and read_group, reaches none of rep A's
+        key-account order, its approval history, nor rep A's exception
+        request; rep A and the reviewing office manager do."""
+        order = self._order(10000.0)
+        order.with_user(self.rep_a).action_request_approval()
+        request = self._exception_in("draft")
+        records = {
+            "sale.order": order,
+            "tier.review": order.review_ids,
+            "key_account.exception.request": request,
+        }
+        for model, record in records.items():
+            self.assertTrue(record, model)
+            domain = [("id", "in", record.ids)]
+            for user, expected in (
+                (self.rep_b, 0),
+                (self.rep_a, len(record)),
+            ):
+                Model = self.env[model].with_user(user)
+                self.assertEqual(Model.search_count(domain), expected, model)
+                groups = Model.read_group(domain, ["id:count"], [])
+                self.assertEqual(groups[0]["__count"], expected, model)
+            with self.assertRaises(AccessError, msg=model):
+                record.with_user(self.rep_b).read(["display_name"])
+        reviews = self.env["tier.review"].with_user(self.office_manager)
+        self.assertEqual(
+            reviews.search_count([("id", "in", order.review_ids.ids)]),
+            len(order.review_ids),
+        )
+
     # Sale orders
     def test_order_created_or_written_into_sale_is_refused(self):
         for role in ("rep", "office manager", "director (KA head)", "manager"):
