@@ -440,7 +440,9 @@ class KeyAccountAgreement(models.Model):
                 raise UserError(
                     self.env._("Attach the copy the customer sealed first.")
                 )
-            agreement.sudo().write({"customer_copy_reviewed_by_id": self.env.uid})
+            agreement._key_account_system_write(
+                {"customer_copy_reviewed_by_id": self.env.uid}
+            )
             agreement.message_post(
                 body=self.env._("Customer-sealed copy reviewed."),
                 subtype_xmlid="mail.mt_note",
@@ -466,7 +468,7 @@ class KeyAccountAgreement(models.Model):
                 )
             if not agreement.sealed_pdf_ids:
                 raise UserError(self.env._("Attach the sealed agreement first."))
-            agreement.sudo().write(
+            agreement._key_account_system_write(
                 {
                     "company_sealed": True,
                     "company_sealed_by_id": self.env.uid,
@@ -795,4 +797,4 @@ class KeyAccountAgreement(models.Model):
                     date=agreement.date_end,
                 ),
             )
-        due.sudo().write({"renewal_reminded": True})
+        due._key_account_system_write({"renewal_reminded": True})

@@ -440,7 +440,7 @@ class KeyAccountComplaint(models.Model):
         self.env["mail.activity"]._key_account_create_missing(
             activity_type, self._name, vals_by_res_id
         )
-        complaints.sudo().write({"escalated": True})
+        complaints._key_account_system_write({"escalated": True})
         remaining = self.search_count(domain) if len(complaints) == batch_size else 0
         self.env["ir.cron"]._notify_progress(done=len(complaints), remaining=remaining)
         return complaints

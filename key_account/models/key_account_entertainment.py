@@ -152,7 +152,7 @@ class KeyAccountEntertainment(models.Model):
                 entertainment._finish_report()
                 continue
             entertainment.review_ids._key_account_archive()
-            entertainment.sudo().write(
+            entertainment._key_account_system_write(
                 {
                     "over_budget": True,
                     "needs_gm": needs_higher_approval(

@@ -159,7 +159,7 @@ class KeyAccountExpenseClaim(models.Model):
 
     def _before_submit(self):
         balance = self._key_account_balance()
-        self.sudo().write(
+        self._key_account_system_write(
             {
                 "balance": balance,
                 "above_balance": self.currency_id.compare_amounts(self.amount, balance)

@@ -116,7 +116,7 @@ class KeyAccountGift(models.Model):
 
     def _before_submit(self):
         company = self.company_id
-        self.sudo().write(
+        self._key_account_system_write(
             {
                 "needs_gm": needs_higher_approval(
                     self.total_value, company.key_account_gift_gm_amount

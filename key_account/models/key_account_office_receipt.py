@@ -312,7 +312,9 @@ class KeyAccountOfficeReceipt(models.Model):
             late = bool(
                 receipt.oem_record_deadline and today > receipt.oem_record_deadline
             )
-            receipt.sudo().write({"oem_recorded_on": now, "oem_late": late})
+            receipt._key_account_system_write(
+                {"oem_recorded_on": now, "oem_late": late}
+            )
             if late:
                 receipt.message_post(
                     body=self.env._(
@@ -355,7 +357,7 @@ class KeyAccountOfficeReceipt(models.Model):
         for receipt in self:
             amount = receipt._key_account_value()
             move = receipt._key_account_book(amount)
-            receipt.sudo().write(
+            receipt._key_account_system_write(
                 {"state": "accepted", "amount": amount, "move_id": move.id}
             )
             receipt.activity_ids.sudo().action_done()

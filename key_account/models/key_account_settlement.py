@@ -16,7 +16,7 @@ class KeyAccountSettlement(models.Model):
 
     _name = "key_account.settlement"
     _description = "Key-Account Commission Settlement"
-    _inherit = ["mail.thread"]
+    _inherit = ["key_account.guard.mixin", "mail.thread"]
     _order = "date_to desc, id desc"
 
     # Settlements are read-only to everyone: the actions below check who may
@@ -29,6 +29,8 @@ class KeyAccountSettlement(models.Model):
     # action_cancel      draft, approved, billed (bill unpaid)
     #                              accounting, never the beneficiary
     # action_view_bill   any       whoever reads the settlement
+    _key_account_user_fields = {"*": ()}
+    _key_account_create_fields = ()
     _key_account_transitions = {
         "action_approve": (("draft",), ("head", "director", "general_manager", "rep")),
         "action_create_bill": (("approved",), ("billing",)),
@@ -160,7 +162,9 @@ class KeyAccountSettlement(models.Model):
                         )[settlement.required_level],
                     )
                 )
-        self.sudo().write({"state": "approved", "approved_by_id": self.env.uid})
+        self._key_account_system_write(
+            {"state": "approved", "approved_by_id": self.env.uid}
+        )
         for settlement in self.filtered(lambda s: s.kind == "commission"):
             head = settlement._key_account_head_approver()
             if head != self.env.user:
@@ -189,7 +193,9 @@ class KeyAccountSettlement(models.Model):
                     )
                 )
             bill = self.env["account.move"].create(settlement._prepare_bill())
-            settlement.sudo().write({"state": "billed", "bill_id": bill.id})
+            settlement._key_account_system_write(
+                {"state": "billed", "bill_id": bill.id}
+            )
             settlement._set_lines_state("settled")
         return True
 
@@ -216,7 +222,7 @@ class KeyAccountSettlement(models.Model):
         # Detached first: a bill of a billed settlement cannot be deleted or
         # reversed (account.move._key_account_check_settlement_bill).
         for settlement in self:
-            settlement.sudo().write(
+            settlement._key_account_system_write(
                 {
                     "state": "cancelled",
                     "bill_id": False

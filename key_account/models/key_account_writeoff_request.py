@@ -320,7 +320,7 @@ class KeyAccountWriteoffRequest(models.Model):
                 for invoice, share in allocations
             ]
         )
-        self.sudo().write({"move_id": move.id, "state": "posted"})
+        self._key_account_system_write({"move_id": move.id, "state": "posted"})
         self.message_post(
             body=self.env._("Write-off posted: %s.", move.name),
             subtype_xmlid="mail.mt_note",
@@ -441,7 +441,7 @@ class KeyAccountWriteoffRequest(models.Model):
                     for adj in adjustments
                 ]
             )
-            request.sudo().write({"state": "reversed"})
+            request._key_account_system_write({"state": "reversed"})
             request.message_post(
                 body=self.env._("Write-off reversed by %s.", reversal.name),
                 subtype_xmlid="mail.mt_note",
