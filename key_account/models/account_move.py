@@ -60,6 +60,8 @@ class AccountMove(models.Model):
         "key_account.collection.note",
         "invoice_id",
         string="Collection Notes",
+        groups="key_account.group_key_account_rep,account.group_account_invoice,"
+        "account.group_account_readonly",
         help="The rep's weekly notes on collecting this receivable.",
     )
     key_account_progress_date = fields.Datetime(
