@@ -98,11 +98,15 @@ class TierReview(models.Model):
             raise NotImplementedError(operator)
         user_env = self.env(su=False)
         protected = self._key_account_models()
+        # Reviews of a model the user may not read at all are none of his
+        # documents' (no search on that model, which would raise).
+        access = user_env["ir.model.access"]
         domain = expression.OR(
             [[("model", "not in", protected)]]
             + [
                 [("model", "=", model), ("res_id", "in", user_env[model]._search([]))]
                 for model in protected
+                if model in user_env and access.check(model, "read", False)
             ]
         )
         if (operator == "=") == value:
