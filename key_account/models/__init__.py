@@ -22,6 +22,7 @@ from . import key_account_collection_note
 from . import key_account_revenue_adjustment
 from . import key_account_writeoff_request
 from . import mail_activity
+from . import ir_default
 from . import account_move
 from . import account_move_line
 from . import account_partial_reconcile

@@ -78,19 +78,13 @@ class KeyAccountApprovalMixin(models.AbstractModel):
     def _key_account_check_write(self, vals):
         """Beyond the fields declared for each state, a model may refuse a
         change by role (``_key_account_may_change``)."""
-        try:
-            super()._key_account_check_write(vals)
-        except AccessError as error:
-            # Fields of the draft, locked since: say how to change them.
-            draft = self._key_account_user_writable("draft")
-            if set(vals) <= draft and all(r.state != "draft" for r in self):
-                raise UserError(self._key_account_locked_message()) from error
-            raise
+        res = super()._key_account_check_write(vals)
         changed = set(vals) - FREE_FIELDS
         if changed and any(
             r.state != "draft" and not r._key_account_may_change(changed) for r in self
         ):
             raise UserError(self._key_account_locked_message())
+        return res
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):

@@ -128,14 +128,17 @@ class KeyAccountDelegation(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             vals.setdefault("user_id", self.env.uid)
-            self._check_may_delegate_for(vals["user_id"])
+            self._check_may_delegate_for(vals["user_id"], vals.get("delegate_id"))
         delegations = super().create(vals_list)
         delegations._refresh_reviewers()
         return delegations
 
     def write(self, vals):
         for delegation in self:
-            self._check_may_delegate_for(vals.get("user_id", delegation.user_id.id))
+            self._check_may_delegate_for(
+                vals.get("user_id", delegation.user_id.id),
+                vals.get("delegate_id", delegation.delegate_id.id),
+            )
             if delegation.date_from <= fields.Date.context_today(self) and (
                 {"user_id", "delegate_id", "date_from"} & set(vals)
             ):
@@ -162,13 +165,22 @@ class KeyAccountDelegation(models.Model):
 
     # Business methods
     @api.model
-    def _check_may_delegate_for(self, user_id):
-        """Only the absent person, or a director, records a delegation."""
+    def _check_may_delegate_for(self, user_id, delegate_id=None):
+        """Only the absent person, the KA head or the general manager records
+        a delegation, and nobody names himself someone else's delegate."""
         if self.env.su or user_id == self.env.uid:
             return
-        if not self.env.user.has_group("key_account.group_key_account_director"):
+        user = self.env.user
+        if not (
+            user.has_group("key_account.group_key_account_head")
+            or user.has_group("key_account.group_key_account_manager")
+        ):
             raise AccessError(
                 self.env._("You can only record a delegation of your own approvals.")
+            )
+        if delegate_id == self.env.uid:
+            raise AccessError(
+                self.env._("You cannot record yourself as someone else's delegate.")
             )
 
     @api.model

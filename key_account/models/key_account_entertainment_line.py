@@ -56,6 +56,10 @@ class KeyAccountEntertainmentLine(models.Model):
         return lines
 
     def write(self, vals):
+        if not self.env.su and "entertainment_id" in vals:
+            raise UserError(
+                self.env._("A cost line stays on the entertainment it was entered on.")
+            )
         if not self.env.su:
             report_only = set(vals) <= {"actual", "description"}
             for line in self:

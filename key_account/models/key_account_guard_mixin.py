@@ -3,7 +3,7 @@ import contextlib
 import contextvars
 
 from odoo import api, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 # Set while a model's own transition method writes system fields. A context
 # variable, not a context key: an RPC caller sets any context key it likes,
@@ -60,12 +60,14 @@ class KeyAccountGuardMixin(models.AbstractModel):
     to generated documents move only through the model's own methods.
 
     A model declares, per state, the fields a user may set
-    (``_key_account_user_fields``; the key ``None`` serves models without a
-    state), the fields a user may give at creation
+    (``_key_account_user_fields``; the key ``"*"`` serves every state not
+    named, and models without a state), the fields a user may give at creation
     (``_key_account_create_fields``, by default those of the first state)
     and, in ``_key_account_transitions``, each public method with the states
     it starts from and who may call it. The methods write through
-    ``_key_account_system_write`` (or inside ``system_write()``)."""
+    ``_key_account_system_write`` (or inside ``system_write()``). The
+    generated access matrix (tests/test_controls_matrix.py) holds every
+    model, field and public method to these declarations."""
 
     _name = "key_account.guard.mixin"
     _description = "Key-Account Guarded Workflow"
@@ -77,7 +79,7 @@ class KeyAccountGuardMixin(models.AbstractModel):
     # (reference, requester).
     _key_account_forced_fields = ()
     # {public method: (states it starts from or None for any, roles)}; the
-    # roles are those of ``_key_account_roles``. Public methods that change
+    # roles are those of ``_key_account_user_roles``. Public methods that change
     # nothing (print, open a view) are declared with the role "reader".
     _key_account_transitions = {}
 
@@ -135,6 +137,12 @@ class KeyAccountGuardMixin(models.AbstractModel):
         return roles
 
     @api.model
+    def _key_account_guarded_default(self, name):
+        """Whether a user may not record a default (ir.default) for field
+        ``name``: the fields he may not give at creation."""
+        return name in self._fields and name not in self._key_account_user_creatable()
+
+    @api.model
     def _key_account_is_system(self):
         return self.env.su or _SYSTEM_WRITE.get()
 
@@ -146,11 +154,13 @@ class KeyAccountGuardMixin(models.AbstractModel):
             allowed = self._key_account_user_creatable()
             for vals in vals_list:
                 self._key_account_check_create(vals, allowed)
+                self._key_account_check_links(vals)
         return super().create(vals_list)
 
     def write(self, vals):
         if not self._key_account_is_system():
             self._key_account_check_write(vals)
+            self._key_account_check_links(vals)
         return super().write(vals)
 
     # Guard
@@ -176,7 +186,7 @@ class KeyAccountGuardMixin(models.AbstractModel):
         }
         if len(context) == len(self.env.context):
             return self
-        return self.with_context(context)
+        return self.with_env(self.env(context=context))
 
     @api.model
     def _key_account_check_create(self, vals, allowed):
@@ -208,8 +218,31 @@ class KeyAccountGuardMixin(models.AbstractModel):
                 for name in set(vals) - self._key_account_user_writable(state)
                 if name in self._fields
             ]
-            if refused:
-                raise AccessError(self._key_account_refusal(refused, state))
+            if not refused:
+                continue
+            initial = self._key_account_initial_state()
+            if state != initial and set(refused) <= self._key_account_user_writable(
+                initial
+            ):
+                # Fields of the first state, locked since: say what to do.
+                raise UserError(self._key_account_locked_message())
+            raise AccessError(self._key_account_refusal(refused, state))
+
+    @api.model
+    def _key_account_check_links(self, vals):
+        """A user links a document only to records he may read: no request
+        on another rep's customer, none that reads its figures through the
+        document."""
+        for name, value in vals.items():
+            field = self._fields.get(name)
+            if field and field.type == "many2one" and isinstance(value, int) and value:
+                self.env[field.comodel_name].browse(value).check_access("read")
+
+    def _key_account_locked_message(self):
+        return self.env._(
+            "%(model)s: this document no longer changes in its state.",
+            model=self._description,
+        )
 
     @api.model
     def _key_account_refusal(self, names, state):

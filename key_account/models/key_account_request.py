@@ -582,15 +582,8 @@ class KeyAccountRequest(models.Model):
             ),
         )
 
-    def _key_account_check_write(self, vals):
-        try:
-            super()._key_account_check_write(vals)
-        except AccessError as error:
-            if set(vals) <= set(DRAFT_FIELDS) and "draft" not in self.mapped("state"):
-                raise UserError(
-                    self.env._(
-                        "Only draft requests can be changed. Cancel this one and "
-                        "create a new request instead."
-                    )
-                ) from error
-            raise
+    def _key_account_locked_message(self):
+        return self.env._(
+            "Only draft requests can be changed. Cancel this one and create a new "
+            "request instead."
+        )

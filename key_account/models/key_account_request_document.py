@@ -50,6 +50,10 @@ class KeyAccountRequestDocument(models.Model):
 
     def write(self, vals):
         self._check_request_draft()
+        if not self.env.su and {"request_id", "document_type_id"} & set(vals):
+            raise UserError(
+                self.env._("A checklist line stays on its request and document type.")
+            )
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)

@@ -95,6 +95,15 @@ class KeyAccountSigner(models.Model):
 
     # CRUD
     def write(self, vals):
+        if {"partner_id", "contact_id"} & set(vals) and not self.env[
+            "res.partner"
+        ]._key_account_is_head():
+            raise AccessError(
+                self.env._(
+                    "An authorized signer stays on the customer and contact it "
+                    "was authorized for: archive it and record a new one."
+                )
+            )
         if "date_to" in vals:
             vals = dict(vals, reminder_date=False)
         return super().write(vals)

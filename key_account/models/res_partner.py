@@ -62,6 +62,10 @@ KEY_ACCOUNT_GUARDED = (
     "active",
     "key_account_warehouse_id",
     "key_account_analytic_account_id",
+    # Re-parenting a key account, or making it a person, would take it off
+    # the key-account rules.
+    "parent_id",
+    "is_company",
 )
 # Untracked guarded fields whose changes are written to the chatter (R89);
 # the others carry ``tracking=True``.
@@ -98,7 +102,7 @@ class ResPartner(models.Model):
     # account it is changed by an approved request or a KA director
     # (``_key_account_check_guarded``, ``_key_account_split_credit``).
     key_account_credit_limit = fields.Float(
-        string="Credit Limit",
+        string="Key-Account Credit Limit",
         compute="_compute_key_account_credit_limit",
         compute_sudo=True,
         help="The customer's credit limit in the current company, as set by "
@@ -173,7 +177,7 @@ class ResPartner(models.Model):
         "their office manager and directors see the customer. Secret: the "
         "office manager no longer sees it; only the KA head (or a manager) "
         "classifies a customer secret or lifts the classification, since the "
-        "circulation list of secret files is approved by them (SPEC R88).",
+        "circulation list of secret files is approved by them.",
     )
     key_account_settlement_method = fields.Selection(
         [
@@ -572,6 +576,17 @@ class ResPartner(models.Model):
                     fields=names,
                 )
             )
+
+    @api.model
+    def _key_account_guarded_default(self, name):
+        """No user records a default (ir.default) for the guarded customer
+        data: it would bypass the checks on create."""
+        return name in (
+            *ALWAYS_GUARDED,
+            *KEY_ACCOUNT_GUARDED,
+            "key_account_confidentiality",
+            "key_account_executive_id",
+        )
 
     @api.model
     def _key_account_is_head(self):

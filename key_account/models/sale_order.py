@@ -62,6 +62,8 @@ PROTECTED_FIELDS = {
 # States a user creates an order in; every other state is reached through
 # the order's own buttons (confirmation gate included).
 CREATE_STATES = {None, False, "draft", "sent"}
+# Who the order is for: fixed once a key-account order is confirmed.
+CUSTOMER_FIELDS = {"partner_id", "partner_invoice_id", "partner_shipping_id"}
 # Fields whose change leaves what was approved as it was.
 SNAPSHOT_FREE_FIELDS = {
     "message_follower_ids",
@@ -497,7 +499,9 @@ class SaleOrder(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         if not self._key_account_is_system() and "default_state" in self.env.context:
-            self = self.with_context(default_state=False)
+            context = dict(self.env.context)
+            context.pop("default_state")
+            self = self.with_env(self.env(context=context))
         for vals in vals_list:
             self._key_account_check_protected(vals)
             if not self._key_account_is_system() and (
@@ -534,6 +538,8 @@ class SaleOrder(models.Model):
                     "(confirm, cancel, set to quotation)."
                 )
             )
+        if CUSTOMER_FIELDS & set(vals) and not self._key_account_is_system():
+            self._key_account_check_customer_change(vals)
         watched = self.env["sale.order"]
         if RESTART_FIELDS & set(vals):
             watched = self.filtered("review_ids")
@@ -565,6 +571,30 @@ class SaleOrder(models.Model):
                     "asks for or withdraws its approval."
                 )
             )
+
+    @api.model
+    def _key_account_guarded_default(self, name):
+        """No user records a default for the order's approval data or state
+        (ir.default)."""
+        return name in PROTECTED_FIELDS or name == "state"
+
+    def _key_account_check_customer_change(self, vals):
+        """A confirmed order does not move to or from a key account, nor
+        change the addresses its approval covered: cancel it and quote
+        again."""
+        partners = self.env["res.partner"].browse(
+            [vals[name] for name in CUSTOMER_FIELDS if vals.get(name)]
+        )
+        to_key_account = any(partners.commercial_partner_id.mapped("is_key_account"))
+        for order in self.filtered(lambda o: o.state == "sale"):
+            if order.key_account_needs_approval or to_key_account:
+                raise UserError(
+                    self.env._(
+                        "%(order)s is confirmed: its customer and addresses no "
+                        "longer change. Cancel it and create a new quotation.",
+                        order=order.name,
+                    )
+                )
 
     def _key_account_marks_sent(self, vals):
         """Mailing a quotation marks it sent, as the user (core)."""
@@ -737,10 +767,18 @@ class SaleOrder(models.Model):
         return res
 
     def _create_invoices(self, grouped=False, final=False, date=None):
-        """A confirmed order whose approval restarted is not invoiced before
-        the new approval (SPEC R12)."""
+        self._key_account_check_invoiceable()
+        return super()._create_invoices(grouped=grouped, final=final, date=date)
+
+    def _key_account_check_invoiceable(self):
+        """A confirmed order whose approval restarted (or that never had the
+        approvals it needs) is not invoiced, down payments included, before
+        the approval (SPEC R12)."""
         waiting = self.filtered(
-            lambda o: o.review_ids and o.validation_status not in ("validated", "no")
+            lambda o: (
+                (o.review_ids and o.validation_status not in ("validated", "no"))
+                or (o.key_account_needs_approval and o._key_account_missing_approvals())
+            )
         )
         if waiting:
             raise UserError(
@@ -751,7 +789,6 @@ class SaleOrder(models.Model):
                     next=waiting[0].next_review or "-",
                 )
             )
-        return super()._create_invoices(grouped=grouped, final=final, date=date)
 
     def _prepare_invoice(self):
         """The invoice carries the approved commission and rebate rates and
@@ -1102,6 +1139,8 @@ class SaleOrder(models.Model):
             round(self.key_account_rebate_rate, 6),
             round(self.key_account_commission_rate, 6),
             self.partner_id.commercial_partner_id.id,
+            self.partner_invoice_id.id,
+            self.partner_shipping_id.id,
             self.key_account_office_manager_id.id,
             self.payment_term_id.id,
             self.pricelist_id.id,

@@ -10,6 +10,17 @@ from .tier_validation import RESTARTED
 # Review statuses only a reviewer of the review may set.
 DECISIONS = ("approved", "rejected")
 OPEN = ("waiting", "pending")
+# A review of a key-account document as the engine creates it.
+UNDECIDED = {
+    "status": "waiting",
+    "done_by": False,
+    "reviewed_date": False,
+    "comment": False,
+    "key_account_on_behalf_of_id": False,
+    "key_account_escalated_group_id": False,
+    "key_account_escalated_date": False,
+    "active": True,
+}
 # Fields a user may write on a review of a key-account document: the engine's
 # decision, its comment, the move of a waiting review to pending and the
 # can_review flag the engine recomputes by hand.
@@ -59,6 +70,11 @@ class TierReview(models.Model):
         "document (reviews of other documents count as readable): the approval "
         "history is read with its document (record rule).",
     )
+
+    @api.model
+    def _key_account_guarded_default(self, name):
+        """No user records a default for approval reviews (ir.default)."""
+        return True
 
     @api.model
     def _key_account_models(self):
@@ -139,8 +155,10 @@ class TierReview(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.is_superuser():
+            context_model = self.env.context.get("default_model")
             if any(
-                vals.get("model") in self._key_account_models() for vals in vals_list
+                (vals.get("model") or context_model) in self._key_account_models()
+                for vals in vals_list
             ):
                 raise AccessError(
                     self.env._(
@@ -150,6 +168,11 @@ class TierReview(models.Model):
                 )
         now = fields.Datetime.now()
         for vals in vals_list:
+            # The engine's reviews start undecided, whatever default a user
+            # may have recorded for himself (ir.default).
+            if vals.get("model") in self._key_account_models():
+                for name, value in UNDECIDED.items():
+                    vals.setdefault(name, value)
             if vals.get("status") == "pending":
                 vals.setdefault("key_account_pending_since", now)
         return super().create(vals_list)
@@ -276,6 +299,7 @@ class TierReview(models.Model):
                         document=record._description,
                     )
                 )
+            review._key_account_check_four_eyes(self)
             if review.approve_sequence:
                 earlier = review._key_account_siblings().filtered(
                     lambda r, rv=review: (
@@ -293,6 +317,31 @@ class TierReview(models.Model):
                             earlier=earlier[0].name or "",
                         )
                     )
+
+    def _key_account_check_four_eyes(self, deciding):
+        """A delegate does not decide, for someone else, a document on which
+        he decides a step in his own right, nor the other way round: one
+        person never signs two steps of a document through a delegation."""
+        self.ensure_one()
+        user = self.env.user
+        siblings = self.sudo()._key_account_siblings() - self
+        own = user in self.sudo()._key_account_own_reviewers()
+        for sibling in siblings:
+            sibling_own = user in sibling._key_account_own_reviewers()
+            decided_by_user = sibling.done_by == user
+            if own:
+                conflict = decided_by_user and sibling.key_account_on_behalf_of_id
+                conflict = conflict or (sibling in deciding.sudo() and not sibling_own)
+            else:
+                conflict = decided_by_user or sibling_own
+            if conflict:
+                raise AccessError(
+                    self.env._(
+                        "You decide one step of %(document)s: a delegation does "
+                        "not let you sign another one.",
+                        document=self.name or self.model,
+                    )
+                )
 
     def _key_account_delegation(self, user=None):
         """The running delegation through which ``user`` may decide this

@@ -28,3 +28,4 @@ from . import test_controls_matrix
 from . import test_controls_access
 from . import test_controls_documents
 from . import test_core_forms
+from . import test_controls_bypasses

@@ -329,7 +329,9 @@ class TestComplaint(CustomerCareCase):
 
     def test_record_rules(self):
         mine = self._complaint()
-        theirs = self._complaint(user=self.rep_b, partner_id=self.customer_b.id)
+        theirs = self._complaint(
+            user=self.rep_b, partner_id=self.customer_b.id, contact_id=False
+        )
         Complaint = self.env["key_account.complaint"]
         self.assertEqual(Complaint.with_user(self.rep_a).search([]), mine)
         self.assertEqual(Complaint.with_user(self.rep_b).search([]), theirs)
