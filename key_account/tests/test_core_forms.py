@@ -236,10 +236,10 @@ class TestCoreForms(OrderApprovalCase):
                         record.web_read({name: sub})
                     except AccessError:
                         failing.append(name)
-                raise AccessError(
-                    f"{view_type} view {view_id or 'default'}, fields {failing}: "
-                    f"{error}"
-                ) from error
+                self.fail(
+                    f"{user.login} cannot read the {view_type} view "
+                    f"{view_id or '(default)'} of {record}: fields {failing}: {error}"
+                )
 
     # Tests
     def test_data_in_the_addon_fields(self):
@@ -347,7 +347,9 @@ class TestCorePortal(HttpCase, OrderApprovalCase):
     def test_portal_order_and_invoice(self):
         self.authenticate("ka_core_portal", "ka_core_portal")
         for url, name in (
+            ("/my/orders", self.order.name),
             (f"/my/orders/{self.order.id}", self.order.name),
+            ("/my/invoices", self.invoice.name),
             (f"/my/invoices/{self.invoice.id}", self.invoice.name),
         ):
             response = self.url_open(url)
