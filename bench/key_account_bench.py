@@ -348,7 +348,7 @@ class ConfirmSide:
         reviewer validates through the comment wizard, in route order."""
         if order.key_account_amount_band != "1":
             raise AssertionError(f"{order.name}: band {order.key_account_amount_band}")
-        order.with_user(self.salesman).request_validation()
+        order.with_user(self.salesman).action_request_approval()
         for reviewer in (self.office_manager, self.head):
             action = order.with_user(reviewer).validate_tier()
             wizard = (

@@ -318,6 +318,13 @@ class KeyAccountRequest(models.Model):
                 self.env._("Only rejected or cancelled requests can be resubmitted.")
             )
         self.check_access("write")
+        user = self.env.user
+        if user not in self.requester_id | self.rep_id and not user.has_group(
+            "key_account.group_key_account_director"
+        ):
+            raise AccessError(
+                self.env._("Only the requester, the rep or a director resubmits it.")
+            )
         with system_write():
             new = self.copy(
                 {
