@@ -23,6 +23,8 @@ from . import key_account_revenue_adjustment
 from . import key_account_writeoff_request
 from . import mail_activity
 from . import ir_default
+from . import ir_attachment
+from . import mail_message
 from . import account_move
 from . import account_move_line
 from . import account_partial_reconcile

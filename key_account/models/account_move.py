@@ -25,6 +25,29 @@ OPEN_PAYMENT_STATES = ("not_paid", "partial")
 REVERSING = "key_account_reversing_moves"
 
 
+# What a generated bill pays: fixed by the document that approved it.
+BILL_TERMS = {
+    "partner_id",
+    "commercial_partner_id",
+    "partner_bank_id",
+    "invoice_line_ids",
+    "line_ids",
+    "currency_id",
+    "move_type",
+    "company_id",
+    "journal_id",
+    "invoice_payment_term_id",
+    "fiscal_position_id",
+}
+# Documents whose ``bill_id`` is a vendor bill they generated.
+BILLING_MODELS = (
+    "key_account.settlement",
+    "key_account.expense.claim",
+    "key_account.entertainment",
+    "key_account.gift",
+)
+
+
 class AccountMove(models.Model):
     """Overdue ladder of key-account receivables (SPEC R38-R41)."""
 
@@ -176,6 +199,8 @@ class AccountMove(models.Model):
     def write(self, vals):
         self._key_account_check_commission_terms(vals, self)
         self._key_account_check_links(vals, self)
+        if BILL_TERMS & set(vals) and not self.env.su:
+            self._key_account_check_bill_terms()
         if "state" in vals and not self.env.su:
             self.filtered(
                 lambda m: m.state != vals["state"] and vals["state"] != "posted"
@@ -268,6 +293,8 @@ class AccountMove(models.Model):
         bills = self._key_account_settlements()
         if bills:
             raise UserError(bills._key_account_bill_message())
+        if not self.env.su:
+            self._key_account_check_writeoff_reversal()
         reversing = self.env.cr.cache.setdefault(REVERSING, set())
         added = set(self.ids) - reversing
         reversing.update(added)
@@ -316,6 +343,53 @@ class AccountMove(models.Model):
         settlements = self._key_account_settlements()
         if settlements:
             raise UserError(settlements._key_account_bill_message())
+
+    def _key_account_check_writeoff_reversal(self):
+        """A write-off entry is reversed once, by an accounting manager (who
+        posts write-offs); its reversal is never reversed: that would write
+        the receivable off again without a request."""
+        entries = self.filtered("key_account_writeoff_id")
+        reversals = self.filtered(lambda m: m.reversed_entry_id.key_account_writeoff_id)
+        if not (entries or reversals):
+            return
+        if reversals or entries.reversal_move_ids:
+            raise UserError(
+                self.env._(
+                    "A key-account write-off entry is reversed once, and its "
+                    "reversal is never reversed: %(moves)s.",
+                    moves=", ".join((entries | reversals).mapped("display_name")),
+                )
+            )
+        if not self.env.user.has_group("account.group_account_manager"):
+            raise AccessError(
+                self.env._("Only accounting managers reverse write-off entries.")
+            )
+
+    def _key_account_generated_bills(self):
+        """{bill: document} of the bills key-account workflows generated
+        (settlements, rebate payouts, expense claims, entertainment and
+        gifts): what they pay was approved on the document."""
+        documents = {}
+        if not self.ids:
+            return documents
+        for model in BILLING_MODELS:
+            for record in self.env[model].sudo().search([("bill_id", "in", self.ids)]):
+                documents[record.bill_id] = record
+        return documents
+
+    def _key_account_check_bill_terms(self):
+        """The bill of an approved key-account document pays what was
+        approved: its payee, lines, amounts and currency do not change."""
+        generated = self._key_account_generated_bills()
+        if generated:
+            raise UserError(
+                self.env._(
+                    "%(bills)s pays what %(documents)s approved: its payee, "
+                    "lines and amounts do not change.",
+                    bills=", ".join(b.display_name for b in generated),
+                    documents=", ".join(d.display_name for d in generated.values()),
+                )
+            )
 
     def _key_account_settlements(self):
         """The billed commission settlements (or rebate payouts) whose bills

@@ -1,6 +1,23 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import models
+from odoo import api, models
 from odoo.exceptions import UserError
+
+# What a bill line pays.
+LINE_TERMS = {
+    "price_unit",
+    "quantity",
+    "discount",
+    "account_id",
+    "partner_id",
+    "tax_ids",
+    "amount_currency",
+    "debit",
+    "credit",
+    "balance",
+    "product_id",
+    "currency_id",
+    "move_id",
+}
 
 
 class AccountMoveLine(models.Model):
@@ -8,6 +25,27 @@ class AccountMoveLine(models.Model):
     # Public methods (RPC endpoints): states and roles, see
     # key_account.guard.mixin.
     _key_account_transitions = {"reconcile": (None, ("billing",))}
+
+    # Lines of a bill a key-account document generated pay what it approved.
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            moves = self.env["account.move"].browse(
+                {vals["move_id"] for vals in vals_list if vals.get("move_id")}
+            )
+            moves._key_account_check_bill_terms()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su and LINE_TERMS & set(vals):
+            self.move_id._key_account_check_bill_terms()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_key_account_bill(self):
+        if not self.env.su:
+            self.move_id._key_account_check_undo()
+            self.move_id._key_account_check_bill_terms()
 
     def reconcile(self):
         self._key_account_check_writeoff()

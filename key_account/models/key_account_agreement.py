@@ -75,7 +75,7 @@ class KeyAccountAgreement(models.Model):
         action_review_customer_copy=(("approved", "active"), ("contract_reviewer",)),
         action_record_company_seal=(("approved", "active"), ("contract_reviewer",)),
         action_activate=(("approved",), ("contract_reviewer",)),
-        action_suspend=(("active",), ("director",)),
+        action_suspend=(("active",), ("contract_reviewer", "head")),
         action_resume=(("suspended",), ("director",)),
         action_terminate=(("active", "suspended"), ("director",)),
         action_renew=(
@@ -353,6 +353,38 @@ class KeyAccountAgreement(models.Model):
             return True  # results are checked by their own model
         return self.state in ("approved", "active") and changed <= PAPER_FIELDS
 
+    def write(self, vals):
+        """Paper once filed stays: past the draft, files are added to the
+        agreement, never replaced or removed, and the customer's sealed copy
+        is fixed once reviewed."""
+        paper = PAPER_FIELDS & set(vals)
+        before = {}
+        if paper and not self._key_account_is_system():
+            if "customer_sealed_ids" in vals and any(
+                self.mapped("customer_copy_reviewed_by_id")
+            ):
+                raise UserError(
+                    self.env._(
+                        "The customer's sealed copy was reviewed: it no longer changes."
+                    )
+                )
+            before = {
+                (agreement, name): set(agreement[name].ids)
+                for agreement in self.filtered(lambda a: a.state != "draft")
+                for name in paper
+            }
+        res = super().write(vals)
+        for (agreement, name), ids in before.items():
+            if not ids <= set(agreement[name].ids):
+                raise UserError(
+                    self.env._(
+                        "%(agreement)s: filed papers are kept; add a new file "
+                        "instead of replacing or removing one.",
+                        agreement=agreement.name,
+                    )
+                )
+        return res
+
     def _key_account_locked_message(self):
         return self.env._(
             "Only draft agreements can change: renew the agreement to agree on "
@@ -533,6 +565,13 @@ class KeyAccountAgreement(models.Model):
         if self.state not in ("approved", "active", "expired", "suspended"):
             raise UserError(self.env._("Only agreed agreements are renewed."))
         self.check_access("read")
+        user = self.env.user
+        if user not in self.requester_id | self.user_id and not user.has_group(
+            "key_account.group_key_account_director"
+        ):
+            raise AccessError(
+                self.env._("Only the agreement's rep or a director renews it.")
+            )
         start = self.date_end + relativedelta(days=1)
         with system_write():
             renewal = self._key_account_renewal_copy(start)

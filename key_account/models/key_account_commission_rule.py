@@ -1,6 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 from ..tools import rule_score
 
@@ -69,6 +69,25 @@ class KeyAccountCommissionRule(models.Model):
                 raise ValidationError(
                     self.env._("A commission rule cannot end before it starts.")
                 )
+
+    # CRUD: the KA head sets the scheme (R28), not every director.
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._key_account_check_head()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._key_account_check_head()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_head(self):
+        self._key_account_check_head()
+
+    @api.model
+    def _key_account_check_head(self):
+        if not self.env["res.partner"]._key_account_is_head():
+            raise AccessError(self.env._("The KA head sets the commission rules."))
 
     # Business methods
     def _matches(self, user, categ, tier, date):

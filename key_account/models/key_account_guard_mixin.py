@@ -238,6 +238,38 @@ class KeyAccountGuardMixin(models.AbstractModel):
             if field and field.type == "many2one" and isinstance(value, int) and value:
                 self.env[field.comodel_name].browse(value).check_access("read")
 
+    def _key_account_files_editable(self, adding):
+        """Whether a user may add (``adding``) or change and remove the
+        files attached to this document: in its first state, and adding in a
+        state that takes new many2many or binary fields (paper)."""
+        self.ensure_one()
+        state_field = self._key_account_state_field
+        if state_field not in self._fields:
+            return True
+        state = self[state_field]
+        if state == self._key_account_initial_state():
+            return True
+        if not adding:
+            return False
+        return any(
+            self._fields[name].type in ("many2many", "binary")
+            for name in self._key_account_user_writable(state)
+            if name in self._fields and name not in FREE_FIELDS
+        )
+
+    def message_post(self, **kwargs):
+        """Nobody posts on a key-account document in someone else's name."""
+        author = kwargs.get("author_id")
+        if (
+            author
+            and not self._key_account_is_system()
+            and author != self.env.user.partner_id.id
+        ):
+            raise AccessError(
+                self.env._("You post on a key-account document in your own name.")
+            )
+        return super().message_post(**kwargs)
+
     def _key_account_locked_message(self):
         return self.env._(
             "%(model)s: this document no longer changes in its state.",

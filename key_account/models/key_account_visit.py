@@ -366,6 +366,16 @@ class KeyAccountVisit(models.Model):
             vals["contact_ids"] = list(vals["contact_ids"]) + [Command.link(partner.id)]
 
     def _check_plan_frozen(self, vals):
+        if "user_id" in vals and any(
+            v.approval_state != "not_required" and v.user_id.id != vals["user_id"]
+            for v in self
+        ):
+            raise UserError(
+                self.env._(
+                    "The rep of a go-out under approval is fixed: cancel the "
+                    "visit and register a new one."
+                )
+            )
         now = fields.Datetime.now()
         changed = [
             name

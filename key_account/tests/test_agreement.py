@@ -279,6 +279,25 @@ class TestAgreement(OrderApprovalCase):
         agreement.with_user(self.cs_supervisor).action_activate()
         self.assertEqual(agreement.state, "active")
 
+    def test_filed_papers_are_kept(self):
+        """Past the draft, papers are added, never replaced or removed; the
+        customer's sealed copy is fixed once reviewed."""
+        agreement = self._approved()
+        copy = self._file(agreement, "sealed by customer.pdf")
+        agreement.with_user(self.rep_a).customer_sealed_ids = [Command.link(copy.id)]
+        agreement.with_user(self.cs_supervisor).action_review_customer_copy()
+        other = self._file(agreement, "another copy.pdf")
+        with self.assertRaises(UserError):
+            agreement.with_user(self.rep_a).customer_sealed_ids = [
+                Command.set(other.ids)
+            ]
+        form = self._file(agreement, "requirement form.pdf")
+        agreement.with_user(self.rep_a).requirement_form_ids = [Command.link(form.id)]
+        with self.assertRaises(UserError):
+            agreement.with_user(self.rep_a).requirement_form_ids = [Command.clear()]
+        self.assertEqual(agreement.customer_sealed_ids, copy)
+        self.assertEqual(agreement.requirement_form_ids, form)
+
     def test_customer_sealed_copy_reviewed_before_company_seal(self):
         agreement = self._approved()
         copy = self._file(agreement, "sealed by customer.pdf")

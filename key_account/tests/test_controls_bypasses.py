@@ -197,6 +197,15 @@ class TestControlsBypasses(OrderApprovalCase):
         self._approve(order, self.deputy_sd)
         self.assertEqual(order.validation_status, "validated")
 
+    def test_commission_rules_are_the_ka_heads(self):
+        Rule = self.env["key_account.commission.rule"]
+        with self.assertRaises(AccessError):
+            Rule.with_user(self.deputy_sd).create({"name": "Deputy's", "rate": 10.0})
+        rule = Rule.with_user(self.head).create({"name": "Head's", "rate": 3.0})
+        with self.assertRaises(AccessError):
+            rule.with_user(self.deputy_sd).write({"rate": 10.0})
+        self.assertEqual(rule.rate, 3.0)
+
     # Reading
     def test_approval_history_is_read_with_its_document(self):
         """Reviews of a request nobody else may read stay hidden from portal,

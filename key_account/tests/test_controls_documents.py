@@ -251,6 +251,28 @@ class TestControlsSettlement(CommissionCase):
         with self.assertRaises(UserError):
             settlement.with_user(self.accountant).action_cancel()
 
+    def test_bill_pays_what_was_approved(self):
+        settlement = self._settlements().filtered(lambda s: s.user_id == self.rep_a)
+        settlement.with_user(self.head).action_approve()
+        settlement.with_user(self.accountant).action_create_bill()
+        bill = settlement.bill_id.with_user(self.accountant)
+        amount = bill.amount_total
+        for vals in (
+            {"partner_id": self.accountant.partner_id.id},
+            {
+                "invoice_line_ids": [
+                    Command.update(bill.invoice_line_ids[0].id, {"price_unit": 99999.0})
+                ]
+            },
+        ):
+            with self.assertRaises(UserError), self.cr.savepoint():
+                bill.write(vals)
+        with self.assertRaises(UserError), self.cr.savepoint():
+            bill.invoice_line_ids[0].write({"price_unit": 12345.0})
+        bill.action_post()
+        self.assertEqual(bill.amount_total, amount)
+        self.assertEqual(bill.partner_id, settlement.partner_id)
+
     def test_paid_bill_cancels_nothing(self):
         settlement = self._settlements().filtered(lambda s: s.user_id == self.rep_a)
         settlement.with_user(self.head).action_approve()
@@ -380,3 +402,70 @@ class TestControlsWriteoff(receivables.ReceivablesCase):
         for action in ("button_draft", "button_cancel", "unlink"):
             with self.subTest(reversal=action), self.assertRaises(UserError):
                 getattr(reversal.with_user(self.accountant), action)()
+
+    # Documents the workflow generated pay and record what it approved:
+    # reversed once, files and history kept.
+
+    def _reverse(self, move, user):
+        return (
+            self.env["account.move.reversal"]
+            .with_user(user)
+            .with_context(active_model="account.move", active_ids=move.ids)
+            .create({"journal_id": move.journal_id.id, "reason": "error"})
+            .refund_moves()
+        )
+
+    def test_writeoff_entry_reversed_once_by_accounting_managers(self):
+        billing = new_test_user(
+            self.env,
+            "ka_ctl_billing",
+            groups="base.group_user,account.group_account_invoice",
+        )
+        request = self._approved()
+        request.with_user(self.accountant).action_post()
+        entry = self.env["account.move"].browse(request.sudo().move_id.id)
+        self.assertTrue(entry.key_account_writeoff_id)
+        with self.assertRaisesRegex(AccessError, "Only accounting managers"):
+            self._reverse(entry, billing)
+        action = self._reverse(entry, self.accountant)
+        reversal = self.env["account.move"].browse(action["res_id"])
+        with self.assertRaisesRegex(UserError, "reversed once"):
+            self._reverse(entry, self.accountant)
+        with self.assertRaisesRegex(UserError, "reversed once"):
+            self._reverse(reversal, self.accountant)
+        self.assertEqual(len(entry.reversal_move_ids), 1)
+
+    def test_files_and_history_of_a_submitted_request_are_kept(self):
+        request = self._request(self.old, 50000.0)
+        attachment = (
+            self.env["ir.attachment"]
+            .with_user(self.rep_a)
+            .create(
+                {
+                    "name": "evidence.pdf",
+                    "raw": b"%PDF-1.4 evidence",
+                    "res_model": request._name,
+                    "res_id": request.id,
+                }
+            )
+        )
+        own = request.with_user(self.rep_a).message_post(
+            body="Called the customer", message_type="comment"
+        )
+        request.with_user(self.rep_a).action_submit()
+        self.assertEqual(request.state, "submitted")
+        with self.assertRaises(AccessError):
+            attachment.with_user(self.rep_a).write({"raw": b"%PDF-1.4 changed"})
+        with self.assertRaises(AccessError):
+            attachment.with_user(self.rep_a).unlink()
+        with self.assertRaises(AccessError):
+            request.with_user(self.rep_a).message_post(
+                body="Approved (KA head)", author_id=self.head.partner_id.id
+            )
+        note = request.message_ids.filtered(lambda m: m.message_type != "comment")[:1]
+        self.assertTrue(note)
+        with self.assertRaises(AccessError):
+            note.with_user(self.rep_a).unlink()
+        own.with_user(self.rep_a).unlink()
+        self.assertFalse(own.exists())
+        self.assertTrue(attachment.exists())

@@ -230,6 +230,21 @@ class TestVisit(KeyAccountCase):
         self.assertEqual(visit.approved_by_id, self.office_manager)
         self.assertEqual(visit.state, "done")
 
+    def test_rep_of_a_go_out_under_approval_is_fixed(self):
+        """Nobody approves his own go-out by handing the visit to someone
+        else for the approval."""
+        self.company.key_account_go_out_approval = True
+        with freeze_time("2025-06-03 01:00:00"):
+            visit = self._visit()
+            self.assertEqual(visit.approval_state, "pending")
+            with self.assertRaises(UserError):
+                visit.with_user(self.rep_a).write({"user_id": self.rep_b.id})
+            with self.assertRaises(UserError):
+                visit.with_user(self.office_manager).write({"user_id": self.rep_b.id})
+            self.assertEqual(visit.user_id, self.rep_a)
+            visit.with_user(self.office_manager).action_approve()
+        self.assertEqual(visit.approved_by_id, self.office_manager)
+
     # Record rules
     @freeze_time("2025-06-03 01:00:00")
     def test_who_sees_visits(self):

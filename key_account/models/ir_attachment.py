@@ -1,0 +1,62 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, models
+from odoo.exceptions import AccessError
+
+
+class IrAttachment(models.Model):
+    """The files of a key-account document (evidence, receipts, board
+    resolutions, sealed copies) are its record: a user adds, changes or
+    removes them only while the document takes hand edits, never once it
+    left its first state (a file is still added where the state takes new
+    paper, e.g. the sealed copies of an approved agreement)."""
+
+    _inherit = "ir.attachment"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            for vals in vals_list:
+                self._key_account_check_document(
+                    vals.get("res_model"), vals.get("res_id"), adding=True
+                )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su:
+            self._key_account_check_documents()
+            if "res_model" in vals or "res_id" in vals:
+                for attachment in self:
+                    self._key_account_check_document(
+                        vals.get("res_model", attachment.res_model),
+                        vals.get("res_id", attachment.res_id),
+                        adding=True,
+                    )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_key_account_document(self):
+        if not self.env.su:
+            self._key_account_check_documents()
+
+    def _key_account_check_documents(self):
+        for attachment in self.sudo():
+            self._key_account_check_document(
+                attachment.res_model, attachment.res_id, adding=False
+            )
+
+    @api.model
+    def _key_account_check_document(self, res_model, res_id, adding):
+        if not res_model or not res_id or res_model not in self.env:
+            return
+        Model = self.env[res_model]
+        if not hasattr(type(Model), "_key_account_files_editable"):
+            return
+        record = Model.sudo().browse(res_id).exists()
+        if record and not record._key_account_files_editable(adding):
+            raise AccessError(
+                self.env._(
+                    "The files of %(document)s are part of its record: they no "
+                    "longer change in its state.",
+                    document=record.display_name,
+                )
+            )
