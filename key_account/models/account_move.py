@@ -370,10 +370,11 @@ class AccountMove(models.Model):
         (settlements, rebate payouts, expense claims, entertainment and
         gifts): what they pay was approved on the document."""
         documents = {}
-        if not self.ids:
+        bills = self.filtered(lambda m: m.move_type == "in_invoice" and m.id)
+        if not bills:
             return documents
         for model in BILLING_MODELS:
-            for record in self.env[model].sudo().search([("bill_id", "in", self.ids)]):
+            for record in self.env[model].sudo().search([("bill_id", "in", bills.ids)]):
                 documents[record.bill_id] = record
         return documents
 
