@@ -45,6 +45,22 @@ class OrderApprovalCase(KeyAccountCase):
         values.update(vals)
         return self.env["sale.order"].with_user(user).create(values)
 
+    def _exception_request(self, user=None, **vals):
+        """A draft rebate exception request of 40 % (above the rep's limit)
+        for the customer, created by ``user`` (rep A)."""
+        values = {
+            "exception_type": "rebate",
+            "partner_id": self.customer.id,
+            "requested_value": 40.0,
+            "justification": "Yearly volume",
+        }
+        values.update(vals)
+        return (
+            self.env["key_account.exception.request"]
+            .with_user(user or self.rep_a)
+            .create(values)
+        )
+
     def _route(self, order):
         """Reviewer step names of the running validation, in order."""
         return order.review_ids.sorted("sequence").mapped("definition_id")

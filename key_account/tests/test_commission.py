@@ -511,39 +511,13 @@ class TestSettlement(CommissionCase):
 
 
 @tagged("post_install", "-at_install")
-class TestCommissionWriteoff(receivables.ReceivablesCase):
+class TestCommissionWriteoff(receivables.WriteoffCase):
     """SPEC R43: a write-off is no collection; a setting deducts its
     commission."""
 
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.accountant = new_test_user(
-            cls.env,
-            "ka_wo_accountant",
-            groups="base.group_user,account.group_account_manager",
-        )
-        journal = cls.env["account.journal"].create(
-            {"name": "Write-offs", "code": "KAWO", "type": "general"}
-        )
-        bad_debt = cls.env["account.account"].create(
-            {"name": "Bad debts", "code": "660100", "account_type": "expense"}
-        )
-        cls.company.write(
-            {
-                "key_account_writeoff_journal_id": journal.id,
-                "key_account_bad_debt_account_id": bad_debt.id,
-                "key_account_doubtful_account_id": bad_debt.id,
-            }
-        )
+    def _before_old_invoice(cls):
         cls.customer.with_user(cls.head).key_account_executive_id = cls.rep_b
-        cls.old = cls._invoice_for_setup(50000.0, "2025-01-01", "2025-01-15")
-
-    _invoice_for_setup = classmethod(
-        receivables.TestWriteoff._invoice_for_setup.__func__
-    )
-    _request = receivables.TestWriteoff._request
-    _approved = receivables.TestWriteoff._approved
 
     def _post(self, amount):
         self.env["key_account.commission.rule"].with_user(self.head).create(

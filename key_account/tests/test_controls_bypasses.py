@@ -210,18 +210,7 @@ class TestControlsBypasses(OrderApprovalCase):
     def test_approval_history_is_read_with_its_document(self):
         """Reviews of a request nobody else may read stay hidden from portal,
         stock, accounting users and other reps."""
-        request = (
-            self.env["key_account.exception.request"]
-            .with_user(self.rep_a)
-            .create(
-                {
-                    "exception_type": "rebate",
-                    "partner_id": self.customer.id,
-                    "requested_value": 40.0,
-                    "justification": "Yearly volume",
-                }
-            )
-        )
+        request = self._exception_request()
         request.with_user(self.rep_a).action_submit()
         self.assertTrue(request.review_ids)
         domain = [("model", "=", request._name), ("res_id", "=", request.id)]

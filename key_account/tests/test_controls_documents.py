@@ -285,38 +285,9 @@ class TestControlsSettlement(CommissionCase):
 
 
 @tagged("post_install", "-at_install")
-class TestControlsWriteoff(receivables.ReceivablesCase):
+class TestControlsWriteoff(receivables.WriteoffCase):
     """SPEC R42: the proof of a write-off is the approved request; its entry
     is linked and undone only through it."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.accountant = new_test_user(
-            cls.env,
-            "ka_ctl_accountant",
-            groups="base.group_user,account.group_account_manager",
-        )
-        cls.journal = cls.env["account.journal"].create(
-            {"name": "Write-offs", "code": "KAWO", "type": "general"}
-        )
-        cls.bad_debt = cls.env["account.account"].create(
-            {"name": "Bad debts", "code": "660100", "account_type": "expense"}
-        )
-        cls.company.write(
-            {
-                "key_account_writeoff_journal_id": cls.journal.id,
-                "key_account_bad_debt_account_id": cls.bad_debt.id,
-                "key_account_doubtful_account_id": cls.bad_debt.id,
-            }
-        )
-        cls.old = cls._invoice_for_setup(50000.0, "2025-01-01", "2025-01-15")
-
-    _invoice_for_setup = classmethod(
-        receivables.TestWriteoff._invoice_for_setup.__func__
-    )
-    _request = receivables.TestWriteoff._request
-    _approved = receivables.TestWriteoff._approved
 
     def _entry_vals(self, **vals):
         receivable = self.old.line_ids.filtered(

@@ -331,18 +331,7 @@ class TestControlsMatrix(OrderApprovalCase):
         return self._decide_until(request, state)
 
     def _exception_in(self, state):
-        request = (
-            self.env["key_account.exception.request"]
-            .with_user(self.rep_a)
-            .create(
-                {
-                    "exception_type": "rebate",
-                    "partner_id": self.customer.id,
-                    "requested_value": 40.0,
-                    "justification": "Yearly volume",
-                }
-            )
-        )
+        request = self._exception_request()
         if state == "draft":
             return request
         if state == "cancelled":
@@ -418,18 +407,7 @@ class TestControlsMatrix(OrderApprovalCase):
     def test_write_refuses_system_fields_in_every_state(self):
         """The requester's draft takes the declared fields only; past the
         draft nothing but followers and activities; the state never."""
-        request = (
-            self.env["key_account.exception.request"]
-            .with_user(self.rep_a)
-            .create(
-                {
-                    "exception_type": "rebate",
-                    "partner_id": self.customer.id,
-                    "requested_value": 40.0,
-                    "justification": "Yearly volume",
-                }
-            )
-        )
+        request = self._exception_request()
         model = self.env["key_account.exception.request"]
         draft = model._key_account_user_writable("draft")
         request.with_user(self.rep_a).write({"justification": "Volume 2027"})

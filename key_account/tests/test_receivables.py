@@ -666,9 +666,8 @@ class TestAgingReport(ReceivablesCase):
         )
 
 
-@tagged("post_install", "-at_install")
-class TestWriteoff(ReceivablesCase):
-    """SPEC R41-R43: request, approval chain, entry, negative revenue."""
+class WriteoffCase(ReceivablesCase):
+    """A write-off journal and accounts, an invoice overdue since 2025."""
 
     @classmethod
     def setUpClass(cls):
@@ -691,7 +690,12 @@ class TestWriteoff(ReceivablesCase):
                 "key_account_doubtful_account_id": cls.bad_debt.id,
             }
         )
+        cls._before_old_invoice()
         cls.old = cls._invoice_for_setup(50000.0, "2025-01-01", "2025-01-15")
+
+    @classmethod
+    def _before_old_invoice(cls):
+        """Hook: set the customer up before its overdue invoice is posted."""
 
     @classmethod
     def _invoice_for_setup(cls, amount, date, due):
@@ -732,6 +736,11 @@ class TestWriteoff(ReceivablesCase):
         )
         self._approve(request, self.manager)
         return request
+
+
+@tagged("post_install", "-at_install")
+class TestWriteoff(WriteoffCase):
+    """SPEC R41-R43: request, approval chain, entry, negative revenue."""
 
     def test_only_after_six_months(self):
         young = self._invoice(
