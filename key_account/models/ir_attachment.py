@@ -2,6 +2,8 @@
 from odoo import api, models
 from odoo.exceptions import AccessError
 
+from .key_account_guard_mixin import is_guarded
+
 
 class IrAttachment(models.Model):
     """The files of a key-account document (evidence, receipts, board
@@ -46,12 +48,9 @@ class IrAttachment(models.Model):
 
     @api.model
     def _key_account_check_document(self, res_model, res_id, adding):
-        if not res_model or not res_id or res_model not in self.env:
+        if not res_id or not is_guarded(self.env, res_model):
             return
-        Model = self.env[res_model]
-        if not hasattr(type(Model), "_key_account_files_editable"):
-            return
-        record = Model.sudo().browse(res_id).exists()
+        record = self.env[res_model].sudo().browse(res_id).exists()
         if record and not record._key_account_files_editable(adding):
             raise AccessError(
                 self.env._(

@@ -138,14 +138,6 @@ class KeyAccountApprovalMixin(models.AbstractModel):
     def restart_validation(self):
         raise UserError(self.env._("Cancel the request and create a new one."))
 
-    def request_validation(self):
-        """Reviews are requested by the Submit button only."""
-        if not self._key_account_is_system():
-            raise AccessError(
-                self.env._("Approval is requested with the request's Submit button.")
-            )
-        return super().request_validation()
-
     def _validate_tier(self, tiers=False):
         res = super()._validate_tier(tiers)
         if self.validation_status == "validated" and self.state == "submitted":

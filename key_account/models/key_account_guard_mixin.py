@@ -43,6 +43,16 @@ ROLE_GROUPS = {
 }
 
 
+def is_guarded(env, model_name):
+    """Whether ``model_name`` names a key-account document on the guard
+    (its files and chatter are its record)."""
+    return (
+        bool(model_name)
+        and model_name in env
+        and (hasattr(type(env[model_name]), "_key_account_files_editable"))
+    )
+
+
 @contextlib.contextmanager
 def system_write():
     """Let the code inside write the guarded fields of key-account documents

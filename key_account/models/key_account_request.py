@@ -352,14 +352,6 @@ class KeyAccountRequest(models.Model):
             self._apply_approval()
         return res
 
-    def request_validation(self):
-        """Reviews are requested by the Submit button only."""
-        if not self._key_account_is_system():
-            raise AccessError(
-                self.env._("Approval is requested with the request's Submit button.")
-            )
-        return super().request_validation()
-
     def restart_validation(self):
         """The engine's restart deletes the reviews: the approval history of
         a request is kept instead, so a request is cancelled and resubmitted."""

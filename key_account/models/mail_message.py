@@ -2,6 +2,8 @@
 from odoo import api, models
 from odoo.exceptions import AccessError
 
+from .key_account_guard_mixin import is_guarded
+
 
 class MailMessage(models.Model):
     """The chatter of a key-account document is its history: a user deletes
@@ -16,11 +18,7 @@ class MailMessage(models.Model):
             return
         partner = self.env.user.partner_id
         for message in self.sudo():
-            if not message.model or message.model not in self.env:
-                continue
-            if not hasattr(
-                type(self.env[message.model]), "_key_account_files_editable"
-            ):
+            if not is_guarded(self.env, message.model):
                 continue
             if message.author_id != partner or message.message_type != "comment":
                 raise AccessError(

@@ -651,9 +651,6 @@ class SaleOrder(models.Model):
         every approval it needs."""
         if vals.get("state") == "sale":
             self.filtered(lambda o: o.state != "sale")._key_account_check_confirmable()
-        return super()._tier_validation_check_state_on_write(
-            {k: v for k, v in vals.items() if k != "state"}
-        )
 
     def _key_account_check_confirmable(self):
         for order in self:
@@ -707,10 +704,7 @@ class SaleOrder(models.Model):
         """Compensation needs its reason and evidence before anyone is asked,
         and the route is chosen on the month's compensation as it is now.
         Requested through the order's button only."""
-        if not self._key_account_is_system():
-            raise AccessError(
-                self.env._("Approval is requested with the Request Approval button.")
-            )
+        self._key_account_check_requested_by_button()
         to_check = self.filtered(
             lambda o: (
                 o.key_account_needs_approval

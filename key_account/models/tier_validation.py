@@ -35,6 +35,7 @@ class TierValidation(models.AbstractModel):
         # Whoever may edit the document may ask for its approval. The reviews
         # are created as superuser: users cannot create reviews themselves
         # (see tier.review.create), so none can be forged over RPC.
+        self._key_account_check_requested_by_button()
         self.check_access("write")
         if not self.env.su:
             self._key_account_check_request_state()
@@ -45,6 +46,19 @@ class TierValidation(models.AbstractModel):
         reviews = reviews.with_env(self.env)
         self._key_account_requester_signs(reviews)
         return reviews
+
+    def _key_account_check_requested_by_button(self):
+        """The engine's ``request_validation`` is no RPC entry on key-account
+        documents: their own buttons (Submit, Request Approval) call it,
+        inside ``system_write()``, after their checks."""
+        if not self.env["key_account.guard.mixin"]._key_account_is_system():
+            raise AccessError(
+                self.env._(
+                    "Approval of %(document)s is requested through its own "
+                    "buttons, in the states that need it.",
+                    document=self[:1].display_name,
+                )
+            )
 
     def _key_account_check_request_state(self):
         """Approval is asked in the states the engine asks it from. The
