@@ -170,11 +170,7 @@ class KeyAccountDelegation(models.Model):
         a delegation, and nobody names himself someone else's delegate."""
         if self.env.su or user_id == self.env.uid:
             return
-        user = self.env.user
-        if not (
-            user.has_group("key_account.group_key_account_head")
-            or user.has_group("key_account.group_key_account_manager")
-        ):
+        if not self.env["res.partner"]._key_account_is_head():
             raise AccessError(
                 self.env._("You can only record a delegation of your own approvals.")
             )
