@@ -11,6 +11,8 @@ from . import key_account_signer
 from . import key_account_sensitive_info
 from . import key_account_partner_date
 from . import key_account_guard_mixin
+from . import key_account_sequence_mixin
+from . import key_account_customer_rep_mixin
 from . import key_account_approval_mixin
 from . import key_account_request_document
 from . import key_account_request

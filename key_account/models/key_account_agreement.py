@@ -75,9 +75,7 @@ class KeyAccountAgreement(models.Model):
         action_review_customer_copy=(("approved", "active"), ("contract_reviewer",)),
         action_record_company_seal=(("approved", "active"), ("contract_reviewer",)),
         action_activate=(("approved",), ("contract_reviewer",)),
-        action_suspend=(("active",), ("contract_reviewer", "head")),
-        action_resume=(("suspended",), ("director",)),
-        action_terminate=(("active", "suspended"), ("director",)),
+        action_open_decision=(("active", "suspended"), ("contract_reviewer", "head")),
         action_renew=(
             ("approved", "active", "expired", "suspended"),
             ("requester", "rep", "director"),
@@ -528,8 +526,41 @@ class KeyAccountAgreement(models.Model):
             agreement._set_state("active")
         return True
 
-    def action_suspend(self, cause):
+    def action_open_decision(self):
+        """The dialog that suspends, resumes or terminates the agreement with
+        its cause (R25): customer support suspends, the KA head decides."""
+        self.ensure_one()
+        user = self.env.user
+        if self.state == "active":
+            allowed = user.has_group(
+                "key_account.group_key_account_contract_reviewer"
+            ) or user.has_group("key_account.group_key_account_head")
+        elif self.state == "suspended":
+            allowed = user.has_group("key_account.group_key_account_head")
+        else:
+            raise UserError(
+                self.env._("Only running or suspended agreements are decided on.")
+            )
+        if not allowed:
+            raise AccessError(
+                self.env._(
+                    "Customer support suspends an agreement; the KA head resumes "
+                    "or terminates it."
+                )
+            )
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "key_account.action_key_account_agreement_decision"
+        )
+        action["context"] = {
+            "default_agreement_id": self.id,
+            "default_decision": "suspend" if self.state == "active" else "resume",
+        }
+        return action
+
+    def _suspend(self, cause):
         """Stop the agreement's orders until the KA head decides (R25)."""
+        if not (cause or "").strip():
+            raise UserError(self.env._("Give the cause."))
         if not self.env.su and not (
             self.env.user.has_group("key_account.group_key_account_contract_reviewer")
             or self.env.user.has_group("key_account.group_key_account_head")
@@ -548,12 +579,12 @@ class KeyAccountAgreement(models.Model):
             )
         return True
 
-    def action_resume(self, cause):
+    def _resume(self, cause):
         self._key_account_check_head()
         self._key_account_decide(("suspended",), "active", cause)
         return True
 
-    def action_terminate(self, cause):
+    def _terminate(self, cause):
         self._key_account_check_head()
         self._key_account_decide(("suspended", "active"), "terminated", cause)
         return True

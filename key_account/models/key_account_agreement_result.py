@@ -102,7 +102,7 @@ class KeyAccountAgreementResult(models.Model):
             agreement = result.agreement_id
             tolerance = agreement.company_id.key_account_performance_tolerance
             if result.deviation_percent > tolerance and agreement.state == "active":
-                agreement.action_suspend(
+                agreement._suspend(
                     self.env._(
                         "%(month)s: actual %(actual)s against the test "
                         "%(test)s, %(deviation).1f %% off (tolerance "

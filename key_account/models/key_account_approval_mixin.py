@@ -34,6 +34,7 @@ class KeyAccountApprovalMixin(models.AbstractModel):
     # own checks run.
     _inherit = [
         "key_account.guard.mixin",
+        "key_account.sequence.mixin",
         "mail.thread",
         "mail.activity.mixin",
         "tier.validation",
@@ -43,7 +44,6 @@ class KeyAccountApprovalMixin(models.AbstractModel):
     _state_to = ["approved"]
     _cancel_state = "none"
     _tier_validation_manual_config = False
-    _key_account_sequence = None
     _key_account_forced_fields = ("name", "requester_id")
     # States the requester or a director may still cancel.
     _key_account_cancellable = ("draft", "submitted")
@@ -66,13 +66,9 @@ class KeyAccountApprovalMixin(models.AbstractModel):
     # CRUD
     @api.model_create_multi
     def create(self, vals_list):
-        sequence = self.env["ir.sequence"]
-        for vals in vals_list:
-            if not self.env.su:
+        if not self.env.su:
+            for vals in vals_list:
                 vals["requester_id"] = self.env.uid
-                vals.pop("name", None)
-            if vals.get("name", "/") == "/":
-                vals["name"] = sequence.next_by_code(self._key_account_sequence) or "/"
         return super().create(vals_list)
 
     def _key_account_check_write(self, vals):

@@ -48,57 +48,28 @@ RULE_FIELDS = [
     "sequence",
     "rate",
 ]
-# Columns a new line is inserted with (PostgreSQL types), besides the log
-# columns; settlement_id stays empty.
-LINE_COLUMNS = {
-    "kind": "varchar",
-    "role": "varchar",
-    "origin": "varchar",
-    "state": "varchar",
-    "partner_id": "int4",
-    "user_id": "int4",
-    "tier_id": "int4",
-    "move_id": "int4",
-    "partial_id": "int4",
-    "allocation_ref": "int4",
-    "is_reversal": "bool",
-    "payment_move_id": "int4",
-    "collected_amount": "numeric",
-    "base_amount": "numeric",
-    "rate": "numeric",
-    "amount": "numeric",
-    "date": "date",
-    "company_id": "int4",
-    "currency_id": "int4",
-}
-LINE_DEFAULTS = {"origin": "collection", "state": "to_settle"}
-# Many2one columns: False in values is NULL in the table.
-NULLABLE = {
-    "partner_id",
-    "user_id",
-    "tier_id",
-    "move_id",
-    "partial_id",
-    "payment_move_id",
-    "company_id",
-    "currency_id",
-}
+# PostgreSQL types of the columns ``_insert_lines`` writes itself; a stored
+# field of another type (added by another addon) makes it use the ORM.
+INSERT_TYPES = {"int4", "numeric", "float8", "bool", "varchar", "text", "date"}
 
 
 def _array_literal(values, sql_type):
     """The PostgreSQL array literal of ``values`` ('{1,NULL,2}') of the
-    column type ``sql_type`` (LINE_COLUMNS): parsed much faster than the
-    ARRAY[...] expression psycopg2 writes for a list."""
-    if sql_type in ("int4", "numeric"):  # ints, floats (shortest repr), None
+    column type ``sql_type`` (INSERT_TYPES; None is NULL): parsed much faster
+    than the ARRAY[...] expression psycopg2 writes for a list."""
+    if sql_type in ("int4", "numeric", "float8"):  # ints, floats (shortest repr)
         items = str(values)[1:-1].replace("None", "NULL")
     elif sql_type == "bool":
         items = ",".join("t" if value else "f" for value in values)
-    elif sql_type == "varchar":
+    elif sql_type in ("varchar", "text"):
         items = ",".join(
-            '"%s"' % value.replace("\\", "\\\\").replace('"', '\\"') for value in values
+            "NULL"
+            if value is None
+            else '"%s"' % value.replace("\\", "\\\\").replace('"', '\\"')
+            for value in values
         )
     else:  # date
-        items = ",".join(map(str, values))
+        items = ",".join("NULL" if value is None else str(value) for value in values)
     return "{%s}" % items
 
 
@@ -806,35 +777,56 @@ class KeyAccountCommissionLine(models.Model):
         computed column is their company's currency, written here, and
         nothing stored depends on a line without settlement. The ORM's
         ``create`` would spend more time per line than the rest of the
-        generation (defaults, conversions, cache, recomputation triggers)."""
+        generation (defaults, conversions, cache, recomputation triggers).
+        The columns are every stored field of the model, with its default
+        where ``vals`` has none; where another addon overrides ``create`` or
+        adds a stored computed field or a column of another type, the ORM
+        creates the lines."""
         if not vals_list:
             return self.sudo().browse()
+        columns = self._insert_columns()
+        if columns is None:
+            return self.sudo().create(vals_list)
         currencies = {
             company.id: company.currency_id.id
             for company in self.env["res.company"].browse(
                 {vals["company_id"] for vals in vals_list}
             )
         }
-        digits = self._fields["rate"].get_digits(self.env)[1]
-        rates = {}
-        columns = {name: [] for name in LINE_COLUMNS}
-        # (name, its values' append, whether False is NULL) of each column
+        given = set.intersection(*(set(vals) for vals in vals_list))
+        missing = set(columns) - given - {"currency_id"}
+        defaults = self.sudo().default_get(list(missing)) if missing else {}
+        digits = {
+            name: field.get_digits(self.env)[1]
+            for name, field in self._fields.items()
+            if name in columns and field.type == "float" and field.get_digits(self.env)
+        }
+        rounded = {name: {} for name in digits}
+        values = {name: [] for name in columns}
+        # (name, its values' append, what False is stored as) of each column,
+        # as the ORM converts it
+        numbers = {"integer": 0, "float": 0.0, "monetary": 0.0, "boolean": False}
         appends = [
-            (name, values.append, name in NULLABLE) for name, values in columns.items()
+            (name, column.append, numbers.get(self._fields[name].type))
+            for name, column in values.items()
         ]
         for vals in vals_list:
-            rate = vals["rate"]
-            if rate not in rates:
-                # as a Float field with digits stores it
-                rates[rate] = float_round(rate or 0.0, precision_digits=digits)
             vals = {
-                **LINE_DEFAULTS,
+                **defaults,
                 **vals,
-                "rate": rates[rate],
                 "currency_id": currencies[vals["company_id"]],
             }
-            for name, append, nullable in appends:
-                append((vals[name] or None) if nullable else vals[name])
+            for name, precision in digits.items():
+                value = vals.get(name) or 0.0
+                if value not in rounded[name]:
+                    # as a Float field with digits stores it
+                    rounded[name][value] = float_round(
+                        value, precision_digits=precision
+                    )
+                vals[name] = rounded[name][value]
+            for name, append, false in appends:
+                value = vals.get(name)
+                append(false if value is False else value)
         self.env.cr.execute(
             SQL(
                 """INSERT INTO key_account_commission_line
@@ -843,16 +835,16 @@ class KeyAccountCommissionLine(models.Model):
                           now() AT TIME ZONE 'UTC'
                      FROM unnest(%s)
                 RETURNING id""",
-                SQL(", ").join(SQL.identifier(name) for name in LINE_COLUMNS),
+                SQL(", ").join(SQL.identifier(name) for name in columns),
                 self.env.uid,
                 self.env.uid,
                 SQL(", ").join(
                     SQL(
                         "%s::%s[]",
-                        _array_literal(values, LINE_COLUMNS[name]),
-                        SQL(LINE_COLUMNS[name]),
+                        _array_literal(column, columns[name]),
+                        SQL(columns[name]),
                     )
-                    for name, values in columns.items()
+                    for name, column in values.items()
                 ),
             )
         )
@@ -863,3 +855,26 @@ class KeyAccountCommissionLine(models.Model):
         self.env["account.move"].invalidate_model(listing, flush=False)
         self.env["account.bank.statement.line"].invalidate_model(listing, flush=False)
         return lines
+
+    @api.model
+    def _insert_columns(self):
+        """{column: PostgreSQL type} of every stored field a line is inserted
+        with (the log columns are written by ``_insert_lines``), or None
+        when the lines must go through the ORM's ``create``: overridden by
+        another addon, or a stored computed field (other than the company's
+        currency) or a column type ``_insert_lines`` does not write."""
+        if type(self).create is not models.Model.create:
+            return None
+        columns = {}
+        for name, field in self._fields.items():
+            if not field.store or not field.column_type or name == "id":
+                continue
+            if name in models.LOG_ACCESS_COLUMNS:
+                continue
+            sql_type = field.column_type[0]
+            if (
+                field.compute and name != "currency_id"
+            ) or sql_type not in INSERT_TYPES:
+                return None
+            columns[name] = sql_type
+        return columns

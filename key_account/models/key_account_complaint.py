@@ -71,7 +71,9 @@ class KeyAccountComplaint(models.Model):
         "mail.thread",
         "mail.activity.mixin",
         "key_account.recovery.mixin",
+        "key_account.sequence.mixin",
     ]
+    _key_account_sequence = "key_account.complaint"
     _key_account_user_fields = {
         "new": ("partner_id", "date", "company_id", *HANDLER_FIELDS),
         "in_progress": HANDLER_FIELDS,
@@ -197,7 +199,7 @@ class KeyAccountComplaint(models.Model):
         for complaint in self:
             rep = complaint.partner_id.commercial_partner_id.user_id
             complaint.rep_id = rep
-            complaint.supervisor_id = rep.sale_team_id.user_id
+            complaint.supervisor_id = rep._key_account_office_manager()
 
     @api.depends("date", "company_id")
     def _compute_deadlines(self):
@@ -222,12 +224,6 @@ class KeyAccountComplaint(models.Model):
     # CRUD
     @api.model_create_multi
     def create(self, vals_list):
-        sequence = self.env["ir.sequence"]
-        for vals in vals_list:
-            if not self.env.su:
-                vals.pop("name", None)
-            if vals.get("name", "/") == "/":
-                vals["name"] = sequence.next_by_code("key_account.complaint") or "/"
         complaints = super().create(vals_list)
         complaints._report_to_supervisor()
         return complaints

@@ -32,7 +32,7 @@ class KeyAccountExpenseClaim(models.Model):
 
     _name = "key_account.expense.claim"
     _description = "Key-Account Expense Claim"
-    _inherit = ["key_account.approval.mixin"]
+    _inherit = ["key_account.approval.mixin", "key_account.customer.rep.mixin"]
     _order = "id desc"
     _key_account_sequence = "key_account.expense.claim"
     _key_account_user_fields = {
@@ -58,21 +58,8 @@ class KeyAccountExpenseClaim(models.Model):
         STATES, default="draft", required=True, copy=False, tracking=True, index=True
     )
     requester_id = fields.Many2one(string="Claimed By")
-    partner_id = fields.Many2one(
-        "res.partner",
-        string="Customer",
-        required=True,
-        index=True,
-        tracking=True,
-        domain=[("is_key_account", "=", True), ("is_company", "=", True)],
-    )
     rep_id = fields.Many2one(
-        "res.users",
-        string="Rep Charged",
-        compute="_compute_rep_id",
-        store=True,
-        index=True,
-        help="The customer's rep, whose account bears the expense.",
+        help="The customer's rep, whose account bears the expense."
     )
     is_executive_claim = fields.Boolean(
         compute="_compute_rep_id",
@@ -80,10 +67,7 @@ class KeyAccountExpenseClaim(models.Model):
         help="Claimed by someone other than the rep: the rep consents first.",
     )
     office_manager_id = fields.Many2one(
-        "res.users",
-        compute="_compute_rep_id",
-        store=True,
-        help="Leader of the rep's sales team: approves claims within balance.",
+        help="Leader of the rep's sales team: approves claims within balance."
     )
     expense_type = fields.Selection(
         EXPENSE_TYPES, string="Type", required=True, tracking=True
@@ -134,11 +118,12 @@ class KeyAccountExpenseClaim(models.Model):
     # Computes
     @api.depends("partner_id", "requester_id")
     def _compute_rep_id(self):
+        res = super()._compute_rep_id()
         for claim in self:
-            rep = claim.partner_id.commercial_partner_id.user_id
-            claim.rep_id = rep
-            claim.is_executive_claim = bool(rep) and rep != claim.requester_id
-            claim.office_manager_id = rep.sale_team_id.user_id
+            claim.is_executive_claim = (
+                bool(claim.rep_id) and claim.rep_id != claim.requester_id
+            )
+        return res
 
     # Constraints
     @api.constrains("amount")

@@ -169,7 +169,21 @@ class KeyAccountOwnershipConflict(models.Model):
         so re-runs add only new ones."""
         company = self.env.company
         self.env.flush_all()
-        found = []  # (kind, key, partner ids, user ids)
+        found = self._get_duplicate_keys(company) + self._contact_intrusions(company)
+        new = self._get_new_findings(company, found)
+        if not new:
+            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+            return self.browse()
+        conflicts = self.create(self._prepare_conflict_vals_list(company, new))
+        self.env["ir.cron"]._notify_progress(done=len(conflicts), remaining=0)
+        return conflicts
+
+    @api.model
+    def _get_duplicate_keys(self, company):
+        """``[(kind, key, partner ids, user ids)]``: the matching keys the
+        company checks (``DUPLICATE_KEYS``) shared by customers of different
+        owners; one query per key."""
+        found = []
         for setting, field, kind in DUPLICATE_KEYS:
             if not company[setting]:
                 continue
@@ -193,7 +207,11 @@ class KeyAccountOwnershipConflict(models.Model):
             found += [
                 (kind, key, pids, uids) for key, pids, uids in self.env.cr.fetchall()
             ]
-        found += self._contact_intrusions(company)
+        return found
+
+    @api.model
+    def _get_new_findings(self, company, found):
+        """``{fingerprint: finding}`` of the findings not listed yet."""
         fingerprints = {
             self._fingerprint(kind, pids, uids): (kind, key, pids, uids)
             for kind, key, pids, uids in found
@@ -208,10 +226,12 @@ class KeyAccountOwnershipConflict(models.Model):
             )
             .mapped("fingerprint")
         )
-        new = {fp: v for fp, v in fingerprints.items() if fp not in known}
-        if not new:
-            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
-            return self.browse()
+        return {fp: v for fp, v in fingerprints.items() if fp not in known}
+
+    @api.model
+    def _prepare_conflict_vals_list(self, company, new):
+        """The conflicts to create for the findings ``new``, each with the
+        owner proposed from first contacts and record dates (R45)."""
         partner_ids = {pid for _k, _key, pids, _u in new.values() for pid in pids}
         contacts = self._first_contacts(partner_ids)
         created = self.env["res.partner"].sudo().browse(partner_ids)
@@ -223,41 +243,45 @@ class KeyAccountOwnershipConflict(models.Model):
             .with_context(active_test=False)
             .browse({uid for _k, _key, _p, uids in new.values() for uid in uids})
         }
-        vals_list = []
-        for fp, (kind, key, pids, uids) in new.items():
-            firsts = {}
-            for uid in uids:
-                dates = [contacts.get((pid, uid)) for pid in pids]
-                dates = [d for d in dates if d]
-                firsts[uid] = min(dates) if dates else None
-            records = {}
-            for pid in pids:
-                uid, created_on = record_dates[pid]
-                if uid in uids and (uid not in records or created_on < records[uid]):
-                    records[uid] = created_on
-            proposed = propose_owner(firsts, records)
-            vals_list.append(
-                {
-                    "kind": kind,
-                    "key": key,
-                    "partner_ids": [Command.set(pids)],
-                    "user_ids": [Command.set(uids)],
-                    "proposed_user_id": proposed,
-                    "first_contacts": "\n".join(
-                        "%s: %s"
-                        % (
-                            names[uid],
-                            fields.Datetime.to_string(day) if day else "-",
-                        )
-                        for uid, day in sorted(firsts.items())
-                    ),
-                    "fingerprint": fp,
-                    "company_id": company.id,
-                }
+        return [
+            self._prepare_conflict_vals(
+                company, fp, finding, contacts, record_dates, names
             )
-        conflicts = self.create(vals_list)
-        self.env["ir.cron"]._notify_progress(done=len(conflicts), remaining=0)
-        return conflicts
+            for fp, finding in new.items()
+        ]
+
+    @api.model
+    def _prepare_conflict_vals(
+        self, company, fingerprint, finding, contacts, record_dates, names
+    ):
+        kind, key, pids, uids = finding
+        firsts = {}
+        for uid in uids:
+            dates = [contacts.get((pid, uid)) for pid in pids]
+            dates = [d for d in dates if d]
+            firsts[uid] = min(dates) if dates else None
+        records = {}
+        for pid in pids:
+            uid, created_on = record_dates[pid]
+            if uid in uids and (uid not in records or created_on < records[uid]):
+                records[uid] = created_on
+        return {
+            "kind": kind,
+            "key": key,
+            "partner_ids": [Command.set(pids)],
+            "user_ids": [Command.set(uids)],
+            "proposed_user_id": propose_owner(firsts, records),
+            "first_contacts": "\n".join(
+                "%s: %s"
+                % (
+                    names[uid],
+                    fields.Datetime.to_string(day) if day else "-",
+                )
+                for uid, day in sorted(firsts.items())
+            ),
+            "fingerprint": fingerprint,
+            "company_id": company.id,
+        }
 
     @api.model
     def _fingerprint(self, kind, partner_ids, user_ids):

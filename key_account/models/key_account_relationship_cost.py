@@ -10,31 +10,13 @@ class KeyAccountRelationshipCost(models.AbstractModel):
 
     _name = "key_account.relationship.cost"
     _description = "Key-Account Relationship Cost"
+    _inherit = ["key_account.customer.rep.mixin"]
     # Origin of the charge on the rep's expense allowance.
     _key_account_charge_origin = None
 
     # Fields
-    partner_id = fields.Many2one(
-        "res.partner",
-        string="Customer",
-        required=True,
-        index=True,
-        tracking=True,
-        domain=[("is_key_account", "=", True), ("is_company", "=", True)],
-    )
     rep_id = fields.Many2one(
-        "res.users",
-        string="Rep Charged",
-        compute="_compute_rep_id",
-        store=True,
-        index=True,
-        help="The customer's rep, whose expense allowance bears the cost.",
-    )
-    office_manager_id = fields.Many2one(
-        "res.users",
-        compute="_compute_rep_id",
-        store=True,
-        index=True,
+        help="The customer's rep, whose expense allowance bears the cost."
     )
     needs_gm = fields.Boolean(
         string="General Manager Approves",
@@ -50,14 +32,6 @@ class KeyAccountRelationshipCost(models.AbstractModel):
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
-
-    # Computes
-    @api.depends("partner_id")
-    def _compute_rep_id(self):
-        for record in self:
-            rep = record.partner_id.commercial_partner_id.user_id
-            record.rep_id = rep
-            record.office_manager_id = rep.sale_team_id.user_id
 
     # CRUD
     @api.model_create_multi

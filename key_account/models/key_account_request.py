@@ -42,11 +42,13 @@ class KeyAccountRequest(models.Model):
     # own checks run.
     _inherit = [
         "key_account.guard.mixin",
+        "key_account.sequence.mixin",
         "mail.thread",
         "mail.activity.mixin",
         "tier.validation",
     ]
     _order = "id desc"
+    _key_account_sequence = "key_account.request"
     _key_account_user_fields = {"draft": DRAFT_FIELDS}
     _key_account_forced_fields = ("name", "requester_id")
     _key_account_transitions = dict(
@@ -178,7 +180,7 @@ class KeyAccountRequest(models.Model):
     @api.depends("rep_id.sale_team_id.user_id")
     def _compute_office_manager_id(self):
         for request in self:
-            request.office_manager_id = request.rep_id.sale_team_id.user_id
+            request.office_manager_id = request.rep_id._key_account_office_manager()
 
     @api.depends("partner_id", "company_id")
     def _compute_partner_history(self):
@@ -246,11 +248,6 @@ class KeyAccountRequest(models.Model):
         for vals in vals_list:
             if not self.env.su:
                 vals["requester_id"] = self.env.uid
-                vals.pop("name", None)
-            if vals.get("name", "/") == "/":
-                vals["name"] = (
-                    self.env["ir.sequence"].next_by_code("key_account.request") or "/"
-                )
         requests = super().create(vals_list)
         requests._sync_document_lines()
         return requests

@@ -46,7 +46,9 @@ class KeyAccountSatisfaction(models.Model):
         "mail.thread",
         "mail.activity.mixin",
         "key_account.recovery.mixin",
+        "key_account.sequence.mixin",
     ]
+    _key_account_sequence = "key_account.satisfaction"
     _key_account_user_fields = {
         "draft": ("partner_id", "company_id", *SURVEY_FIELDS),
         "sent": SURVEY_FIELDS,
@@ -111,16 +113,6 @@ class KeyAccountSatisfaction(models.Model):
             record.user_id = record.partner_id.commercial_partner_id.user_id
 
     # CRUD
-    @api.model_create_multi
-    def create(self, vals_list):
-        sequence = self.env["ir.sequence"]
-        for vals in vals_list:
-            if not self.env.su:
-                vals.pop("name", None)
-            if vals.get("name", "/") == "/":
-                vals["name"] = sequence.next_by_code("key_account.satisfaction") or "/"
-        return super().create(vals_list)
-
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
         if any(record.state != "draft" for record in self):

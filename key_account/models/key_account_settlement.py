@@ -16,7 +16,8 @@ class KeyAccountSettlement(models.Model):
 
     _name = "key_account.settlement"
     _description = "Key-Account Commission Settlement"
-    _inherit = ["key_account.guard.mixin", "mail.thread"]
+    _inherit = ["key_account.guard.mixin", "key_account.sequence.mixin", "mail.thread"]
+    _key_account_sequence = "key_account.settlement"
     _order = "date_to desc, id desc"
 
     # Settlements are read-only to everyone: the actions below check who may
@@ -125,14 +126,6 @@ class KeyAccountSettlement(models.Model):
             settlement.amount_total = sum(settlement.line_ids.mapped("amount"))
 
     # CRUD
-    @api.model_create_multi
-    def create(self, vals_list):
-        sequence = self.env["ir.sequence"]
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = sequence.next_by_code("key_account.settlement") or "/"
-        return super().create(vals_list)
-
     @api.ondelete(at_uninstall=False)
     def _unlink_except_done(self):
         if self.filtered(lambda s: s.state != "cancelled"):

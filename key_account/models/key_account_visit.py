@@ -222,7 +222,7 @@ class KeyAccountVisit(models.Model):
     @api.depends("user_id")
     def _compute_supervisor_id(self):
         for visit in self:
-            visit.supervisor_id = visit.user_id.sale_team_id.user_id
+            visit.supervisor_id = visit.user_id._key_account_office_manager()
 
     @api.depends("minutes_deadline", "minutes_submitted_date")
     def _compute_minutes_late(self):

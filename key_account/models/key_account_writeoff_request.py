@@ -47,7 +47,6 @@ class KeyAccountWriteoffRequest(models.Model):
     _key_account_transitions = dict(
         TRANSITIONS,
         action_post=(("approved",), ("accounting_manager",)),
-        action_record_recovery=(("posted",), ("accounting_manager",)),
     )
 
     # Fields
@@ -252,71 +251,24 @@ class KeyAccountWriteoffRequest(models.Model):
         oldest invoice first; reconcile; book the negative revenue."""
         self.ensure_one()
         journal, account = self._accounts()
-        remaining = self.amount
-        allocations = []
-        for invoice in self.invoice_ids.sorted(lambda m: (m.invoice_date_due, m.id)):
-            if self.currency_id.is_zero(remaining):
-                break
-            share = min(remaining, invoice.amount_residual)
-            if share > 0:
-                allocations.append((invoice, share))
-                remaining -= share
-        line_vals = [
-            Command.create(
-                {
-                    "name": self.env._("Write-off of %s", invoice.name),
-                    "account_id": invoice.line_ids.filtered(
-                        lambda line: line.account_type == "asset_receivable"
-                    )[:1].account_id.id,
-                    "partner_id": self.partner_id.id,
-                    "credit": share,
-                }
-            )
+        allocations = self._get_writeoff_allocations()
+        credit_vals = [
+            self._prepare_writeoff_credit_vals(invoice, share)
             for invoice, share in allocations
         ]
-        line_vals.append(
-            Command.create(
-                {
-                    "name": self.name,
-                    "account_id": account.id,
-                    "partner_id": self.partner_id.id,
-                    "debit": sum(share for _invoice, share in allocations),
-                }
-            )
+        debit_vals = self._prepare_writeoff_debit_vals(
+            account, sum(share for _invoice, share in allocations)
         )
         move = self.env["account.move"].create(
-            {
-                "move_type": "entry",
-                "journal_id": journal.id,
-                "date": fields.Date.context_today(self),
-                "ref": self.name,
-                "line_ids": line_vals,
-            }
+            self._prepare_writeoff_move_vals(journal, [*credit_vals, debit_vals])
         )
         self._link_entry(move)
         move.action_post()
-        for (invoice, _share), credit_line in zip(
-            allocations, move.line_ids.filtered("credit"), strict=True
-        ):
-            receivable = invoice.line_ids.filtered(
-                lambda line, account=credit_line.account_id: (
-                    line.account_id == account and not line.reconciled
-                )
-            )
-            (receivable | credit_line).reconcile()
+        for (invoice, _share), vals in zip(allocations, credit_vals, strict=True):
+            self._reconcile_writeoff_line(invoice, move, vals)
         self.env["key_account.revenue.adjustment"].sudo().create(
             [
-                {
-                    "date": move.date,
-                    "partner_id": self.partner_id.id,
-                    "user_id": invoice.invoice_user_id.id,
-                    "team_id": invoice.team_id.id,
-                    "invoice_id": invoice.id,
-                    "writeoff_id": self.id,
-                    "move_id": move.id,
-                    "amount": -share,
-                    "company_id": self.company_id.id,
-                }
+                self._prepare_revenue_adjustment_vals(move, invoice, -share)
                 for invoice, share in allocations
             ]
         )
@@ -326,7 +278,87 @@ class KeyAccountWriteoffRequest(models.Model):
             subtype_xmlid="mail.mt_note",
         )
 
-    def action_record_recovery(self, amount):
+    def _get_writeoff_allocations(self):
+        """``[(invoice, share)]``: the amount spread over the invoices,
+        oldest due date first, each up to what it still owes."""
+        remaining = self.amount
+        allocations = []
+        for invoice in self.invoice_ids.sorted(lambda m: (m.invoice_date_due, m.id)):
+            if self.currency_id.is_zero(remaining):
+                break
+            share = min(remaining, invoice.amount_residual)
+            if share > 0:
+                allocations.append((invoice, share))
+                remaining -= share
+        return allocations
+
+    def _prepare_writeoff_credit_vals(self, invoice, share):
+        """The entry's line that takes ``share`` off ``invoice``'s
+        receivable."""
+        return {
+            "name": self.env._("Write-off of %s", invoice.name),
+            "account_id": invoice.line_ids.filtered(
+                lambda line: line.account_type == "asset_receivable"
+            )[:1].account_id.id,
+            "partner_id": self.partner_id.id,
+            "credit": share,
+        }
+
+    def _prepare_writeoff_debit_vals(self, account, amount):
+        """The entry's line that charges the written-off ``amount``."""
+        return {
+            "name": self.name,
+            "account_id": account.id,
+            "partner_id": self.partner_id.id,
+            "debit": amount,
+        }
+
+    def _prepare_writeoff_move_vals(self, journal, line_vals, ref=None):
+        return {
+            "move_type": "entry",
+            "journal_id": journal.id,
+            "date": fields.Date.context_today(self),
+            "ref": ref or self.name,
+            "line_ids": [Command.create(vals) for vals in line_vals],
+        }
+
+    def _reconcile_writeoff_line(self, invoice, move, vals):
+        """Reconcile the entry's line made from ``vals`` with ``invoice``'s
+        open receivable (the line is found by its label, unique per
+        invoice, not by its position)."""
+        credit_line = move.line_ids.filtered(
+            lambda line: (
+                line.name == vals["name"]
+                and line.account_id.id == vals["account_id"]
+                and line.credit
+            )
+        )
+        receivable = invoice.line_ids.filtered(
+            lambda line: (
+                line.account_id == credit_line.account_id and not line.reconciled
+            )
+        )
+        (receivable | credit_line).reconcile()
+
+    def _prepare_revenue_adjustment_vals(self, move, invoice, amount, kind=None):
+        """The revenue adjustment booked to ``invoice``'s rep and team:
+        negative for a write-off (R42), positive for a recovery (R43)."""
+        vals = {
+            "date": move.date,
+            "partner_id": self.partner_id.id,
+            "user_id": invoice.invoice_user_id.id,
+            "team_id": invoice.team_id.id,
+            "invoice_id": invoice.id,
+            "writeoff_id": self.id,
+            "move_id": move.id,
+            "amount": amount,
+            "company_id": self.company_id.id,
+        }
+        if kind:
+            vals["kind"] = kind
+        return vals
+
+    def _record_recovery(self, amount):
         """Money collected after the write-off (R43): the receivable is
         opened again for ``amount`` (to be reconciled with the payment) and
         the rep and team get the same positive revenue."""
@@ -349,48 +381,34 @@ class KeyAccountWriteoffRequest(models.Model):
             )
         journal, account = self._accounts()
         receivable = self.move_id.line_ids.filtered("credit")[:1].account_id
+        label = self.env._("Recovery of %s", self.name)
         move = self.env["account.move"].create(
-            {
-                "move_type": "entry",
-                "journal_id": journal.id,
-                "date": fields.Date.context_today(self),
-                "ref": self.env._("Recovery of %s", self.name),
-                "line_ids": [
-                    Command.create(
-                        {
-                            "name": self.env._("Recovery of %s", self.name),
-                            "account_id": receivable.id,
-                            "partner_id": self.partner_id.id,
-                            "debit": amount,
-                        }
-                    ),
-                    Command.create(
-                        {
-                            "name": self.env._("Recovery of %s", self.name),
-                            "account_id": account.id,
-                            "partner_id": self.partner_id.id,
-                            "credit": amount,
-                        }
-                    ),
+            self._prepare_writeoff_move_vals(
+                journal,
+                [
+                    {
+                        "name": label,
+                        "account_id": receivable.id,
+                        "partner_id": self.partner_id.id,
+                        "debit": amount,
+                    },
+                    {
+                        "name": label,
+                        "account_id": account.id,
+                        "partner_id": self.partner_id.id,
+                        "credit": amount,
+                    },
                 ],
-            }
+                ref=label,
+            )
         )
         self._link_entry(move)
         move.action_post()
         invoice = self.invoice_ids.sorted(lambda m: (m.invoice_date_due, m.id))[:1]
         self.env["key_account.revenue.adjustment"].sudo().create(
-            {
-                "date": move.date,
-                "kind": "recovery",
-                "partner_id": self.partner_id.id,
-                "user_id": invoice.invoice_user_id.id,
-                "team_id": invoice.team_id.id,
-                "invoice_id": invoice.id,
-                "writeoff_id": self.id,
-                "move_id": move.id,
-                "amount": amount,
-                "company_id": self.company_id.id,
-            }
+            self._prepare_revenue_adjustment_vals(
+                move, invoice, amount, kind="recovery"
+            )
         )
         self.invalidate_recordset(["recovered_amount"])
         self.message_post(

@@ -28,6 +28,9 @@ class ResUsers(models.Model):
         )
     }
 
+    # ------------------------------------------------------------------
+    # Fields
+    # ------------------------------------------------------------------
     key_account_digest_daily = fields.Boolean(
         string="Daily Key-Account Reports by E-mail",
         default=True,
@@ -43,14 +46,6 @@ class ResUsers(models.Model):
         default=True,
         help="The KA head's and the clerk's monthly reports.",
     )
-
-    @property
-    def SELF_READABLE_FIELDS(self):
-        return super().SELF_READABLE_FIELDS + DIGEST_FIELDS
-
-    @property
-    def SELF_WRITEABLE_FIELDS(self):
-        return super().SELF_WRITEABLE_FIELDS + DIGEST_FIELDS
 
     key_account_expenses = fields.Float(
         string="Customer Expenses",
@@ -71,7 +66,22 @@ class ResUsers(models.Model):
         groups="key_account.group_key_account_rep",
         help="Customer expenses in % of the collected commission base.",
     )
+    key_account_away = fields.Boolean(
+        string="Away (No New Customers)",
+        help="On leave or leaving: the distribution of customers skips this rep.",
+    )
 
+    @property
+    def SELF_READABLE_FIELDS(self):
+        return super().SELF_READABLE_FIELDS + DIGEST_FIELDS
+
+    @property
+    def SELF_WRITEABLE_FIELDS(self):
+        return super().SELF_WRITEABLE_FIELDS + DIGEST_FIELDS
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
     @api.depends_context("uid", "company")
     def _compute_key_account_expense_ratio(self):
         """Over the commission lines of the current company that the current
@@ -114,11 +124,9 @@ class ResUsers(models.Model):
                 user.key_account_expenses, user.key_account_collected_base
             )
 
-    key_account_away = fields.Boolean(
-        string="Away (No New Customers)",
-        help="On leave or leaving: the distribution of customers skips this rep.",
-    )
-
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
     def action_key_account_hand_over(self):
         """Hand the customers of a leaving rep over (SPEC R48)."""
         self.ensure_one()
@@ -130,3 +138,11 @@ class ResUsers(models.Model):
             "target": "new",
             "context": {"default_leaver_id": self.id},
         }
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+    def _key_account_office_manager(self):
+        """The leader of the user's own sales office: the office manager who
+        signs for the rep (band 1, claims, visits, complaints)."""
+        return self.sale_team_id.user_id

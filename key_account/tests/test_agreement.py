@@ -404,22 +404,42 @@ class TestAgreement(OrderApprovalCase):
         # An expired agreement is not offered to new quotations.
         self.assertFalse(self._order(amount=5000.0).key_account_agreement_id)
 
+    def _agreement_decision(self, user, agreement, decision, cause):
+        """The agreement's decision dialog, opened and confirmed as ``user``
+        (the dialog is opened by the agreement's rights-holder; the wizard is
+        reachable over RPC by anyone, so it is created directly)."""
+        wizard = (
+            self.env["key_account.agreement.decision"]
+            .with_user(user)
+            .create(
+                {"agreement_id": agreement.id, "decision": decision, "cause": cause}
+            )
+        )
+        return wizard.action_confirm()
+
     def test_suspended_agreement_refused_until_resumed(self):
         agreement = self._active_agreement(self.customer)
         order = self._approved_order(amount=5000.0)
         with self.assertRaises(AccessError):
-            agreement.with_user(self.rep_a).action_suspend("results off")
-        agreement.with_user(self.cs_supervisor).action_suspend(
-            "Actual CPA 45 % off the test"
+            agreement.with_user(self.rep_a).action_open_decision()
+        with self.assertRaises(AccessError):
+            self._agreement_decision(self.rep_a, agreement, "suspend", "results off")
+        with self.assertRaises(UserError):
+            self._agreement_decision(self.cs_supervisor, agreement, "suspend", "   ")
+        self._agreement_decision(
+            self.cs_supervisor, agreement, "suspend", "Actual CPA 45 % off the test"
         )
+        self.assertEqual(agreement.state, "suspended")
         with self.assertRaises(UserError) as err:
             order.with_user(self.rep_a).action_confirm()
         self.assertIn("suspended", str(err.exception))
         with self.assertRaises(AccessError):
-            agreement.with_user(self.cs_supervisor).action_resume("ok")
+            agreement.with_user(self.cs_supervisor).action_open_decision()
+        with self.assertRaises(AccessError):
+            self._agreement_decision(self.cs_supervisor, agreement, "resume", "ok")
         with self.assertRaises(UserError):
-            agreement.with_user(self.head).action_resume("")
-        agreement.with_user(self.head).action_resume("Campaign retargeted")
+            self._agreement_decision(self.head, agreement, "resume", "")
+        self._agreement_decision(self.head, agreement, "resume", "Campaign retargeted")
         self.assertEqual(agreement.state, "active")
         order.with_user(self.rep_a).action_confirm()
         self.assertEqual(order.state, "sale")

@@ -1,7 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from unittest.mock import patch
+
 from freezegun import freeze_time
 
-from odoo import Command, fields
+from odoo import Command, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
@@ -257,6 +259,64 @@ class TestCommissionLines(CommissionCase):
                 ("allowance", "rep"): 40.0,
             },
         )
+
+
+@tagged("post_install", "-at_install")
+class TestCommissionInsert(CommissionCase):
+    """Lines are inserted in one statement; it stores what the ORM's create
+    would, for every stored field, and gives way to an overridden create."""
+
+    def _vals(self, invoice, ref, **extra):
+        return {
+            "kind": "commission",
+            "role": "rep",
+            "partner_id": self.customer.id,
+            "user_id": self.rep_a.id,
+            "move_id": invoice.id,
+            "allocation_ref": ref,
+            "amount": 12.5,
+            "rate": 5.123456,
+            "date": fields.Date.today(),
+            "company_id": self.company.id,
+            **extra,
+        }
+
+    def test_insert_stores_every_stored_field_as_create_does(self):
+        invoice = self._inv(1000.0)
+        stored = {
+            name
+            for name, field in self.Line._fields.items()
+            if field.store and name != "id" and name not in models.LOG_ACCESS_COLUMNS
+        }
+        # Every stored field is a column of the statement (none added by
+        # another addon is skipped), and the statement is used.
+        self.assertEqual(set(self.Line._insert_columns() or ()), stored)
+        inserted = self.Line._insert_lines([self._vals(invoice, 9001)])
+        created = self.Line.sudo().create(self._vals(invoice, 9002))
+        self.env.invalidate_all()
+        for name in stored - {"allocation_ref"}:
+            self.assertEqual(inserted[name], created[name], name)
+        self.assertEqual(inserted.origin, "collection")
+        self.assertEqual(inserted.state, "to_settle")
+        self.assertEqual(inserted.rate, 5.1235)
+
+    def test_overridden_create_is_called(self):
+        invoice = self._inv(1000.0)
+        Line = type(self.Line)
+        original = Line.create
+        calls = []
+
+        def create(model, vals_list):
+            calls.append(len(vals_list))
+            return original(model, vals_list)
+
+        with patch.object(Line, "create", create):
+            self.assertIsNone(self.Line._insert_columns())
+            lines = self.Line._insert_lines(
+                [self._vals(invoice, 9003), self._vals(invoice, 9004)]
+            )
+        self.assertEqual(calls, [2])
+        self.assertEqual(len(lines), 2)
 
 
 @tagged("post_install", "-at_install")

@@ -41,31 +41,15 @@ class TestCompensation(OrderApprovalCase):
         ``month`` months from this one, by the billing clerk; due in the
         future so that no credit hold gets in the way."""
         day = add_months(cls.this_month, month) + datetime.timedelta(days=9)
-        move = (
-            cls.env["account.move"]
-            .with_user(cls.accountant)
-            .create(
-                {
-                    "move_type": move_type,
-                    "partner_id": partner.id,
-                    "invoice_date": day,
-                    "invoice_date_due": fields.Date.add(fields.Date.today(), days=60),
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "name": "Service",
-                                "quantity": 1,
-                                "price_unit": amount,
-                                "tax_ids": [Command.clear()],
-                            }
-                        )
-                    ],
-                }
-            )
+        return cls._invoice(
+            partner,
+            amount,
+            day,
+            due_date=fields.Date.add(fields.Date.today(), days=60),
+            post=post,
+            user=cls.accountant,
+            move_type=move_type,
         )
-        if post:
-            move.action_post()
-        return move
 
     def _compensation_order(self, value, partner=None, user=None, **vals):
         """A 50,000 quotation with a compensation line worth ``value`` at list

@@ -182,6 +182,32 @@ class TestControlsMatrix(OrderApprovalCase):
             + ", ".join(sorted(undeclared)),
         )
 
+    def test_every_numbered_document_is_numbered_by_its_sequence(self):
+        """Each model numbered by the sequence mixin names a sequence that
+        exists, and a document a user creates takes its number from it."""
+        mixin = type(self.env["key_account.sequence.mixin"])
+        numbered = [
+            name
+            for name in self.env.registry
+            if name != mixin._name
+            and not self.env[name]._abstract
+            and issubclass(type(self.env[name]), mixin)
+        ]
+        self.assertGreater(len(numbered), 8)
+        sequences = self.env["ir.sequence"].sudo()
+        missing = [
+            name
+            for name in numbered
+            if not sequences.search_count(
+                [("code", "=", self.env[name]._key_account_sequence)]
+            )
+        ]
+        self.assertFalse(missing, "Numbered without a sequence: %s" % missing)
+        request = self._new_request(
+            kind="credit_change", credit_limit=90000.0, reason="Volume grew"
+        )
+        self.assertTrue(request.name.startswith("KAR/"), request.name)
+
     def test_order_methods_succeed_only_as_declared(self):
         """The order's public methods, each role, in draft, sent, sale and
         cancel."""

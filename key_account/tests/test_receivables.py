@@ -884,16 +884,22 @@ class TestWriteoff(WriteoffCase):
     def test_recovery_books_positive_revenue(self):
         request = self._approved()
         request.with_user(self.accountant).action_post()
+
+        def recover(user, amount):
+            wizard = (
+                self.env["key_account.writeoff.recovery"]
+                .with_user(user)
+                .create({"writeoff_id": request.id, "amount": amount})
+            )
+            return wizard.action_confirm()
+
         with self.assertRaises(AccessError):
-            request.with_user(self.rep_a).action_record_recovery(1000.0)
+            recover(self.rep_a, 1000.0)
         with self.assertRaises(UserError):
-            request.with_user(self.accountant).action_record_recovery(60000.0)
-        wizard = (
-            self.env["key_account.writeoff.recovery"]
-            .with_user(self.accountant)
-            .create({"writeoff_id": request.id, "amount": 8000.0})
+            recover(self.accountant, 60000.0)
+        move = self.env["account.move"].browse(
+            recover(self.accountant, 8000.0)["res_id"]
         )
-        move = self.env["account.move"].browse(wizard.action_confirm()["res_id"])
         self.assertEqual(move.state, "posted")
         self.assertEqual(request.recovered_amount, 8000.0)
         adjustments = self.env["key_account.revenue.adjustment"].search(

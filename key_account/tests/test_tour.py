@@ -5,19 +5,49 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from .common import DEPUTY_SD, DIRECTOR, HEAD, REP, SUPERVISOR
 
 
-@tagged("post_install", "-at_install")
-class TestKeyAccountTour(HttpCase):
-    def test_rep_requests_a_change_from_the_partner_form(self):
-        rep = new_test_user(self.env, "ka_tour_rep", groups=f"base.group_user,{REP}")
-        partner = self.env["res.partner"].create(
+class TourCase(HttpCase):
+    """The users who click through the tours, created once."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.rep = new_test_user(cls.env, "ka_tour_rep", groups=f"base.group_user,{REP}")
+        cls.head = new_test_user(
+            cls.env, "ka_tour_head", groups=f"base.group_user,{DIRECTOR},{HEAD}"
+        )
+        cls.deputy = new_test_user(
+            cls.env,
+            "ka_tour_deputy",
+            groups=f"base.group_user,{DIRECTOR},{DEPUTY_SD}",
+        )
+        cls.office_manager = new_test_user(
+            cls.env, "ka_tour_office_mgr", groups=f"base.group_user,{SUPERVISOR}"
+        )
+        cls.keeper = new_test_user(
+            cls.env,
+            "ka_tour_keeper",
+            groups="base.group_user,stock.group_stock_user",
+        )
+
+    def _key_account(self, name, **vals):
+        """A tier-B key account of the tour rep."""
+        return self.env["res.partner"].create(
             {
-                "name": "Tour Trading Ltd",
+                "name": name,
                 "is_company": True,
-                "user_id": rep.id,
+                "user_id": self.rep.id,
                 "key_account_state": "key_account",
                 "key_account_tier_id": self.env.ref("key_account.tier_b").id,
+                **vals,
             }
         )
+
+
+@tagged("post_install", "-at_install")
+class TestKeyAccountTour(TourCase):
+    def test_rep_requests_a_change_from_the_partner_form(self):
+        rep = self.rep
+        partner = self._key_account("Tour Trading Ltd")
         self.start_tour("/odoo", "key_account_change_request_tour", login="ka_tour_rep")
         request = self.env["key_account.request"].search(
             [("partner_id", "=", partner.id)]
@@ -36,24 +66,10 @@ class TestKeyAccountTour(HttpCase):
         )
 
     def test_band_2_order_approved_then_confirmed(self):
-        rep = new_test_user(self.env, "ka_tour_rep", groups=f"base.group_user,{REP}")
-        head = new_test_user(
-            self.env, "ka_tour_head", groups=f"base.group_user,{DIRECTOR},{HEAD}"
-        )
-        deputy = new_test_user(
-            self.env,
-            "ka_tour_deputy",
-            groups=f"base.group_user,{DIRECTOR},{DEPUTY_SD}",
-        )
-        partner = self.env["res.partner"].create(
-            {
-                "name": "Tour Trading Ltd",
-                "is_company": True,
-                "user_id": rep.id,
-                "key_account_state": "key_account",
-                "key_account_tier_id": self.env.ref("key_account.tier_b").id,
-            }
-        )
+        rep = self.rep
+        head = self.head
+        deputy = self.deputy
+        partner = self._key_account("Tour Trading Ltd")
         # The order confirms on the customer's active agreement (SPEC R24).
         self.env["key_account.agreement"].create(
             {"partner_id": partner.id, "requester_id": rep.id, "state": "active"}
@@ -85,13 +101,9 @@ class TestKeyAccountTour(HttpCase):
         """A key-account order short of stock confirms with its short line,
         the office delivers what it has, receives the resupply and objects to
         part of it (SPEC R60, R63, R66)."""
-        rep = new_test_user(self.env, "ka_tour_rep", groups=f"base.group_user,{REP}")
-        head = new_test_user(
-            self.env, "ka_tour_head", groups=f"base.group_user,{DIRECTOR},{HEAD}"
-        )
-        office_manager = new_test_user(
-            self.env, "ka_tour_office_mgr", groups=f"base.group_user,{SUPERVISOR}"
-        )
+        rep = self.rep
+        head = self.head
+        office_manager = self.office_manager
         team = self.env["crm.team"].create(
             {
                 "name": "Tour Office Team",
@@ -99,23 +111,12 @@ class TestKeyAccountTour(HttpCase):
                 "member_ids": [Command.set([rep.id, office_manager.id])],
             }
         )
-        keeper = new_test_user(
-            self.env,
-            "ka_tour_keeper",
-            groups="base.group_user,stock.group_stock_user",
-        )
+        keeper = self.keeper
         office = self.env["stock.warehouse"].create(
             {"name": "Tour Office", "code": "SHTO"}
         )
-        partner = self.env["res.partner"].create(
-            {
-                "name": "Tour Office Customer",
-                "is_company": True,
-                "user_id": rep.id,
-                "key_account_state": "key_account",
-                "key_account_tier_id": self.env.ref("key_account.tier_b").id,
-                "key_account_warehouse_id": office.id,
-            }
+        partner = self._key_account(
+            "Tour Office Customer", key_account_warehouse_id=office.id
         )
         self.env["key_account.agreement"].create(
             {"partner_id": partner.id, "requester_id": rep.id, "state": "active"}
@@ -224,20 +225,10 @@ class TestKeyAccountTour(HttpCase):
 
 
 @tagged("post_install", "-at_install")
-class TestKeyAccountVisitTour(HttpCase):
+class TestKeyAccountVisitTour(TourCase):
     def test_rep_logs_a_visit_from_the_partner_form(self):
-        rep = new_test_user(
-            self.env, "ka_tour_visit_rep", groups=f"base.group_user,{REP}"
-        )
-        partner = self.env["res.partner"].create(
-            {
-                "name": "Tour Visit Trading Ltd",
-                "is_company": True,
-                "user_id": rep.id,
-                "key_account_state": "key_account",
-                "key_account_tier_id": self.env.ref("key_account.tier_b").id,
-            }
-        )
+        rep = self.rep
+        partner = self._key_account("Tour Visit Trading Ltd")
         self.start_tour("/odoo", "key_account_log_visit_tour", login=rep.login)
         visit = self.env["key_account.visit"].search([("partner_id", "=", partner.id)])
         self.assertEqual(len(visit), 1)

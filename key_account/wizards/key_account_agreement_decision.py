@@ -3,25 +3,33 @@ from odoo import fields, models
 
 
 class KeyAccountAgreementDecision(models.TransientModel):
-    """The KA head resumes or terminates a suspended agreement, with the
-    cause (SPEC R25)."""
+    """Customer support suspends a running agreement; the KA head resumes or
+    terminates it; each with the cause (SPEC R25)."""
 
     _name = "key_account.agreement.decision"
-    _description = "Resume or Terminate a Key-Account Agreement"
+    _description = "Suspend, Resume or Terminate a Key-Account Agreement"
     # Public methods (RPC endpoints): states and roles, see
-    # key_account.guard.mixin.
-    _key_account_transitions = {"action_confirm": (None, ("director",))}
+    # key_account.guard.mixin. The agreement checks the role of each decision.
+    _key_account_transitions = {
+        "action_confirm": (None, ("contract_reviewer", "director"))
+    }
 
     agreement_id = fields.Many2one("key_account.agreement", required=True)
+    agreement_state = fields.Selection(related="agreement_id.state")
     decision = fields.Selection(
-        [("resume", "Resume"), ("terminate", "Terminate")], required=True
+        [("suspend", "Suspend"), ("resume", "Resume"), ("terminate", "Terminate")],
+        required=True,
     )
     cause = fields.Text(required=True)
 
     def action_confirm(self):
         self.ensure_one()
-        if self.decision == "resume":
-            self.agreement_id.action_resume(self.cause)
-        else:
-            self.agreement_id.action_terminate(self.cause)
+        agreement = self.agreement_id
+        agreement.check_access("read")
+        decide = {
+            "suspend": agreement._suspend,
+            "resume": agreement._resume,
+            "terminate": agreement._terminate,
+        }[self.decision]
+        decide(self.cause)
         return {"type": "ir.actions.act_window_close"}

@@ -17,7 +17,7 @@ class KeyAccountWriteoffRecovery(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
-        move = self.writeoff_id.action_record_recovery(self.amount)
+        move = self.writeoff_id._record_recovery(self.amount)
         return {
             "type": "ir.actions.act_window",
             "res_model": "account.move",
