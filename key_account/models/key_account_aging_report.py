@@ -24,6 +24,7 @@ class KeyAccountAgingReport(models.Model):
     _order = "days_overdue desc"
     _rec_name = "move_id"
 
+    # === FIELDS === #
     move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     user_id = fields.Many2one("res.users", string="Rep", readonly=True)
@@ -42,6 +43,18 @@ class KeyAccountAgingReport(models.Model):
     amount_121_180 = fields.Monetary(string="121-180", readonly=True)
     amount_over_180 = fields.Monetary(string="Over 180", readonly=True)
 
+    # === CRUD METHODS === #
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL(
+                "CREATE OR REPLACE VIEW %s AS (%s)",
+                SQL.identifier(self._table),
+                self._query(),
+            )
+        )
+
+    # === BUSINESS METHODS === #
     def _bucket_case(self, days):
         """SQL CASE of ``days`` past due into the buckets of tools.aging."""
         whens = []
@@ -93,14 +106,4 @@ class KeyAccountAgingReport(models.Model):
             days=days,
             bucket=bucket,
             amounts=amounts,
-        )
-
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                self._query(),
-            )
         )

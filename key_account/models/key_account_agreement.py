@@ -83,7 +83,7 @@ class KeyAccountAgreement(models.Model):
         action_print=(None, ("reader",)),
     )
 
-    # Fields
+    # === FIELDS === #
     state = fields.Selection(
         STATES, default="draft", required=True, copy=False, tracking=True, index=True
     )
@@ -243,7 +243,7 @@ class KeyAccountAgreement(models.Model):
         "sale.order", "key_account_agreement_id", string="Orders"
     )
 
-    # Computes
+    # === COMPUTE METHODS === #
     @api.depends("partner_id")
     def _compute_user_id(self):
         for agreement in self:
@@ -282,7 +282,7 @@ class KeyAccountAgreement(models.Model):
     )
     def _compute_deviations(self):
         for agreement in self:
-            findings = agreement._key_account_deviations()
+            findings = agreement._deviations()
             agreement.deviation_note = "\n".join(f["text"] for f in findings) or False
             agreement.has_deviation = bool(findings)
             agreement.deviation_level = highest_level([f["level"] for f in findings])
@@ -294,7 +294,7 @@ class KeyAccountAgreement(models.Model):
         ids = self.search([]).filtered("has_deviation").ids
         return [("id", "in" if positive else "not in", ids)]
 
-    # Constraints
+    # === CONSTRAINT METHODS === #
     @api.constrains("date_start", "date_end")
     def _check_dates(self):
         for agreement in self:
@@ -343,8 +343,8 @@ class KeyAccountAgreement(models.Model):
                     )
                 )
 
-    # CRUD
-    def _key_account_may_change(self, changed):
+    # === CRUD METHODS === #
+    def _may_change(self, changed):
         """Customer support adds the requirement form and the sealed copies to
         an approved or running agreement; its terms never change."""
         if self.state == "active" and changed <= {"result_ids"}:
@@ -392,7 +392,7 @@ class KeyAccountAgreement(models.Model):
     def _key_account_owner_ids(self):
         return self.requester_id | self.user_id
 
-    # Actions
+    # === ACTION METHODS === #
     def _submission_problems(self):
         self.ensure_one()
         problems = []
@@ -403,7 +403,7 @@ class KeyAccountAgreement(models.Model):
                     "test result."
                 )
             )
-        for finding in self._key_account_uncovered_deviations():
+        for finding in self._uncovered_deviations():
             problems.append(
                 self.env._(
                     "Beyond the KA head's authority, an approved exception "
@@ -421,7 +421,7 @@ class KeyAccountAgreement(models.Model):
             raise UserError(self.env._("Only a draft agreement asks for exceptions."))
         Exception = self.env["key_account.exception.request"]
         requests = Exception
-        for finding in self._key_account_uncovered_deviations():
+        for finding in self._uncovered_deviations():
             pending = Exception.search(
                 [
                     ("document_model", "=", self._name),
@@ -431,7 +431,7 @@ class KeyAccountAgreement(models.Model):
                 ],
                 limit=1,
             )
-            requests |= pending or Exception._key_account_request_for(
+            requests |= pending or Exception._request_for(
                 self,
                 finding["type"],
                 finding["value"],
@@ -462,7 +462,7 @@ class KeyAccountAgreement(models.Model):
 
     def action_review_customer_copy(self):
         """The CS supervisor checked the copy the customer sealed first (R22)."""
-        self._key_account_check_reviewer()
+        self._check_reviewer()
         for agreement in self:
             if agreement.state not in ("approved", "active") or not (
                 agreement.customer_sealed_ids
@@ -481,7 +481,7 @@ class KeyAccountAgreement(models.Model):
 
     def action_record_company_seal(self):
         """Head office sealed the finally reviewed version (R22)."""
-        self._key_account_check_reviewer()
+        self._check_reviewer()
         for agreement in self:
             if agreement.state not in ("approved", "active"):
                 raise UserError(
@@ -509,7 +509,7 @@ class KeyAccountAgreement(models.Model):
 
     def action_activate(self):
         """The agreement runs once the customer's requirement form is in (R23)."""
-        self._key_account_check_reviewer()
+        self._check_reviewer()
         for agreement in self:
             if agreement.state != "approved":
                 raise UserError(self.env._("Only approved agreements are activated."))
@@ -580,13 +580,13 @@ class KeyAccountAgreement(models.Model):
         return True
 
     def _resume(self, cause):
-        self._key_account_check_head()
-        self._key_account_decide(("suspended",), "active", cause)
+        self._check_head()
+        self._decide(("suspended",), "active", cause)
         return True
 
     def _terminate(self, cause):
-        self._key_account_check_head()
-        self._key_account_decide(("suspended", "active"), "terminated", cause)
+        self._check_head()
+        self._decide(("suspended", "active"), "terminated", cause)
         return True
 
     def action_renew(self):
@@ -605,7 +605,7 @@ class KeyAccountAgreement(models.Model):
             )
         start = self.date_end + relativedelta(days=1)
         with system_write():
-            renewal = self._key_account_renewal_copy(start)
+            renewal = self._renewal_copy(start)
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,
@@ -613,7 +613,7 @@ class KeyAccountAgreement(models.Model):
             "view_mode": "form",
         }
 
-    def _key_account_renewal_copy(self, start):
+    def _renewal_copy(self, start):
         return self.copy(
             {
                 "previous_id": self.id,
@@ -638,8 +638,8 @@ class KeyAccountAgreement(models.Model):
             partner_ids=(self.user_id | self.requester_id).partner_id.ids,
         )
 
-    # Business methods
-    def _key_account_check_reviewer(self):
+    # === BUSINESS METHODS === #
+    def _check_reviewer(self):
         if not self.env.su and not self.env.user.has_group(
             "key_account.group_key_account_contract_reviewer"
         ):
@@ -647,13 +647,13 @@ class KeyAccountAgreement(models.Model):
                 self.env._("Only the customer-support supervisor does this.")
             )
 
-    def _key_account_check_head(self):
+    def _check_head(self):
         if not self.env.su and not self.env.user.has_group(
             "key_account.group_key_account_head"
         ):
             raise AccessError(self.env._("Only the KA head decides this."))
 
-    def _key_account_decide(self, from_states, to_state, cause):
+    def _decide(self, from_states, to_state, cause):
         if not (cause or "").strip():
             raise UserError(self.env._("Give the cause."))
         for agreement in self:
@@ -675,7 +675,7 @@ class KeyAccountAgreement(models.Model):
                 partner_ids=agreement.user_id.partner_id.ids,
             )
 
-    def _key_account_is_usable(self, date=None):
+    def _is_usable(self, date=None):
         """Whether orders may be confirmed on the agreement on ``date``."""
         self.ensure_one()
         date = date or fields.Date.context_today(self)
@@ -701,7 +701,7 @@ class KeyAccountAgreement(models.Model):
             result.setdefault(agreement.partner_id.commercial_partner_id, agreement)
         return {partner: agreement.sudo(False) for partner, agreement in result.items()}
 
-    def _key_account_customer_term(self):
+    def _customer_term(self):
         """The payment term the customer has without the agreement."""
         self.ensure_one()
         partner = self.partner_id.commercial_partner_id.with_company(self.company_id)
@@ -710,7 +710,7 @@ class KeyAccountAgreement(models.Model):
             or partner.key_account_tier_id.payment_term_id
         )
 
-    def _key_account_price_deviations(self):
+    def _price_deviations(self):
         """[(product, agreed price, floor price, % below)] of the agreement's
         prices under the price system."""
         self.ensure_one()
@@ -735,7 +735,7 @@ class KeyAccountAgreement(models.Model):
                 result.append((product, price, floor_price, below))
         return result
 
-    def _key_account_report_prices(self):
+    def _report_prices(self):
         """[(product, agreed unit price)] printed as the price system."""
         self.ensure_one()
         pricelist = self.pricelist_id
@@ -747,7 +747,7 @@ class KeyAccountAgreement(models.Model):
             for product in products.sorted("display_name")
         ]
 
-    def _key_account_deviations(self):
+    def _deviations(self):
         """[{type, value, level, text}] of what departs from the price system
         and the customer's defaults (SPEC R20)."""
         self.ensure_one()
@@ -772,7 +772,7 @@ class KeyAccountAgreement(models.Model):
             Order = self.env["sale.order"]
             extra = Order._key_account_term_days(
                 self.payment_term_id, date
-            ) - Order._key_account_term_days(self._key_account_customer_term(), date)
+            ) - Order._key_account_term_days(self._customer_term(), date)
             if extra > 0:
                 add(
                     "payment_term",
@@ -787,7 +787,7 @@ class KeyAccountAgreement(models.Model):
                 self.env._("customer rebate"),
                 rules.get("rebate"),
             )
-        below = self._key_account_price_deviations()
+        below = self._price_deviations()
         if below:
             worst = max(b[3] for b in below)
             products = ", ".join(b[0].display_name for b in below)
@@ -813,18 +813,16 @@ class KeyAccountAgreement(models.Model):
             add("other", 0.0, self.env._("non-standard clauses"))
         return findings
 
-    def _key_account_uncovered_deviations(self):
+    def _uncovered_deviations(self):
         """Deviations beyond the KA head's authority with no approved exception."""
         self.ensure_one()
         Exception = self.env["key_account.exception.request"]
         return [
             finding
-            for finding in self._key_account_deviations()
+            for finding in self._deviations()
             if finding["level"] == "manager"
             and finding["type"] in MATRIX_TYPES
-            and not Exception._key_account_is_approved(
-                self, finding["type"], finding["value"]
-            )
+            and not Exception._is_approved(self, finding["type"], finding["value"])
         ]
 
     # Crons

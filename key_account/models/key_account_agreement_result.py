@@ -13,7 +13,7 @@ class KeyAccountAgreementResult(models.Model):
     _description = "Key-Account Agreement Monthly Result"
     _order = "month desc, id desc"
 
-    # Fields
+    # === FIELDS === #
     agreement_id = fields.Many2one(
         "key_account.agreement",
         required=True,
@@ -46,7 +46,7 @@ class KeyAccountAgreementResult(models.Model):
         ),
     ]
 
-    # Computes
+    # === COMPUTE METHODS === #
     @api.depends("actual_value", "test_value")
     def _compute_deviation_percent(self):
         for result in self:
@@ -56,13 +56,13 @@ class KeyAccountAgreementResult(models.Model):
                 else 0.0
             )
 
-    # Constraints
+    # === CONSTRAINT METHODS === #
     @api.constrains("actual_value")
     def _check_actual_value(self):
         if any(result.actual_value < 0 for result in self):
             raise ValidationError(self.env._("A result cannot be negative."))
 
-    # CRUD
+    # === CRUD METHODS === #
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su and not self.env.user.has_group(
@@ -86,7 +86,7 @@ class KeyAccountAgreementResult(models.Model):
             vals["month"] = vals["month"].replace(day=1)
             vals["test_value"] = agreement.test_value
         results = super().create(vals_list)
-        results._key_account_suspend_on_deviation()
+        results._suspend_on_deviation()
         return results
 
     def write(self, vals):
@@ -96,8 +96,8 @@ class KeyAccountAgreementResult(models.Model):
             )
         return super().write(vals)
 
-    # Business methods
-    def _key_account_suspend_on_deviation(self):
+    # === BUSINESS METHODS === #
+    def _suspend_on_deviation(self):
         for result in self:
             agreement = result.agreement_id
             tolerance = agreement.company_id.key_account_performance_tolerance

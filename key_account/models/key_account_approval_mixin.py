@@ -49,7 +49,7 @@ class KeyAccountApprovalMixin(models.AbstractModel):
     _key_account_cancellable = ("draft", "submitted")
     _key_account_transitions = TRANSITIONS
 
-    # Fields
+    # === FIELDS === #
     name = fields.Char(
         string="Reference", required=True, copy=False, readonly=True, default="/"
     )
@@ -63,7 +63,7 @@ class KeyAccountApprovalMixin(models.AbstractModel):
     )
     reject_reason = fields.Text(readonly=True, copy=False)
 
-    # CRUD
+    # === CRUD METHODS === #
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su:
@@ -73,11 +73,11 @@ class KeyAccountApprovalMixin(models.AbstractModel):
 
     def _key_account_check_write(self, vals):
         """Beyond the fields declared for each state, a model may refuse a
-        change by role (``_key_account_may_change``)."""
+        change by role (``_may_change``)."""
         res = super()._key_account_check_write(vals)
         changed = set(vals) - FREE_FIELDS
         if changed and any(
-            r.state != "draft" and not r._key_account_may_change(changed) for r in self
+            r.state != "draft" and not r._may_change(changed) for r in self
         ):
             raise UserError(self._key_account_locked_message())
         return res
@@ -87,7 +87,7 @@ class KeyAccountApprovalMixin(models.AbstractModel):
         if any(r.state != "draft" or r.review_ids for r in self):
             raise UserError(self.env._("Only draft requests can be deleted."))
 
-    # Actions
+    # === ACTION METHODS === #
     def action_submit(self):
         for request in self:
             if request.state != "draft":
@@ -169,7 +169,7 @@ class KeyAccountApprovalMixin(models.AbstractModel):
     def _on_approved(self):
         """Runs when the last step approves."""
 
-    def _key_account_may_change(self, changed):
+    def _may_change(self, changed):
         """Whether a request past its draft may take ``changed`` fields,
         declared for its state, by the current user."""
         return True

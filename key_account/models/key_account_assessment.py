@@ -31,7 +31,7 @@ class KeyAccountAssessment(models.Model):
     _order = "date_from desc, user_id"
     _rec_name = "user_id"
 
-    # Fields
+    # === FIELDS === #
     user_id = fields.Many2one(
         "res.users", string="Rep", required=True, index=True, tracking=True
     )
@@ -77,7 +77,7 @@ class KeyAccountAssessment(models.Model):
         ),
     ]
 
-    # Computes
+    # === COMPUTE METHODS === #
     @api.depends("period_date")
     def _compute_dates(self):
         for assessment in self:
@@ -93,7 +93,7 @@ class KeyAccountAssessment(models.Model):
         for assessment in self:
             assessment.total_score = assessment.sales_score + assessment.other_score
 
-    # Constraints
+    # === CONSTRAINT METHODS === #
     @api.constrains("other_score", "company_id")
     def _check_other_score(self):
         for assessment in self:
@@ -106,13 +106,13 @@ class KeyAccountAssessment(models.Model):
                     )
                 )
 
-    # CRUD
+    # === CRUD METHODS === #
     @api.ondelete(at_uninstall=False)
     def _unlink_if_draft(self):
         if self.filtered(lambda a: a.state == "done"):
             raise UserError(self.env._("A confirmed assessment is never deleted."))
 
-    # Actions
+    # === ACTION METHODS === #
     def action_compute(self):
         """Read the sales completion and its points from the KPIs."""
         self._check_assessor()
@@ -120,7 +120,7 @@ class KeyAccountAssessment(models.Model):
             kpis = (
                 self.env["key_account.kpi"]
                 .with_company(assessment.company_id)
-                ._key_account_kpis(
+                ._kpis(
                     assessment.user_id.ids, assessment.date_from, assessment.date_to
                 )[assessment.user_id.id]
             )
@@ -165,7 +165,7 @@ class KeyAccountAssessment(models.Model):
                 )
         return True
 
-    # Business methods
+    # === BUSINESS METHODS === #
     def _check_assessor(self):
         """Assessments are the KA head's (directors), never the rep's own."""
         if not self.env.user.has_group("key_account.group_key_account_director"):

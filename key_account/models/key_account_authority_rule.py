@@ -33,7 +33,7 @@ class KeyAccountAuthorityRule(models.Model):
     _description = "Key-Account Authority Rule"
     _order = "sequence, id"
 
-    # Fields
+    # === FIELDS === #
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
     exception_type = fields.Selection(EXCEPTION_TYPES, required=True)
@@ -75,7 +75,7 @@ class KeyAccountAuthorityRule(models.Model):
         ),
     ]
 
-    # Constraints
+    # === CONSTRAINT METHODS === #
     @api.constrains("rep_limit", "head_limit")
     def _check_limits(self):
         for rule in self:
@@ -88,7 +88,7 @@ class KeyAccountAuthorityRule(models.Model):
                     )
                 )
 
-    # CRUD
+    # === CRUD METHODS === #
     def write(self, vals):
         res = super().write(vals)
         self._recompute_open_orders()
@@ -100,7 +100,7 @@ class KeyAccountAuthorityRule(models.Model):
         rules._recompute_open_orders()
         return rules
 
-    # Business methods
+    # === BUSINESS METHODS === #
     @api.model
     def _rules_by_type(self, company):
         """The applicable rule of each exception type for ``company``: the

@@ -10,6 +10,7 @@ class KeyAccountCollectionNote(models.Model):
     _description = "Collection Progress Note"
     _order = "date desc, id desc"
 
+    # === FIELDS === #
     invoice_id = fields.Many2one(
         "account.move",
         required=True,
@@ -31,6 +32,7 @@ class KeyAccountCollectionNote(models.Model):
     date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
     note = fields.Text(required=True)
 
+    # === CRUD METHODS === #
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:

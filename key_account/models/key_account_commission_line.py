@@ -88,7 +88,7 @@ class KeyAccountCommissionLine(models.Model):
     _order = "date desc, id desc"
     _rec_name = "move_id"
 
-    # Fields
+    # === FIELDS === #
     kind = fields.Selection(KINDS, required=True, readonly=True, index=True)
     role = fields.Selection(ROLES, required=True, readonly=True)
     origin = fields.Selection(
@@ -177,7 +177,7 @@ class KeyAccountCommissionLine(models.Model):
         ),
     ]
 
-    # CRUD
+    # === CRUD METHODS === #
     def write(self, vals):
         if set(vals) - SETTLEMENT_FIELDS and self.filtered(
             lambda line: line.state == "settled"
@@ -195,9 +195,10 @@ class KeyAccountCommissionLine(models.Model):
             self.env._("Commission lines are kept; corrections are new lines.")
         )
 
-    # Business methods: charges on a rep's account
+    # === BUSINESS METHODS === #
+    # Charges on a rep's account
     @api.model
-    def _key_account_draw(self, record, origin, amount, kind="allowance", **values):
+    def _draw(self, record, origin, amount, kind="allowance", **values):
         """Draw ``amount`` on the account (``kind``) of ``record``'s rep: a
         negative line for a cost of the customer (SPEC R31: an expense
         claim, an entertainment, a gift), whose ``rep_id``, ``partner_id``
@@ -219,7 +220,7 @@ class KeyAccountCommissionLine(models.Model):
             }
         )
 
-    # Business methods: reminders
+    # Reminders
     @api.model
     def _cron_key_account_unpaid_rebates(self):
         """Daily: customers whose accrued rebates are unpaid after the
@@ -302,7 +303,7 @@ class KeyAccountCommissionLine(models.Model):
             )
         return self.sudo().create(vals_list)
 
-    # Business methods: generation
+    # Generation
     @api.model
     def _generate(self, partials):
         """Lines for the new reconciliations ``partials``; those that already

@@ -15,7 +15,7 @@ class KeyAccountCommissionRule(models.Model):
     _inherit = ["mail.thread"]
     _order = "sequence, id"
 
-    # Fields
+    # === FIELDS === #
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
@@ -49,7 +49,7 @@ class KeyAccountCommissionRule(models.Model):
     date_from = fields.Date(string="Valid From", tracking=True)
     date_to = fields.Date(string="Valid To", tracking=True)
 
-    # Constraints
+    # === CONSTRAINT METHODS === #
     @api.constrains("rate", "company_id")
     def _check_rate(self):
         for rule in self:
@@ -70,26 +70,27 @@ class KeyAccountCommissionRule(models.Model):
                     self.env._("A commission rule cannot end before it starts.")
                 )
 
-    # CRUD: the KA head sets the scheme (R28), not every director.
+    # === CRUD METHODS === #
+    # The KA head sets the scheme (R28), not every director.
     @api.model_create_multi
     def create(self, vals_list):
-        self._key_account_check_head()
+        self._check_head()
         return super().create(vals_list)
 
     def write(self, vals):
-        self._key_account_check_head()
+        self._check_head()
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_head(self):
-        self._key_account_check_head()
+        self._check_head()
 
     @api.model
-    def _key_account_check_head(self):
+    def _check_head(self):
         if not self.env["res.partner"]._key_account_is_head():
             raise AccessError(self.env._("The KA head sets the commission rules."))
 
-    # Business methods
+    # === BUSINESS METHODS === #
     def _matches(self, user, categ, tier, date):
         self.ensure_one()
         return (

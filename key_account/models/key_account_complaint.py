@@ -91,7 +91,7 @@ class KeyAccountComplaint(models.Model):
     }
     _order = "date desc, id desc"
 
-    # Fields
+    # === FIELDS === #
     name = fields.Char(
         string="Reference", required=True, copy=False, readonly=True, default="/"
     )
@@ -186,7 +186,7 @@ class KeyAccountComplaint(models.Model):
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
 
-    # Computes
+    # === COMPUTE METHODS === #
     @api.depends("partner_id")
     def _compute_user_id(self):
         for complaint in self:
@@ -221,7 +221,7 @@ class KeyAccountComplaint(models.Model):
         for complaint in self:
             complaint.is_overdue = complaint._overdue(today)
 
-    # CRUD
+    # === CRUD METHODS === #
     @api.model_create_multi
     def create(self, vals_list):
         complaints = super().create(vals_list)
@@ -235,7 +235,7 @@ class KeyAccountComplaint(models.Model):
                 self.env._("Complaints are never deleted: cancel them instead.")
             )
 
-    # Actions
+    # === ACTION METHODS === #
     def action_start(self):
         """The owner gives the first response."""
         for complaint in self:
@@ -312,7 +312,7 @@ class KeyAccountComplaint(models.Model):
     def action_mark_invalid(self):
         return self._mark_validity("invalid")
 
-    # Business methods
+    # === BUSINESS METHODS === #
     def _mark_validity(self, validity):
         for complaint in self:
             complaint._check_supervisor()

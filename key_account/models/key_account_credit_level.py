@@ -7,6 +7,7 @@ class KeyAccountCreditLevel(models.Model):
     _description = "Key Account Credit Level"
     _order = "sequence, id"
 
+    # === FIELDS === #
     name = fields.Char(required=True, translate=True)
     code = fields.Char(required=True)
     sequence = fields.Integer(
@@ -42,6 +43,7 @@ class KeyAccountCreditLevel(models.Model):
         ),
     ]
 
+    # === BUSINESS METHODS === #
     def _meets(self, minimum):
         """Whether this level is at least as good as ``minimum``."""
         self.ensure_one()

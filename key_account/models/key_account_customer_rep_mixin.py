@@ -10,7 +10,7 @@ class KeyAccountCustomerRepMixin(models.AbstractModel):
     _name = "key_account.customer.rep.mixin"
     _description = "Key-Account Customer Cost"
 
-    # Fields
+    # === FIELDS === #
     partner_id = fields.Many2one(
         "res.partner",
         string="Customer",
@@ -35,7 +35,7 @@ class KeyAccountCustomerRepMixin(models.AbstractModel):
         help="Leader of the rep's office.",
     )
 
-    # Computes
+    # === COMPUTE METHODS === #
     @api.depends("partner_id")
     def _compute_rep_id(self):
         for record in self:

@@ -21,7 +21,7 @@ class KeyAccountDelegation(models.Model):
     _order = "date_from desc, id desc"
     _rec_name = "user_id"
 
-    # Fields
+    # === FIELDS === #
     user_id = fields.Many2one(
         "res.users",
         string="Absent Approver",
@@ -61,7 +61,7 @@ class KeyAccountDelegation(models.Model):
         compute="_compute_state",
     )
 
-    # Computes
+    # === COMPUTE METHODS === #
     def _compute_state(self):
         today = fields.Date.context_today(self)
         for delegation in self:
@@ -72,7 +72,7 @@ class KeyAccountDelegation(models.Model):
             else:
                 delegation.state = "running"
 
-    # Constraints
+    # === CONSTRAINT METHODS === #
     @api.constrains("user_id", "delegate_id", "date_from", "date_to", "active")
     def _check_delegation(self):
         for delegation in self.filtered("active"):
@@ -123,7 +123,7 @@ class KeyAccountDelegation(models.Model):
                     )
                 return
 
-    # CRUD
+    # === CRUD METHODS === #
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
@@ -163,7 +163,7 @@ class KeyAccountDelegation(models.Model):
                 )
             )
 
-    # Business methods
+    # === BUSINESS METHODS === #
     @api.model
     def _check_may_delegate_for(self, user_id, delegate_id=None):
         """Only the absent person, the KA head or the general manager records

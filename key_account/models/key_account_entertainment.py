@@ -55,7 +55,7 @@ class KeyAccountEntertainment(models.Model):
         action_create_bill=(("done",), ("billing",)),
     )
 
-    # Fields
+    # === FIELDS === #
     state = fields.Selection(
         STATES, default="draft", required=True, copy=False, tracking=True, index=True
     )
@@ -95,7 +95,7 @@ class KeyAccountEntertainment(models.Model):
         "tolerance: the approvals were asked again.",
     )
 
-    # Computes
+    # === COMPUTE METHODS === #
     @api.depends("line_ids.budget", "line_ids.actual")
     def _compute_totals(self):
         for entertainment in self:
@@ -123,7 +123,7 @@ class KeyAccountEntertainment(models.Model):
             self.budget_total, self.company_id.key_account_entertainment_gm_amount
         )
 
-    def _key_account_may_change(self, changed):
+    def _may_change(self, changed):
         return self.state == "approved" and changed <= REPORT_FIELDS
 
     def _key_account_locked_message(self):
@@ -132,7 +132,7 @@ class KeyAccountEntertainment(models.Model):
             "(actual costs, attendees, result)."
         )
 
-    # Actions
+    # === ACTION METHODS === #
     def action_report(self):
         """The rep reports the event: within budget plus the tolerance it is
         done and charged; beyond, the approvals are asked again."""
@@ -234,7 +234,7 @@ class KeyAccountEntertainment(models.Model):
             return False
         return super()._check_state_conditions(vals)
 
-    # Business methods
+    # === BUSINESS METHODS === #
     def _check_reporter(self):
         if self.env.user not in self.requester_id | self.rep_id and not self.env.su:
             raise AccessError(
@@ -256,4 +256,4 @@ class KeyAccountEntertainment(models.Model):
 
     def _finish_report(self):
         self._set_state("done", reject_reason=False)
-        self._key_account_charge(self.actual_total)
+        self._charge(self.actual_total)

@@ -20,7 +20,7 @@ class KeyAccountEntertainmentLine(models.Model):
     _description = "Key-Account Entertainment Cost"
     _order = "entertainment_id, sequence, id"
 
-    # Fields
+    # === FIELDS === #
     entertainment_id = fields.Many2one(
         "key_account.entertainment", required=True, ondelete="cascade", index=True
     )
@@ -34,7 +34,7 @@ class KeyAccountEntertainmentLine(models.Model):
     )
     currency_id = fields.Many2one(related="entertainment_id.currency_id")
 
-    # Constraints
+    # === CONSTRAINT METHODS === #
     @api.constrains("budget", "actual")
     def _check_amounts(self):
         if any(line.budget < 0 or line.actual < 0 for line in self):
@@ -42,7 +42,7 @@ class KeyAccountEntertainmentLine(models.Model):
                 self.env._("Budgeted and actual costs cannot be negative.")
             )
 
-    # CRUD
+    # === CRUD METHODS === #
     @api.model_create_multi
     def create(self, vals_list):
         lines = super().create(vals_list)

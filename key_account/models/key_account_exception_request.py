@@ -41,7 +41,7 @@ class KeyAccountExceptionRequest(models.Model):
         "document_name",
     )
 
-    # Fields
+    # === FIELDS === #
     state = fields.Selection(
         STATES, default="draft", required=True, copy=False, tracking=True, index=True
     )
@@ -86,7 +86,7 @@ class KeyAccountExceptionRequest(models.Model):
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
 
-    # Computes
+    # === COMPUTE METHODS === #
     @api.depends("exception_type", "company_id")
     def _compute_rule_id(self):
         Rule = self.env["key_account.authority.rule"]
@@ -103,7 +103,7 @@ class KeyAccountExceptionRequest(models.Model):
                 else "director"
             )
 
-    # Actions
+    # === ACTION METHODS === #
     def _submission_problems(self):
         if self.required_level == "rep":
             return [
@@ -129,7 +129,7 @@ class KeyAccountExceptionRequest(models.Model):
             partner_ids=self.requester_id.partner_id.ids,
         )
 
-    # Business methods
+    # === BUSINESS METHODS === #
     def _notify_reviewers_and_colleagues(self):
         """R18: the customer-support supervisor follows every exception; the
         colleagues the rep named are informed."""
@@ -153,7 +153,7 @@ class KeyAccountExceptionRequest(models.Model):
         )
 
     @api.model
-    def _key_account_request_for(self, document, exception_type, value, **vals):
+    def _request_for(self, document, exception_type, value, **vals):
         """Draft exception request for ``document`` (later features call this)."""
         return self.create(
             dict(
@@ -188,7 +188,7 @@ class KeyAccountExceptionRequest(models.Model):
         vals["document_name"] = document.display_name
 
     @api.model
-    def _key_account_is_approved(self, document, exception_type, value):
+    def _is_approved(self, document, exception_type, value):
         """Whether an approved exception covers ``value`` on ``document``."""
         return bool(
             self.sudo().search_count(

@@ -53,7 +53,7 @@ class KeyAccountExpenseClaim(models.Model):
         action_create_bill=(("approved",), ("billing",)),
     )
 
-    # Fields
+    # === FIELDS === #
     state = fields.Selection(
         STATES, default="draft", required=True, copy=False, tracking=True, index=True
     )
@@ -115,7 +115,7 @@ class KeyAccountExpenseClaim(models.Model):
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
 
-    # Computes
+    # === COMPUTE METHODS === #
     @api.depends("partner_id", "requester_id")
     def _compute_rep_id(self):
         res = super()._compute_rep_id()
@@ -125,13 +125,13 @@ class KeyAccountExpenseClaim(models.Model):
             )
         return res
 
-    # Constraints
+    # === CONSTRAINT METHODS === #
     @api.constrains("amount")
     def _check_amount(self):
         if any(claim.amount <= 0 for claim in self):
             raise ValidationError(self.env._("A claim's amount must be positive."))
 
-    # Actions
+    # === ACTION METHODS === #
     def _submission_problems(self):
         self.ensure_one()
         if not self.receipt_ids:
@@ -188,7 +188,7 @@ class KeyAccountExpenseClaim(models.Model):
     def _on_approved(self):
         self._charge()
 
-    # Business methods
+    # === BUSINESS METHODS === #
     def _window_problems(self):
         """R37: claims are submitted in the month's claim window unless the
         KA head allowed this one."""
@@ -231,7 +231,7 @@ class KeyAccountExpenseClaim(models.Model):
         (system record, whoever approves)."""
         self.ensure_one()
         kind = "allowance" if self.account == "allowance" else "commission"
-        line = self.env["key_account.commission.line"]._key_account_draw(
+        line = self.env["key_account.commission.line"]._draw(
             self, "claim", self.amount, kind=kind, claim_id=self.id
         )
         self.sudo().line_id = line

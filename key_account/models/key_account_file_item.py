@@ -7,6 +7,7 @@ class KeyAccountFileItem(models.Model):
     _description = "Key Account File Required Item"
     _order = "sequence, id"
 
+    # === FIELDS === #
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
@@ -29,14 +30,7 @@ class KeyAccountFileItem(models.Model):
         )
     ]
 
-    @api.model
-    def _selection_field_name(self):
-        partner_fields = self.env["res.partner"]._fields
-        return [
-            (name, partner_fields[name].string)
-            for name in self.env["res.partner"]._key_account_file_fields()
-        ]
-
+    # === CRUD METHODS === #
     @api.model_create_multi
     def create(self, vals_list):
         items = super().create(vals_list)
@@ -52,6 +46,15 @@ class KeyAccountFileItem(models.Model):
         res = super().unlink()
         self.env["key_account.file.item"]._recompute_file_completeness()
         return res
+
+    # === BUSINESS METHODS === #
+    @api.model
+    def _selection_field_name(self):
+        partner_fields = self.env["res.partner"]._fields
+        return [
+            (name, partner_fields[name].string)
+            for name in self.env["res.partner"]._key_account_file_fields()
+        ]
 
     def _recompute_file_completeness(self):
         # Derived data of every key account, whoever edits the checklist.

@@ -48,7 +48,7 @@ class KeyAccountGift(models.Model):
         action_create_bill=(("given",), ("billing",)),
     )
 
-    # Fields
+    # === FIELDS === #
     state = fields.Selection(
         STATES, default="draft", required=True, copy=False, tracking=True, index=True
     )
@@ -78,13 +78,13 @@ class KeyAccountGift(models.Model):
         copy=False,
     )
 
-    # Computes
+    # === COMPUTE METHODS === #
     @api.depends("quantity", "unit_value")
     def _compute_total_value(self):
         for gift in self:
             gift.total_value = gift.currency_id.round(gift.quantity * gift.unit_value)
 
-    # Constraints
+    # === CONSTRAINT METHODS === #
     @api.constrains("quantity", "unit_value")
     def _check_value(self):
         if any(gift.quantity <= 0 or gift.unit_value <= 0 for gift in self):
@@ -128,7 +128,7 @@ class KeyAccountGift(models.Model):
     def _key_account_locked_message(self):
         return self.env._("Only draft gift requests can change.")
 
-    # Actions
+    # === ACTION METHODS === #
     def action_hand_over(self):
         """The approved gift was handed over: it enters the customer's
         register and its value is drawn on the rep's allowance."""
@@ -146,7 +146,7 @@ class KeyAccountGift(models.Model):
                     )
                 )
             gift._set_state("given", given_date=fields.Date.context_today(self))
-            gift._key_account_charge(gift.total_value)
+            gift._charge(gift.total_value)
         return True
 
     def action_create_bill(self):

@@ -156,7 +156,7 @@ class KeyAccountGuardMixin(models.AbstractModel):
     def _key_account_is_system(self):
         return self.env.su or _SYSTEM_WRITE.get()
 
-    # CRUD
+    # === CRUD METHODS === #
     @api.model_create_multi
     def create(self, vals_list):
         if not self._key_account_is_system():

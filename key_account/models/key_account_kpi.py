@@ -39,11 +39,10 @@ class KeyAccountKpi(models.AbstractModel):
     _name = "key_account.kpi"
     _description = "Key-Account KPIs"
 
-    # Business methods: actuals
+    # === BUSINESS METHODS === #
+    # Actuals
     @api.model
-    def _key_account_actuals(
-        self, date_from, date_to, user=None, team=None, company=None
-    ):
+    def _actuals(self, date_from, date_to, user=None, team=None, company=None):
         """{measure: sum} of the KPI report over the period, for a rep or a
         department (the rows the caller may read)."""
         domain = [
@@ -63,7 +62,7 @@ class KeyAccountKpi(models.AbstractModel):
         return dict(zip(ACTUALS, groups[0] if groups else (), strict=False))
 
     @api.model
-    def _key_account_kpis(self, user_ids, date_from, date_to):
+    def _kpis(self, user_ids, date_from, date_to):
         """{user id: {kpi: value}} of the reps ``user_ids`` from
         ``date_from`` to ``date_to`` (dates, included).
 
@@ -82,19 +81,15 @@ class KeyAccountKpi(models.AbstractModel):
         user_ids = list(user_ids)
         company = self.env.company
         result = {}
-        actuals = self._key_account_actuals_by_user(user_ids, date_from, date_to)
-        targets = self._key_account_targets_by_user(user_ids, date_from, date_to)
-        contracts = self._key_account_contracts_by_user(user_ids, date_from, date_to)
-        churn = self._key_account_churn_by_user(user_ids, date_from, date_to)
-        files = self._key_account_file_completeness_by_user(user_ids)
-        complaints = self._key_account_valid_complaint_counts(
-            user_ids, date_from, date_to
-        )
-        registrations = self._key_account_registration_rates(
-            user_ids, date_from, date_to
-        )
-        visits = self._key_account_visit_counts(user_ids, date_from, date_to)
-        calls = self._key_account_call_counts(user_ids, date_from, date_to)
+        actuals = self._actuals_by_user(user_ids, date_from, date_to)
+        targets = self._targets_by_user(user_ids, date_from, date_to)
+        contracts = self._contracts_by_user(user_ids, date_from, date_to)
+        churn = self._churn_by_user(user_ids, date_from, date_to)
+        files = self._file_completeness_by_user(user_ids)
+        complaints = self._valid_complaint_counts(user_ids, date_from, date_to)
+        registrations = self._registration_rates(user_ids, date_from, date_to)
+        visits = self._visit_counts(user_ids, date_from, date_to)
+        calls = self._call_counts(user_ids, date_from, date_to)
         days = working_days(date_from, date_to)
         for user_id in user_ids:
             done = actuals.get(user_id, {})
@@ -158,7 +153,7 @@ class KeyAccountKpi(models.AbstractModel):
         return result
 
     @api.model
-    def _key_account_actuals_by_user(self, user_ids, date_from, date_to):
+    def _actuals_by_user(self, user_ids, date_from, date_to):
         groups = self.env["key_account.kpi.report"]._read_group(
             [
                 ("user_id", "in", user_ids),
@@ -174,7 +169,7 @@ class KeyAccountKpi(models.AbstractModel):
         }
 
     @api.model
-    def _key_account_targets_by_user(self, user_ids, date_from, date_to):
+    def _targets_by_user(self, user_ids, date_from, date_to):
         """{user id: {target measure: amount}}: the targets within the period
         the caller may read, of one period type (TARGET_PREFERENCE)."""
         targets = self.env["key_account.target"].search(
@@ -206,7 +201,7 @@ class KeyAccountKpi(models.AbstractModel):
         return result
 
     @api.model
-    def _key_account_contracts_by_user(self, user_ids, date_from, date_to):
+    def _contracts_by_user(self, user_ids, date_from, date_to):
         """{user id: (planned, invoiced)}: the untaxed amount of the orders
         confirmed in the period and what of it is invoiced (R78 contract
         settlement)."""
@@ -228,7 +223,7 @@ class KeyAccountKpi(models.AbstractModel):
         return {user.id: (planned, invoiced) for user, planned, invoiced in groups}
 
     @api.model
-    def _key_account_file_completeness_by_user(self, user_ids):
+    def _file_completeness_by_user(self, user_ids):
         """{user id: average file completeness (%) of their key accounts}."""
         groups = self.env["res.partner"]._read_group(
             [("user_id", "in", user_ids), ("is_key_account", "=", True)],
@@ -238,7 +233,7 @@ class KeyAccountKpi(models.AbstractModel):
         return {user.id: average for user, average in groups}
 
     @api.model
-    def _key_account_churn_by_user(self, user_ids, date_from, date_to):
+    def _churn_by_user(self, user_ids, date_from, date_to):
         """{user id: (key accounts at the start, lost in the period)}.
 
         A key account is lost when suspended (approved suspension request)
@@ -256,10 +251,8 @@ class KeyAccountKpi(models.AbstractModel):
         )
         if not partners:
             return {}
-        suspended = self._key_account_suspension_dates(partners)
-        last_before, last_until = self._key_account_last_invoice_dates(
-            partners, date_from, date_to
-        )
+        suspended = self._suspension_dates(partners)
+        last_before, last_until = self._last_invoice_dates(partners, date_from, date_to)
         result = defaultdict(lambda: [0, 0])
         for partner in partners:
             since = partner.key_account_since
@@ -281,7 +274,7 @@ class KeyAccountKpi(models.AbstractModel):
                 counts[1] += 1
         return {user_id: tuple(counts) for user_id, counts in result.items()}
 
-    def _key_account_suspension_dates(self, partners):
+    def _suspension_dates(self, partners):
         """{partner id: date of its last approved suspension}. As the system:
         a rep reads only the requests he made, not the KA head's."""
         groups = (
@@ -299,7 +292,7 @@ class KeyAccountKpi(models.AbstractModel):
         )
         return {partner.id: moment.date() for partner, moment in groups}
 
-    def _key_account_last_invoice_dates(self, partners, date_from, date_to):
+    def _last_invoice_dates(self, partners, date_from, date_to):
         """({partner id: last invoice date before the period},
         {partner id: last invoice date until its end}). As the system: only
         the dates of customers the caller reads are taken, whoever invoiced."""
@@ -322,9 +315,9 @@ class KeyAccountKpi(models.AbstractModel):
             result.append({partner.id: day for partner, day in groups})
         return tuple(result)
 
-    # Business methods: hooks of other features
+    # Hooks of other features
     @api.model
-    def _key_account_valid_complaint_counts(self, user_ids, date_from, date_to):
+    def _valid_complaint_counts(self, user_ids, date_from, date_to):
         """{user id: complaints received (``date``) in the period on their
         customers (``rep_id``) that the supervisor marked valid}, read with
         the caller's rights."""
@@ -334,7 +327,7 @@ class KeyAccountKpi(models.AbstractModel):
                 ("validity", "=", "valid"),
                 ("date", ">=", date_from),
                 ("date", "<=", date_to),
-                *self._key_account_secret_guard(),
+                *self._secret_guard(),
             ],
             ["rep_id"],
             ["__count"],
@@ -342,14 +335,14 @@ class KeyAccountKpi(models.AbstractModel):
         return {user.id: count for user, count in groups}
 
     @api.model
-    def _key_account_registration_rates(self, user_ids, date_from, date_to):
+    def _registration_rates(self, user_ids, date_from, date_to):
         """{user id: % of the customer files created in the period that were
         reviewed within 2 working days}. Hook for the customer-file review;
         without it, the rate is unknown (None)."""
         return {}
 
     @api.model
-    def _key_account_visit_counts(self, user_ids, date_from, date_to):
+    def _visit_counts(self, user_ids, date_from, date_to):
         """{user id: visits they made in the period} (R85): done visits
         (reported after the visit) by their actual departure, on the rep's
         calendar day, read with the caller's rights."""
@@ -371,7 +364,7 @@ class KeyAccountKpi(models.AbstractModel):
                     "<",
                     fields.Datetime.to_datetime(fields.Date.add(date_to, days=2)),
                 ),
-                *self._key_account_secret_guard(),
+                *self._secret_guard(),
             ]
         )
         result = defaultdict(int)
@@ -381,17 +374,17 @@ class KeyAccountKpi(models.AbstractModel):
         return dict(result)
 
     @api.model
-    def _key_account_secret_guard(self):
+    def _secret_guard(self):
         """Domain leaving out the records on secret accounts the caller
         neither owns nor serves, as the KPI report's record rules do (R88);
         empty for directors and system jobs."""
         user = self.env.user
         if self.env.su or user.has_group("key_account.group_key_account_director"):
             return []
-        return [("partner_id", "not in", self._key_account_hidden_partner_ids())]
+        return [("partner_id", "not in", self._hidden_partner_ids())]
 
     @api.model
-    def _key_account_hidden_partner_ids(self):
+    def _hidden_partner_ids(self):
         """Ids of the secret accounts (and their contacts) the caller neither
         owns nor serves. As the system: the caller cannot read them, which
         is the point."""
@@ -414,20 +407,18 @@ class KeyAccountKpi(models.AbstractModel):
         )
 
     @api.model
-    def _key_account_call_counts(self, user_ids, date_from, date_to):
+    def _call_counts(self, user_ids, date_from, date_to):
         """{user id: phone-call activities they marked done in the period}
         (R85): Odoo posts a message of the activity's type, authored by who
         did it, when an activity is done."""
         users = self.env["res.users"].browse(user_ids)
         by_partner = {user.partner_id.id: user.id for user in users}
-        groups = self._key_account_done_activity_groups(
+        groups = self._done_activity_groups(
             list(by_partner), date_from, date_to, "phonecall"
         )
         return {by_partner[partner.id]: count for partner, count in groups}
 
-    def _key_account_done_activity_groups(
-        self, partner_ids, date_from, date_to, category
-    ):
+    def _done_activity_groups(self, partner_ids, date_from, date_to, category):
         """[(author, count)] of the done activities of ``category``. As the
         system: messages are readable through their documents only, and only
         their count by author is returned."""

@@ -81,6 +81,7 @@ class KeyAccountKpiReport(models.Model):
     _order = "date desc"
     _rec_name = "date"
 
+    # === FIELDS === #
     source = fields.Selection(SOURCES, readonly=True)
     date = fields.Date(readonly=True)
     user_id = fields.Many2one("res.users", string="Rep", readonly=True)
@@ -119,6 +120,26 @@ class KeyAccountKpiReport(models.Model):
     collection_target = fields.Monetary(readonly=True)
     expense_budget = fields.Monetary(readonly=True)
 
+    # === CRUD METHODS === #
+    def init(self):
+        # The index reads "aml" as the table's own name.
+        create_index(
+            self.env.cr,
+            AML_DATE_INDEX,
+            "account_move_line",
+            [f"({AML_DATE.replace('aml.', '')})"],
+            where=AML_FILTER.replace("aml.", ""),
+        )
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL(
+                "CREATE OR REPLACE VIEW %s AS (%s)",
+                SQL.identifier(self._table),
+                self._query(),
+            )
+        )
+
+    # === BUSINESS METHODS === #
     # SQL
     def _row(self, rank, row_id, **columns):
         """The SELECT list of one source: the common columns then every
@@ -329,22 +350,4 @@ class KeyAccountKpiReport(models.Model):
             sources=SQL(" UNION ALL ").join(
                 SQL("(%s)", query) for query in self._query_sources()
             ),
-        )
-
-    def init(self):
-        # The index reads "aml" as the table's own name.
-        create_index(
-            self.env.cr,
-            AML_DATE_INDEX,
-            "account_move_line",
-            [f"({AML_DATE.replace('aml.', '')})"],
-            where=AML_FILTER.replace("aml.", ""),
-        )
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                self._query(),
-            )
         )

@@ -9,7 +9,7 @@ class KeyAccountOfficeObjection(models.Model):
     _name = "key_account.office.objection"
     _description = "Objection to Goods Received by a Key-Account Office"
 
-    # Fields
+    # === FIELDS === #
     receipt_id = fields.Many2one(
         "key_account.office.receipt", required=True, ondelete="cascade", index=True
     )
@@ -18,7 +18,7 @@ class KeyAccountOfficeObjection(models.Model):
     quantity = fields.Float(digits="Product Unit of Measure", required=True)
     reason = fields.Text(required=True)
 
-    # CRUD
+    # === CRUD METHODS === #
     @api.model_create_multi
     def create(self, vals_list):
         lines = super().create(vals_list)
@@ -29,7 +29,7 @@ class KeyAccountOfficeObjection(models.Model):
         self._check_receipt_open()
         return super().write(vals)
 
-    # Business methods
+    # === BUSINESS METHODS === #
     def _check_receipt_open(self):
         if any(line.receipt_id.state != "open" for line in self):
             raise UserError(

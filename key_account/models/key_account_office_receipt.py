@@ -36,7 +36,7 @@ class KeyAccountOfficeReceipt(models.Model):
     }
     _order = "date_received desc, id desc"
 
-    # Fields
+    # === FIELDS === #
     name = fields.Char(related="picking_id.name", store=True)
     picking_id = fields.Many2one(
         "stock.picking", string="Receipt", required=True, readonly=True, index=True
@@ -121,7 +121,7 @@ class KeyAccountOfficeReceipt(models.Model):
         )
     ]
 
-    # Computes
+    # === COMPUTE METHODS === #
     @api.depends(
         "date_received",
         "company_id.key_account_acceptance_days",
@@ -152,7 +152,7 @@ class KeyAccountOfficeReceipt(models.Model):
                 )
             )
 
-    # Constraints
+    # === CONSTRAINT METHODS === #
     @api.constrains("oem_shipped_date")
     def _check_oem_shipped_date(self):
         for receipt in self:
@@ -165,10 +165,10 @@ class KeyAccountOfficeReceipt(models.Model):
                     )
                 )
 
-    # CRUD
+    # === CRUD METHODS === #
     def write(self, vals):
         if "oem_reference" in vals or "oem_shipped_date" in vals:
-            self._key_account_check_oem_record(vals)
+            self._check_oem_record(vals)
         recording = (
             self.filtered(lambda r: r.source == "oem" and not r.oem_reference)
             if (vals.get("oem_reference") or "").strip()
@@ -176,10 +176,10 @@ class KeyAccountOfficeReceipt(models.Model):
         )
         res = super().write(vals)
         if recording:
-            recording._key_account_oem_recorded()
+            recording._oem_recorded()
         return res
 
-    # Actions
+    # === ACTION METHODS === #
     def action_object(self):
         """The office objects within the window: the batch stays unbooked and
         the stock manager is asked to resolve it."""
@@ -204,7 +204,7 @@ class KeyAccountOfficeReceipt(models.Model):
                     )
                 )
             receipt._key_account_system_write({"state": "objection"})
-            receipt._key_account_notify_stock_manager()
+            receipt._notify_stock_manager()
         return True
 
     def action_resolve(self):
@@ -225,9 +225,9 @@ class KeyAccountOfficeReceipt(models.Model):
         self._key_account_accept()
         return True
 
-    # Business methods
+    # === BUSINESS METHODS === #
     @api.model
-    def _key_account_create_for(self, pickings):
+    def _create_for(self, pickings):
         """One batch per done receipt of a key-account office warehouse."""
         pickings = pickings.filtered(
             lambda p: p.state == "done" and p.picking_type_code == "incoming"
@@ -273,7 +273,7 @@ class KeyAccountOfficeReceipt(models.Model):
         # As superuser: the stock user receiving need not manage the batches.
         return self.sudo().create(vals_list)
 
-    def _key_account_check_oem_record(self, vals):
+    def _check_oem_record(self, vals):
         """Past its due day, an OEM delivery note is recorded by the stock
         manager only (SPEC R61); a recorded shipment keeps its shipping day."""
         if self.env.user.has_group("stock.group_stock_manager"):
@@ -303,7 +303,7 @@ class KeyAccountOfficeReceipt(models.Model):
                     )
                 )
 
-    def _key_account_oem_recorded(self):
+    def _oem_recorded(self):
         """Stamp the recording of the delivery notes; a late one is flagged
         and noted in the chatter."""
         now = fields.Datetime.now()
@@ -326,7 +326,7 @@ class KeyAccountOfficeReceipt(models.Model):
                     subtype_xmlid="mail.mt_note",
                 )
 
-    def _key_account_notify_stock_manager(self):
+    def _notify_stock_manager(self):
         self.ensure_one()
         user = self.company_id.key_account_stock_manager_id or self.create_uid
         self.activity_schedule(

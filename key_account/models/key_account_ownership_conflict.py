@@ -33,7 +33,7 @@ class KeyAccountOwnershipConflict(models.Model):
     }
     _order = "state, date desc, id desc"
 
-    # Fields
+    # === FIELDS === #
     name = fields.Char(compute="_compute_name", store=True)
     kind = fields.Selection(
         [
@@ -97,7 +97,7 @@ class KeyAccountOwnershipConflict(models.Model):
         )
     ]
 
-    # Computes
+    # === COMPUTE METHODS === #
     @api.depends("kind", "partner_ids")
     def _compute_name(self):
         kinds = dict(self._fields["kind"]._description_selection(self.env))
@@ -107,7 +107,7 @@ class KeyAccountOwnershipConflict(models.Model):
                 ", ".join(conflict.partner_ids.mapped("name")),
             )
 
-    # Actions
+    # === ACTION METHODS === #
     def action_decide(self):
         """The KA head confirms an owner; customers owned by others move to
         them through the reassignment, recorded in the owner history."""
@@ -159,7 +159,7 @@ class KeyAccountOwnershipConflict(models.Model):
                 self.env._("Only the KA head decides ownership conflicts.")
             )
 
-    # Business methods
+    # === BUSINESS METHODS === #
     @api.model
     def _cron_find_conflicts(self):
         """Weekly (SPEC R45, R83): customers sharing a tax ID, registry

@@ -11,7 +11,7 @@ class KeyAccountOwnershipHistory(models.Model):
     _description = "Customer Owner History"
     _order = "date desc, id desc"
 
-    # Fields
+    # === FIELDS === #
     partner_id = fields.Many2one(
         "res.partner",
         string="Customer",
@@ -41,7 +41,7 @@ class KeyAccountOwnershipHistory(models.Model):
         related="partner_id.company_id", store=True, index=True
     )
 
-    # CRUD
+    # === CRUD METHODS === #
     def write(self, vals):
         if not self.env.su:
             raise UserError(self.env._("The owner history cannot be changed."))

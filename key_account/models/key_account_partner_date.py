@@ -9,6 +9,7 @@ class KeyAccountPartnerDate(models.Model):
     _description = "Key Account Important Date"
     _order = "partner_id, date, id"
 
+    # === FIELDS === #
     partner_id = fields.Many2one(
         "res.partner",
         string="Key Account",
@@ -54,11 +55,13 @@ class KeyAccountPartnerDate(models.Model):
         )
     ]
 
+    # === COMPUTE METHODS === #
     def _compute_next_date(self):
         today = fields.Date.context_today(self)
         for record in self:
             record.next_date = record.date and next_anniversary(record.date, today)
 
+    # === BUSINESS METHODS === #
     @api.model
     def _cron_remind(self):
         """Schedule one activity per occurrence for the rep (idempotent)."""

@@ -13,7 +13,7 @@ class KeyAccountRecoveryMixin(models.AbstractModel):
     _name = "key_account.recovery.mixin"
     _description = "Key-Account Recovery Plan"
 
-    # Fields
+    # === FIELDS === #
     score = fields.Float(
         digits=(3, 1),
         tracking=True,
@@ -30,7 +30,7 @@ class KeyAccountRecoveryMixin(models.AbstractModel):
     recovery_actions = fields.Text()
     recovery_deadline = fields.Date(tracking=True)
 
-    # Computes
+    # === COMPUTE METHODS === #
     @api.depends("score", "company_id.key_account_satisfaction_threshold")
     def _compute_needs_recovery(self):
         for record in self:
@@ -38,13 +38,13 @@ class KeyAccountRecoveryMixin(models.AbstractModel):
                 record.score, record.company_id.key_account_satisfaction_threshold
             )
 
-    # Constraints
+    # === CONSTRAINT METHODS === #
     @api.constrains("score")
     def _check_score(self):
         if any(record.score and not 1 <= record.score <= 5 for record in self):
             raise ValidationError(self.env._("A score goes from 1 to 5."))
 
-    # Business methods
+    # === BUSINESS METHODS === #
     def _recovery_problems(self):
         """Translated reasons the record cannot close for its recovery plan."""
         self.ensure_one()

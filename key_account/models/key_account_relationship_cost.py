@@ -14,7 +14,7 @@ class KeyAccountRelationshipCost(models.AbstractModel):
     # Origin of the charge on the rep's expense allowance.
     _key_account_charge_origin = None
 
-    # Fields
+    # === FIELDS === #
     rep_id = fields.Many2one(
         help="The customer's rep, whose expense allowance bears the cost."
     )
@@ -33,7 +33,7 @@ class KeyAccountRelationshipCost(models.AbstractModel):
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
 
-    # CRUD
+    # === CRUD METHODS === #
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su:
@@ -43,15 +43,15 @@ class KeyAccountRelationshipCost(models.AbstractModel):
                 vals.pop("office_manager_id", None)
         return super().create(vals_list)
 
-    # Business methods
-    def _key_account_charge(self, amount):
+    # === BUSINESS METHODS === #
+    def _charge(self, amount):
         """Draw ``amount`` on the rep's expense allowance: a negative line,
         a system record whoever acts (SPEC R31). Once per request: the line's
         unique key (origin, request id, rep) refuses a second charge."""
         self.ensure_one()
         if not self.rep_id or self.charge_line_id or amount <= 0:
             return self.charge_line_id
-        line = self.env["key_account.commission.line"]._key_account_draw(
+        line = self.env["key_account.commission.line"]._draw(
             self, self._key_account_charge_origin, amount
         )
         self.sudo().charge_line_id = line

@@ -41,10 +41,10 @@ class KeyAccountReportDigest(models.Model):
     nor serves unless they are a director (R86, R88); the rep's weekly
     report covers the rep's own business only.
 
-    Extra sections: ``_key_account_report_kpis``,
-    ``_key_account_report_visits``, ``_key_account_report_complaints``,
-    ``_key_account_report_conflicts`` and, around them,
-    ``_key_account_report_sections``."""
+    Extra sections: ``_report_kpis``,
+    ``_report_visits``, ``_report_complaints``,
+    ``_report_conflicts`` and, around them,
+    ``_report_sections``."""
 
     _name = "key_account.report.digest"
     _description = "Key-Account Scheduled Report"
@@ -56,7 +56,7 @@ class KeyAccountReportDigest(models.Model):
     }
     _order = "date_from desc, kind, id desc"
 
-    # Fields
+    # === FIELDS === #
     kind = fields.Selection(KINDS, required=True, readonly=True, index=True)
     frequency = fields.Selection(
         [("daily", "Daily"), ("weekly", "Weekly"), ("monthly", "Monthly")],
@@ -160,7 +160,7 @@ class KeyAccountReportDigest(models.Model):
         )
     ]
 
-    # Computes
+    # === COMPUTE METHODS === #
     @api.depends("kind")
     def _compute_frequency(self):
         for digest in self:
@@ -177,7 +177,7 @@ class KeyAccountReportDigest(models.Model):
             )
             digest.display_name = f"{kinds.get(digest.kind, '')} {period}"
 
-    # Actions
+    # === ACTION METHODS === #
     def action_refresh(self):
         """Compute the figures again, before the report is sent. As
         superuser once the reader is known to read it: the figures are
@@ -194,9 +194,7 @@ class KeyAccountReportDigest(models.Model):
         writes)."""
         user = self.env.user
         company = self.env.company
-        reps = self.env["key_account.weekly.report"]._key_account_reporting_reps(
-            company
-        )
+        reps = self.env["key_account.weekly.report"]._reporting_reps(company)
         if user not in reps:
             raise UserError(
                 self.env._(
@@ -239,7 +237,7 @@ class KeyAccountReportDigest(models.Model):
         period, so a re-run creates none), then compute and send one batch
         of unsent reports; the cron runner calls again while some remain."""
         today = today or fields.Date.context_today(self)
-        self._key_account_create_due(today)
+        self._create_due(today)
         batch_size = batch_size or 50
         pending = self.sudo().search(
             [("state", "=", "to_send"), ("scheduled_date", "<=", today)], order="id"
@@ -253,7 +251,7 @@ class KeyAccountReportDigest(models.Model):
         return True
 
     @api.model
-    def _key_account_create_due(self, today):
+    def _create_due(self, today):
         """Create the reports due on ``today`` that do not exist yet."""
         Digest = self.sudo()
         vals_list = []
@@ -264,7 +262,7 @@ class KeyAccountReportDigest(models.Model):
                 meeting_weekday=int(company.key_account_meeting_weekday or 0),
             )
             for kind, date_from, date_to in due:
-                users = self._key_account_report_recipients(company, kind)
+                users = self._report_recipients(company, kind)
                 existing = Digest.search(
                     [
                         ("kind", "=", kind),
@@ -287,19 +285,17 @@ class KeyAccountReportDigest(models.Model):
         return Digest.create(vals_list)
 
     @api.model
-    def _key_account_report_recipients(self, company, kind):
+    def _report_recipients(self, company, kind):
         """Who receives ``kind`` in ``company``: each reporting rep their
         weekly report, the KA head the meeting pack and monthly report, the
         KA clerk (default: the KA head) the daily and monthly reports."""
         if kind == "rep_weekly":
-            return self.env["key_account.weekly.report"]._key_account_reporting_reps(
-                company
-            )
+            return self.env["key_account.weekly.report"]._reporting_reps(company)
         if kind in ("meeting_pack", "head_monthly"):
             return company._key_account_head()
         return company._key_account_clerk()
 
-    # Business methods
+    # === BUSINESS METHODS === #
     def _key_account_send(self):
         """E-mail each report to its recipient once, unless they opted out
         of its frequency; the report stays readable in the application."""
@@ -326,11 +322,11 @@ class KeyAccountReportDigest(models.Model):
         """The figures and the rendered body of this report."""
         self.ensure_one()
         values = {}
-        partners = self._key_account_scope_partners()
-        values.update(self._key_account_order_figures(partners))
-        values.update(self._key_account_invoice_figures(partners))
-        values.update(self._key_account_overdue_figures(partners))
-        values.update(self._key_account_approval_figures())
+        partners = self._scope_partners()
+        values.update(self._order_figures(partners))
+        values.update(self._invoice_figures(partners))
+        values.update(self._overdue_figures(partners))
+        values.update(self._approval_figures())
         if self.kind == "rep_weekly":
             report = (
                 self.env["key_account.weekly.report"]
@@ -359,14 +355,14 @@ class KeyAccountReportDigest(models.Model):
         )
         return values
 
-    def _key_account_recipient_env(self):
+    def _recipient_env(self):
         """The recipient's environment: what they may read decides the scope."""
         return self.with_user(self.user_id).with_company(self.company_id).env
 
     def _key_account_is_director(self):
         return self.user_id.has_group("key_account.group_key_account_director")
 
-    def _key_account_scope_partners(self):
+    def _scope_partners(self):
         """The key accounts this report covers: those the recipient may read
         (record rules), never a secret one the recipient neither owns nor
         serves unless a director; for personal reports only their own."""
@@ -387,13 +383,13 @@ class KeyAccountReportDigest(models.Model):
                 ("user_id", "=", user.id),
                 ("key_account_executive_id", "=", user.id),
             ]
-        partners = self._key_account_recipient_env()["res.partner"].search(domain)
+        partners = self._recipient_env()["res.partner"].search(domain)
         return partners.filtered(lambda p: p.commercial_partner_id == p).sudo()
 
-    def _key_account_totals_model(self, model):
+    def _totals_model(self, model):
         """``model`` as superuser, for totals only: a clerk or a rep may not
         read each invoice or commission line, but the report restricts every
-        total to the customers of ``_key_account_scope_partners``."""
+        total to the customers of ``_scope_partners``."""
         return self.env[model].sudo().with_company(self.company_id)
 
     def _key_account_bounds(self):
@@ -403,7 +399,7 @@ class KeyAccountReportDigest(models.Model):
         )
         return start, end
 
-    def _key_account_order_domain(self, partners):
+    def _order_domain(self, partners):
         domain = [
             ("company_id", "=", self.company_id.id),
             ("partner_id.commercial_partner_id", "in", partners.ids),
@@ -412,10 +408,10 @@ class KeyAccountReportDigest(models.Model):
             domain.append(("user_id", "=", self.user_id.id))
         return domain
 
-    def _key_account_order_figures(self, partners):
-        Order = self._key_account_totals_model("sale.order")
+    def _order_figures(self, partners):
+        Order = self._totals_model("sale.order")
         start, end = self._key_account_bounds()
-        base = self._key_account_order_domain(partners)
+        base = self._order_domain(partners)
         [(count, amount)] = Order._read_group(
             base
             + [
@@ -438,7 +434,7 @@ class KeyAccountReportDigest(models.Model):
             "quotation_amount": q_amount or 0.0,
         }
 
-    def _key_account_invoice_domain(self, partners):
+    def _invoice_domain(self, partners):
         domain = [
             ("company_id", "=", self.company_id.id),
             ("commercial_partner_id", "in", partners.ids),
@@ -449,10 +445,10 @@ class KeyAccountReportDigest(models.Model):
             domain.append(("invoice_user_id", "=", self.user_id.id))
         return domain
 
-    def _key_account_invoice_figures(self, partners):
-        Move = self._key_account_totals_model("account.move")
+    def _invoice_figures(self, partners):
+        Move = self._totals_model("account.move")
         [(invoiced,)] = Move._read_group(
-            self._key_account_invoice_domain(partners)
+            self._invoice_domain(partners)
             + [
                 ("invoice_date", ">=", self.date_from),
                 ("invoice_date", "<=", self.date_to),
@@ -471,9 +467,7 @@ class KeyAccountReportDigest(models.Model):
             line_domain.append(("user_id", "=", self.user_id.id))
         # Each allocation has a line per beneficiary and kind, all carrying
         # what it collected: count it once, reversals negative.
-        allocations = self._key_account_totals_model(
-            "key_account.commission.line"
-        )._read_group(
+        allocations = self._totals_model("key_account.commission.line")._read_group(
             line_domain,
             ["allocation_ref", "is_reversal"],
             ["collected_amount:max"],
@@ -483,9 +477,9 @@ class KeyAccountReportDigest(models.Model):
         )
         return {"invoiced_amount": invoiced or 0.0, "collected_amount": collected}
 
-    def _key_account_overdue_moves(self, partners, stages):
-        return self._key_account_totals_model("account.move").search(
-            self._key_account_invoice_domain(partners)
+    def _overdue_moves(self, partners, stages):
+        return self._totals_model("account.move").search(
+            self._invoice_domain(partners)
             + [
                 ("key_account_aging_stage", "in", stages),
                 ("payment_state", "in", OPEN_PAYMENT_STATES),
@@ -493,10 +487,10 @@ class KeyAccountReportDigest(models.Model):
             order="invoice_date_due, id",
         )
 
-    def _key_account_note_deadline(self):
+    def _note_deadline(self):
         return fields.Datetime.subtract(fields.Datetime.now(), days=7)
 
-    def _key_account_overdue_figures(self, partners):
+    def _overdue_figures(self, partners):
         aging_domain = [
             ("company_id", "=", self.company_id.id),
             ("partner_id", "in", partners.ids),
@@ -504,12 +498,12 @@ class KeyAccountReportDigest(models.Model):
         ]
         if self.kind in PERSONAL_KINDS:
             aging_domain.append(("move_id.invoice_user_id", "=", self.user_id.id))
-        [(overdue,)] = self._key_account_totals_model(
-            "key_account.aging.report"
-        )._read_group(aging_domain, [], ["amount_residual:sum"])
-        over_2 = self._key_account_overdue_moves(partners, OVER_2_STAGES)
+        [(overdue,)] = self._totals_model("key_account.aging.report")._read_group(
+            aging_domain, [], ["amount_residual:sum"]
+        )
+        over_2 = self._overdue_moves(partners, OVER_2_STAGES)
         over_4 = over_2.filtered(lambda m: m.key_account_aging_stage in OVER_4_STAGES)
-        deadline = self._key_account_note_deadline()
+        deadline = self._note_deadline()
         missing = over_4.filtered(
             lambda m: (
                 not m.key_account_progress_date
@@ -523,10 +517,10 @@ class KeyAccountReportDigest(models.Model):
             "missing_note_count": len(missing),
         }
 
-    def _key_account_approval_figures(self):
+    def _approval_figures(self):
         """Open approval documents the recipient may read (record rules),
         and approval steps waiting for them."""
-        env = self._key_account_recipient_env()
+        env = self._recipient_env()
         values = {}
         guard = []
         if not self._key_account_is_director():
@@ -562,14 +556,13 @@ class KeyAccountReportDigest(models.Model):
         return values
 
     # Rendering
-    def _key_account_funnel(self, partners):
+    def _funnel(self, partners):
         """Open quotations per rep and stage: [(rep, state label, count,
         amount)]."""
-        Order = self._key_account_totals_model("sale.order")
+        Order = self._totals_model("sale.order")
         states = dict(Order._fields["state"]._description_selection(self.env))
         groups = Order._read_group(
-            self._key_account_order_domain(partners)
-            + [("state", "in", ("draft", "sent"))],
+            self._order_domain(partners) + [("state", "in", ("draft", "sent"))],
             ["user_id", "state"],
             ["__count", "key_account_amount:sum"],
             order="user_id, state",
@@ -579,10 +572,10 @@ class KeyAccountReportDigest(models.Model):
             for user, state, count, amount in groups
         ]
 
-    def _key_account_overdue_rows(self, partners):
+    def _overdue_rows(self, partners):
         """Receivables more than 2 months overdue with their last collection
         note (R83): dicts for the report body."""
-        moves = self._key_account_overdue_moves(partners, OVER_2_STAGES)
+        moves = self._overdue_moves(partners, OVER_2_STAGES)
         notes = (
             self.env["key_account.collection.note"]
             .sudo()
@@ -594,7 +587,7 @@ class KeyAccountReportDigest(models.Model):
         stages = dict(
             moves._fields["key_account_aging_stage"]._description_selection(self.env)
         )
-        deadline = self._key_account_note_deadline()
+        deadline = self._note_deadline()
         rows = []
         for move in moves:
             note = last_note.get(move.id)
@@ -610,20 +603,18 @@ class KeyAccountReportDigest(models.Model):
             )
         return rows
 
-    def _key_account_report_kpis(self, partners):
+    def _report_kpis(self, partners):
         """KPI section of the report (R78, R85): a row per rep covered.
 
         The KPIs are read as the recipient (``key_account.kpi`` applies the
         reader's rights), not as the superuser computing the report: a rep's
         weekly report then never counts another rep's secret account, and
         the clerk's reports never a secret account he does not serve."""
-        users = self._key_account_scope_users(partners)
-        env = self._key_account_recipient_env()
+        users = self._scope_users(partners)
+        env = self._recipient_env()
         if not users or not env["key_account.kpi.report"].has_access("read"):
             return None
-        kpis = env["key_account.kpi"]._key_account_kpis(
-            users.ids, self.date_from, self.date_to
-        )
+        kpis = env["key_account.kpi"]._kpis(users.ids, self.date_from, self.date_to)
         _ = self.env._
         return {
             "title": _("KPIs"),
@@ -641,11 +632,11 @@ class KeyAccountReportDigest(models.Model):
             "rows": [
                 [
                     user.name,
-                    self._key_account_format_amount(kpis[user.id]["sales"]),
-                    self._key_account_format_amount(kpis[user.id]["sales_target"]),
-                    self._key_account_format_percent(kpis[user.id]["sales_completion"]),
-                    self._key_account_format_amount(kpis[user.id]["collected"]),
-                    self._key_account_format_percent(kpis[user.id]["collection_rate"]),
+                    self._format_amount(kpis[user.id]["sales"]),
+                    self._format_amount(kpis[user.id]["sales_target"]),
+                    self._format_percent(kpis[user.id]["sales_completion"]),
+                    self._format_amount(kpis[user.id]["collected"]),
+                    self._format_percent(kpis[user.id]["collection_rate"]),
                     "%s / %g"
                     % (kpis[user.id]["visits"], kpis[user.id]["visit_target"]),
                     "%s / %g" % (kpis[user.id]["calls"], kpis[user.id]["call_target"]),
@@ -655,16 +646,16 @@ class KeyAccountReportDigest(models.Model):
             ],
         }
 
-    def _key_account_format_amount(self, amount):
+    def _format_amount(self, amount):
         return format_amount(self.env, amount or 0.0, self.company_id.currency_id)
 
-    def _key_account_format_percent(self, rate):
+    def _format_percent(self, rate):
         return "-" if rate is None else "%.1f %%" % rate
 
-    def _key_account_report_visits(self, partners):
+    def _report_visits(self, partners):
         """Visits planned in the period on the covered key accounts, per
         state (R50-R55)."""
-        return self._key_account_count_section(
+        return self._count_section(
             partners,
             "key_account.visit",
             "planned_start",
@@ -672,10 +663,10 @@ class KeyAccountReportDigest(models.Model):
             self.env._("Visits"),
         )
 
-    def _key_account_report_complaints(self, partners):
+    def _report_complaints(self, partners):
         """Complaints received in the period on the covered key accounts,
         per state (R76)."""
-        return self._key_account_count_section(
+        return self._count_section(
             partners,
             "key_account.complaint",
             "date",
@@ -683,10 +674,10 @@ class KeyAccountReportDigest(models.Model):
             self.env._("Complaints"),
         )
 
-    def _key_account_report_conflicts(self, partners):
+    def _report_conflicts(self, partners):
         """Open ownership conflicts for the KA head's meeting pack (R45), as
         the recipient reads them; None when there is none."""
-        Conflict = self._key_account_recipient_env()["key_account.ownership.conflict"]
+        Conflict = self._recipient_env()["key_account.ownership.conflict"]
         conflicts = Conflict.search(
             [("state", "=", "open"), ("company_id", "=", self.company_id.id)]
         )
@@ -712,20 +703,18 @@ class KeyAccountReportDigest(models.Model):
             ],
         }
 
-    def _key_account_scope_users(self, partners):
+    def _scope_users(self, partners):
         """The reps whose business the report covers (KPI hooks)."""
         if self.kind in PERSONAL_KINDS:
             return self.user_id
         return partners.user_id
 
-    def _key_account_count_section(
-        self, partners, model, date_field, user_field, title
-    ):
+    def _count_section(self, partners, model, date_field, user_field, title):
         """A section counting the records of ``model`` whose ``date_field``
         (a date or datetime) falls in the period, on the covered key
         accounts (``partner_id``), per ``state``; for personal reports only
         those whose ``user_field`` is the recipient."""
-        Model = self._key_account_totals_model(model)
+        Model = self._totals_model(model)
         if Model._fields[date_field].type == "datetime":
             start, end = self._key_account_bounds()
             period = [(date_field, ">=", start), (date_field, "<", end)]
@@ -747,17 +736,17 @@ class KeyAccountReportDigest(models.Model):
             ],
         }
 
-    def _key_account_report_sections(self, partners):
+    def _report_sections(self, partners):
         """Extra sections of the body: a list of dicts ``{'title': str,
         'columns': [str], 'rows': [[value]]}``. Extend by calling super and
-        appending, or override the ``_key_account_report_*`` hooks."""
+        appending, or override the ``_report_*`` hooks."""
         hooks = [
-            self._key_account_report_kpis,
-            self._key_account_report_visits,
-            self._key_account_report_complaints,
+            self._report_kpis,
+            self._report_visits,
+            self._report_complaints,
         ]
         if self.kind == "meeting_pack":
-            hooks.append(self._key_account_report_conflicts)
+            hooks.append(self._report_conflicts)
         return [section for section in (hook(partners) for hook in hooks) if section]
 
     def _key_account_render(self, values, partners, missing, weekly_report):
@@ -773,11 +762,11 @@ class KeyAccountReportDigest(models.Model):
                     "digest": record,
                     "values": values,
                     "currency": self.company_id.currency_id,
-                    "funnel": record._key_account_funnel(partners),
-                    "overdue_rows": record._key_account_overdue_rows(partners),
+                    "funnel": record._funnel(partners),
+                    "overdue_rows": record._overdue_rows(partners),
                     "missing_users": missing,
                     "weekly_report": weekly_report,
-                    "sections": record._key_account_report_sections(partners),
+                    "sections": record._report_sections(partners),
                 },
             )
         )

@@ -3,7 +3,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_date
 
-from ..tools import add_working_days, amount_band, missing_items
+from ..tools import BANDS, add_working_days, amount_band, missing_items
 from .key_account_approval_mixin import TRANSITIONS
 from .key_account_document_type import REQUEST_KINDS
 from .key_account_guard_mixin import system_write
@@ -64,7 +64,7 @@ class KeyAccountRequest(models.Model):
     _cancel_state = "none"
     _tier_validation_manual_config = False
 
-    # Fields
+    # === FIELDS === #
     name = fields.Char(
         string="Reference", required=True, copy=False, readonly=True, default="/"
     )
@@ -143,7 +143,7 @@ class KeyAccountRequest(models.Model):
     )
     # Computed
     amount_band = fields.Selection(
-        [("1", "Band 1"), ("2", "Band 2"), ("3", "Band 3")],
+        BANDS,
         compute="_compute_amount_band",
         store=True,
         index=True,
@@ -166,7 +166,6 @@ class KeyAccountRequest(models.Model):
         related="partner_id.key_account_credit_level_id", string="Current Credit Level"
     )
 
-    # Computes
     @api.depends("expected_amount", "company_id")
     def _compute_amount_band(self):
         for request in self:
@@ -221,7 +220,7 @@ class KeyAccountRequest(models.Model):
             ("state", "=", "posted"),
         ]
 
-    # Onchanges
+    # === ONCHANGE METHODS === #
     @api.onchange("partner_id")
     def _onchange_partner_id(self):
         partner = self.partner_id
@@ -242,7 +241,7 @@ class KeyAccountRequest(models.Model):
             self.credit_limit = self.credit_limit or self.tier_id.credit_limit
             self.payment_term_id = self.payment_term_id or self.tier_id.payment_term_id
 
-    # CRUD
+    # === CRUD METHODS === #
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
@@ -265,7 +264,7 @@ class KeyAccountRequest(models.Model):
                 self.env._("Only draft requests can be deleted; cancel it instead.")
             )
 
-    # Actions
+    # === ACTION METHODS === #
     def action_submit(self):
         for request in self:
             request._check_can_submit()
@@ -377,7 +376,7 @@ class KeyAccountRequest(models.Model):
             )
         return res
 
-    # Business methods
+    # === BUSINESS METHODS === #
     def _check_owner_or_director(self):
         self.ensure_one()
         if self.env.uid not in (self.requester_id.id, self.rep_id.id) and not (

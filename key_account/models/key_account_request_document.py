@@ -8,6 +8,7 @@ class KeyAccountRequestDocument(models.Model):
     _description = "Key Account Request Document"
     _order = "request_id, sequence, id"
 
+    # === FIELDS === #
     request_id = fields.Many2one(
         "key_account.request", required=True, index=True, ondelete="cascade"
     )
@@ -27,6 +28,7 @@ class KeyAccountRequestDocument(models.Model):
         related="request_id.company_id", store=True, index=True
     )
 
+    # === COMPUTE METHODS === #
     @api.depends("document_type_id.required", "document_type_id.only_if_invoiced")
     def _compute_required(self):
         for line in self:
@@ -40,7 +42,8 @@ class KeyAccountRequestDocument(models.Model):
         for line in self:
             line.provided = bool(line.attachment_ids)
 
-    # CRUD: the checklist is frozen once the request left the draft, so
+    # === CRUD METHODS === #
+    # The checklist is frozen once the request left the draft, so
     # reviewers decide on the documents they saw.
     @api.model_create_multi
     def create(self, vals_list):
@@ -60,6 +63,7 @@ class KeyAccountRequestDocument(models.Model):
     def _unlink_only_draft(self):
         self._check_request_draft()
 
+    # === BUSINESS METHODS === #
     def _check_request_draft(self):
         if self.env.su:
             return

@@ -30,7 +30,7 @@ class KeyAccountReviewReport(models.AbstractModel):
             "date_from": date_from,
             "date_to": date_to,
             "reviews": {
-                partner.id: self._key_account_review_values(partner, date_from, date_to)
+                partner.id: self._review_values(partner, date_from, date_to)
                 for partner in partners
             },
         }
@@ -67,29 +67,25 @@ class KeyAccountReviewReport(models.AbstractModel):
                 )
 
     @api.model
-    def _key_account_review_values(self, partner, date_from, date_to):
+    def _review_values(self, partner, date_from, date_to):
         partner = partner.commercial_partner_id
         company = partner.company_id or self.env.company
         return {
             "partner": partner,
             "currency": company.currency_id,
-            "credit": self._key_account_review_credit(partner, company),
-            "aging": self._key_account_review_aging(partner, company),
-            "sales": self._key_account_review_sales(
+            "credit": self._review_credit(partner, company),
+            "aging": self._review_aging(partner, company),
+            "sales": self._review_sales(partner, company, date_from, date_to),
+            "commissions": self._review_commissions(
                 partner, company, date_from, date_to
             ),
-            "commissions": self._key_account_review_commissions(
-                partner, company, date_from, date_to
-            ),
-            "visits": self._key_account_review_visits(partner, date_from, date_to),
-            "complaints": self._key_account_review_complaints(
-                partner, date_from, date_to
-            ),
-            "kpis": self._key_account_review_kpis(partner, date_from, date_to),
+            "visits": self._review_visits(partner, date_from, date_to),
+            "complaints": self._review_complaints(partner, date_from, date_to),
+            "kpis": self._review_kpis(partner, date_from, date_to),
         }
 
     @api.model
-    def _key_account_review_credit(self, partner, company):
+    def _review_credit(self, partner, company):
         """Credit profile and exposure (R7, R10). As superuser, as the credit
         check does: the reader of the customer needs the totals, not each
         invoice."""
@@ -110,7 +106,7 @@ class KeyAccountReviewReport(models.AbstractModel):
         }
 
     @api.model
-    def _key_account_review_aging(self, partner, company):
+    def _review_aging(self, partner, company):
         """Open receivables of the customer by bucket (R38), as the reader
         sees them in the aging report."""
         Aging = self.env["key_account.aging.report"]
@@ -129,7 +125,7 @@ class KeyAccountReviewReport(models.AbstractModel):
         }
 
     @api.model
-    def _key_account_review_sales(self, partner, company, date_from, date_to):
+    def _review_sales(self, partner, company, date_from, date_to):
         """Invoiced (untaxed, less credit notes) in the period (R78), as
         superuser for the total only."""
         [(invoiced,)] = (
@@ -151,7 +147,7 @@ class KeyAccountReviewReport(models.AbstractModel):
         return {"invoiced": invoiced or 0.0}
 
     @api.model
-    def _key_account_review_commissions(self, partner, company, date_from, date_to):
+    def _review_commissions(self, partner, company, date_from, date_to):
         """Commission lines of the period on the customer the reader may
         read (a rep: their own and the customer's rebates), summed per kind,
         beneficiary and state."""
@@ -180,10 +176,10 @@ class KeyAccountReviewReport(models.AbstractModel):
         ]
 
     @api.model
-    def _key_account_review_visits(self, partner, date_from, date_to):
+    def _review_visits(self, partner, date_from, date_to):
         """Visits of the customer made in the period (done, by actual
         departure) that the reader may read."""
-        start, end = self._key_account_datetime_bounds(date_from, date_to)
+        start, end = self._datetime_bounds(date_from, date_to)
         return self.env["key_account.visit"].search(
             [
                 ("partner_id", "child_of", partner.id),
@@ -195,7 +191,7 @@ class KeyAccountReviewReport(models.AbstractModel):
         )
 
     @api.model
-    def _key_account_review_complaints(self, partner, date_from, date_to):
+    def _review_complaints(self, partner, date_from, date_to):
         """Complaints of the customer received in the period that the
         reader may read."""
         return self.env["key_account.complaint"].search(
@@ -208,16 +204,14 @@ class KeyAccountReviewReport(models.AbstractModel):
         )
 
     @api.model
-    def _key_account_review_kpis(self, partner, date_from, date_to):
+    def _review_kpis(self, partner, date_from, date_to):
         """KPI lines ``[(label, value)]`` of the customer's rep for the
         period, as the reader reads them (``key_account.kpi`` applies the
         reader's rights: only the figures the reader may see)."""
         rep = partner.user_id
         if not rep:
             return []
-        kpis = self.env["key_account.kpi"]._key_account_kpis(
-            rep.ids, date_from, date_to
-        )[rep.id]
+        kpis = self.env["key_account.kpi"]._kpis(rep.ids, date_from, date_to)[rep.id]
         currency = (partner.company_id or self.env.company).currency_id
 
         def amount(value):
@@ -240,7 +234,7 @@ class KeyAccountReviewReport(models.AbstractModel):
         ]
 
     @api.model
-    def _key_account_datetime_bounds(self, date_from, date_to):
+    def _datetime_bounds(self, date_from, date_to):
         """UTC datetimes from the start of ``date_from`` to the end of
         ``date_to``."""
         return (

@@ -61,7 +61,7 @@ class KeyAccountSatisfaction(models.Model):
     }
     _order = "date desc, id desc"
 
-    # Fields
+    # === FIELDS === #
     name = fields.Char(
         string="Reference", required=True, copy=False, readonly=True, default="/"
     )
@@ -106,19 +106,19 @@ class KeyAccountSatisfaction(models.Model):
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
 
-    # Computes
+    # === COMPUTE METHODS === #
     @api.depends("partner_id")
     def _compute_user_id(self):
         for record in self:
             record.user_id = record.partner_id.commercial_partner_id.user_id
 
-    # CRUD
+    # === CRUD METHODS === #
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
         if any(record.state != "draft" for record in self):
             raise UserError(self.env._("Only satisfaction records to do are deleted."))
 
-    # Actions
+    # === ACTION METHODS === #
     def action_close(self):
         for record in self:
             if record.state not in OPEN_STATES:
@@ -142,7 +142,7 @@ class KeyAccountSatisfaction(models.Model):
             record._key_account_system_write({"state": "cancelled"})
         return True
 
-    # Business methods
+    # === BUSINESS METHODS === #
     @api.model
     def _cron_send_surveys(self, batch_size=100):
         """Daily: key accounts whose tier interval has passed since their last
@@ -202,7 +202,7 @@ class KeyAccountSatisfaction(models.Model):
         self.env["ir.cron"]._notify_progress(done=len(partners), remaining=remaining)
         return records
 
-    def _key_account_survey_answered(self, user_inputs):
+    def _survey_answered(self, user_inputs):
         """The customer answered: score and comments come from the survey."""
         for record in self:
             user_input = user_inputs.filtered(lambda i, r=record: i == r.user_input_id)

@@ -17,6 +17,7 @@ class KeyAccountSensitiveInfo(models.Model):
     _description = "Key Account Contact Sensitive Information"
     _rec_name = "partner_id"
 
+    # === FIELDS === #
     partner_id = fields.Many2one(
         "res.partner",
         string="Contact",
@@ -43,6 +44,7 @@ class KeyAccountSensitiveInfo(models.Model):
         )
     ]
 
+    # === BUSINESS METHODS === #
     @api.model
     def _enabled(self):
         return self.env.company.key_account_sensitive_enabled

@@ -11,7 +11,7 @@ class KeyAccountSequenceMixin(models.AbstractModel):
     # Code of the ir.sequence numbering the documents.
     _key_account_sequence = None
 
-    # CRUD
+    # === CRUD METHODS === #
     @api.model_create_multi
     def create(self, vals_list):
         sequence = self.env["ir.sequence"]

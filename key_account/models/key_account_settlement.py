@@ -39,7 +39,7 @@ class KeyAccountSettlement(models.Model):
         "action_view_bill": (None, ("reader",)),
     }
 
-    # Fields
+    # === FIELDS === #
     name = fields.Char(required=True, readonly=True, copy=False, default="/")
     kind = fields.Selection(
         [("commission", "Commission"), ("rebate", "Customer Rebate Payout")],
@@ -104,7 +104,7 @@ class KeyAccountSettlement(models.Model):
         related="bill_id.payment_state", string="Bill Payment", tracking=False
     )
 
-    # Computes
+    # === COMPUTE METHODS === #
     @api.depends("kind", "line_ids.rate", "company_id")
     def _compute_required_level(self):
         for settlement in self:
@@ -125,7 +125,7 @@ class KeyAccountSettlement(models.Model):
         for settlement in self:
             settlement.amount_total = sum(settlement.line_ids.mapped("amount"))
 
-    # CRUD
+    # === CRUD METHODS === #
     @api.ondelete(at_uninstall=False)
     def _unlink_except_done(self):
         if self.filtered(lambda s: s.state != "cancelled"):
@@ -133,7 +133,7 @@ class KeyAccountSettlement(models.Model):
                 self.env._("Only cancelled commission settlements can be deleted.")
             )
 
-    # Actions
+    # === ACTION METHODS === #
     def action_approve(self):
         """The KA head approves commissions (SPEC R36), never the
         beneficiary; a rebate payout the role its rate needs (R34)."""
@@ -143,7 +143,7 @@ class KeyAccountSettlement(models.Model):
                     self.env._("%s is not waiting for approval.", settlement.name)
                 )
             settlement._check_not_beneficiary()
-            if not settlement._key_account_may_approve():
+            if not settlement._may_approve():
                 raise AccessError(
                     self.env._(
                         "%(name)s needs the approval of: %(level)s.",
@@ -159,7 +159,7 @@ class KeyAccountSettlement(models.Model):
             {"state": "approved", "approved_by_id": self.env.uid}
         )
         for settlement in self.filtered(lambda s: s.kind == "commission"):
-            head = settlement._key_account_head_approver()
+            head = settlement._head_approver()
             if head != self.env.user:
                 # Settlements are read-only to users: the note is the system's.
                 settlement.sudo().message_post(
@@ -248,19 +248,19 @@ class KeyAccountSettlement(models.Model):
             "view_mode": "form",
         }
 
-    # Business methods
-    def _key_account_may_approve(self):
+    # === BUSINESS METHODS === #
+    def _may_approve(self):
         self.ensure_one()
         user = self.env.user
         if self.kind == "commission":
-            return bool(self._key_account_head_approver())
+            return bool(self._head_approver())
         if self.required_level == "manager":
             return user.has_group("key_account.group_key_account_manager")
         if user.has_group("key_account.group_key_account_director"):
             return True
         return self.required_level == "rep" and self.customer_id.user_id == user
 
-    def _key_account_head_approver(self):
+    def _head_approver(self):
         """The KA head in whose name the current user approves a commission
         settlement: the user, or the KA head whose running delegation for
         every approval step (none selected) the user holds. Never the
@@ -290,7 +290,7 @@ class KeyAccountSettlement(models.Model):
                     )
                 )
 
-    def _key_account_bill_message(self):
+    def _bill_message(self):
         """Why the bills of these billed settlements stay as they are."""
         return self.env._(
             "%(bills)s is the bill of %(settlements)s: cancel the settlement "
@@ -351,7 +351,7 @@ class KeyAccountSettlement(models.Model):
         )
 
     @api.model
-    def _key_account_rebate_payout(self, lines, payee=None):
+    def _rebate_payout(self, lines, payee=None):
         """Payout requests of the accrued rebate ``lines``, one per customer,
         paid in full to the customer or ``payee``, one of its contacts (SPEC
         R34)."""

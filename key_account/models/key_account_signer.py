@@ -13,6 +13,7 @@ class KeyAccountSigner(models.Model):
     _inherit = ["mail.thread"]
     _order = "partner_id, date_to desc, id"
 
+    # === FIELDS === #
     partner_id = fields.Many2one(
         "res.partner",
         string="Key Account",
@@ -61,7 +62,7 @@ class KeyAccountSigner(models.Model):
     )
     active = fields.Boolean(default=True)
 
-    # Computes
+    # === COMPUTE METHODS === #
     @api.depends("date_from", "date_to")
     def _compute_state(self):
         today = fields.Date.context_today(self)
@@ -76,7 +77,7 @@ class KeyAccountSigner(models.Model):
                 signer._reminder_days(),
             )
 
-    # Constraints
+    # === CONSTRAINT METHODS === #
     @api.constrains("date_from", "date_to", "contact_id", "partner_id")
     def _check_signer(self):
         for signer in self:
@@ -93,7 +94,7 @@ class KeyAccountSigner(models.Model):
                     )
                 )
 
-    # CRUD
+    # === CRUD METHODS === #
     def write(self, vals):
         if {"partner_id", "contact_id"} & set(vals) and not self.env[
             "res.partner"
@@ -120,7 +121,7 @@ class KeyAccountSigner(models.Model):
                 )
             )
 
-    # Business methods
+    # === BUSINESS METHODS === #
     def _reminder_days(self):
         company = self.company_id or self.env.company
         return company.key_account_signer_reminder_days

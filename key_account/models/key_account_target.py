@@ -22,7 +22,7 @@ class KeyAccountTarget(models.Model):
     _inherit = ["mail.thread"]
     _order = "date_from desc, user_id, team_id"
 
-    # Fields
+    # === FIELDS === #
     name = fields.Char(compute="_compute_name", store=True)
     user_id = fields.Many2one(
         "res.users",
@@ -97,7 +97,7 @@ class KeyAccountTarget(models.Model):
         ),
     ]
 
-    # Computes
+    # === COMPUTE METHODS === #
     @api.depends("period_type", "period_date")
     def _compute_dates(self):
         for target in self:
@@ -140,7 +140,7 @@ class KeyAccountTarget(models.Model):
         for target in self:
             figures = {}
             if target.date_from and (target.user_id or target.team_id):
-                figures = kpi._key_account_actuals(
+                figures = kpi._actuals(
                     target.date_from,
                     target.date_to,
                     user=target.user_id,
@@ -161,7 +161,7 @@ class KeyAccountTarget(models.Model):
             )
             target.expense_progress = percent(expenses, target.expense_budget) or 0.0
 
-    # Constraints
+    # === CONSTRAINT METHODS === #
     @api.constrains("user_id", "team_id")
     def _check_owner(self):
         for target in self:

@@ -10,7 +10,7 @@ class KeyAccountTier(models.Model):
     _key_account_transitions = {"action_view_partners": (None, ("reader",))}
     _order = "sequence, id"
 
-    # Fields
+    # === FIELDS === #
     name = fields.Char(required=True, translate=True)
     code = fields.Char(required=True)
     sequence = fields.Integer(default=10)
@@ -83,7 +83,7 @@ class KeyAccountTier(models.Model):
         ),
     ]
 
-    # Computes
+    # === COMPUTE METHODS === #
     def _compute_partner_count(self):
         counts = dict(
             self.env["res.partner"]._read_group(
@@ -95,7 +95,7 @@ class KeyAccountTier(models.Model):
         for tier in self:
             tier.partner_count = counts.get(tier, 0)
 
-    # Actions
+    # === ACTION METHODS === #
     def action_view_partners(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -104,7 +104,7 @@ class KeyAccountTier(models.Model):
         action["domain"] = [("key_account_tier_id", "=", self.id)]
         return action
 
-    # Business methods
+    # === BUSINESS METHODS === #
     @api.model
     def _suggestion_table(self, company):
         """(tier, minimum revenue) pairs of ``company`` for the suggestion."""

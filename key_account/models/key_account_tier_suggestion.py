@@ -24,6 +24,7 @@ class KeyAccountTierSuggestion(models.Model):
     }
     _order = "date desc, id desc"
 
+    # === FIELDS === #
     partner_id = fields.Many2one(
         "res.partner",
         string="Key Account",
@@ -50,7 +51,7 @@ class KeyAccountTierSuggestion(models.Model):
     )
     user_id = fields.Many2one(related="partner_id.user_id", string="Rep")
 
-    # Actions
+    # === ACTION METHODS === #
     def action_apply(self):
         """A director applies suggestions in bulk; the chatter records it."""
         if not self.env["res.partner"]._key_account_is_director():
@@ -80,7 +81,7 @@ class KeyAccountTierSuggestion(models.Model):
         )
         return True
 
-    # Business methods
+    # === BUSINESS METHODS === #
     @api.model
     def _cron_suggest(self, batch_size=None):
         """Monthly: trailing-12-month revenue and days to pay per key account.

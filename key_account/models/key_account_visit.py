@@ -62,7 +62,7 @@ class KeyAccountVisit(models.Model):
     _inherit = ["key_account.guard.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "planned_start desc, id desc"
 
-    # Fields
+    # === FIELDS === #
     name = fields.Char(compute="_compute_name", store=True)
     partner_id = fields.Many2one(
         "res.partner",
@@ -210,7 +210,7 @@ class KeyAccountVisit(models.Model):
         now = fields.Datetime.now().replace(minute=0, second=0, microsecond=0)
         return now + datetime.timedelta(hours=1)
 
-    # Computes
+    # === COMPUTE METHODS === #
     @api.depends("partner_id.name", "planned_start")
     def _compute_name(self):
         for visit in self:
@@ -238,7 +238,7 @@ class KeyAccountVisit(models.Model):
         for visit in self:
             visit.needs_deviation_reason = visit._deviates()
 
-    # Constraints
+    # === CONSTRAINT METHODS === #
     @api.constrains("partner_id", "contact_ids")
     def _check_partner(self):
         for visit in self:
@@ -302,14 +302,14 @@ class KeyAccountVisit(models.Model):
                     )
                 )
 
-    # Onchanges
+    # === ONCHANGE METHODS === #
     @api.onchange("partner_id")
     def _onchange_partner_id(self):
         self.contact_ids = self.contact_ids.filtered(
             lambda c: c.commercial_partner_id == self.partner_id
         )
 
-    # CRUD
+    # === CRUD METHODS === #
     @api.model_create_multi
     def create(self, vals_list):
         Partner = self.env["res.partner"]
@@ -398,7 +398,7 @@ class KeyAccountVisit(models.Model):
                 )
             )
 
-    # Actions
+    # === ACTION METHODS === #
     def action_done(self):
         """The visit took place: actual times and report recorded, meeting
         minutes due (SPEC R54)."""
@@ -526,7 +526,7 @@ class KeyAccountVisit(models.Model):
         self._close_activities("key_account.mail_activity_key_account_minutes_review")
         return True
 
-    # Business methods
+    # === BUSINESS METHODS === #
     def _check_rep(self):
         self.ensure_one()
         if self.env.su or self.user_id == self.env.user:

@@ -22,7 +22,7 @@ class KeyAccountWeeklyReport(models.Model):
     _key_account_transitions = {"action_submit": (("draft",), ("rep",))}
     _order = "week_start desc, user_id"
 
-    # Fields
+    # === FIELDS === #
     user_id = fields.Many2one(
         "res.users",
         string="Rep",
@@ -71,7 +71,7 @@ class KeyAccountWeeklyReport(models.Model):
         )
     ]
 
-    # Computes
+    # === COMPUTE METHODS === #
     @api.depends("week_start")
     def _compute_week(self):
         for report in self:
@@ -90,20 +90,20 @@ class KeyAccountWeeklyReport(models.Model):
                 date=report.week_start or "",
             )
 
-    # Constraints
+    # === CONSTRAINT METHODS === #
     @api.constrains("week_start")
     def _check_week_start(self):
         if any(r.week_start.weekday() != 0 for r in self):
             raise ValidationError(self.env._("A weekly report starts on a Monday."))
 
-    # CRUD
+    # === CRUD METHODS === #
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("week_start"):
                 day = fields.Date.to_date(vals["week_start"])
                 vals["week_start"] = week_bounds(day)[0]
-            if not self.env.su and not self._key_account_is_supervisor():
+            if not self.env.su and not self._is_supervisor():
                 vals["user_id"] = self.env.uid
         return super().create(vals_list)
 
@@ -112,7 +112,7 @@ class KeyAccountWeeklyReport(models.Model):
         if any(r.state != "draft" for r in self):
             raise UserError(self.env._("A submitted weekly report is kept as is."))
 
-    # Actions
+    # === ACTION METHODS === #
     def action_submit(self):
         for report in self:
             if report.state != "draft":
@@ -130,13 +130,13 @@ class KeyAccountWeeklyReport(models.Model):
         )
         return True
 
-    # Business methods
+    # === BUSINESS METHODS === #
     @api.model
-    def _key_account_is_supervisor(self):
+    def _is_supervisor(self):
         return self.env.user.has_group("key_account.group_key_account_supervisor")
 
     @api.model
-    def _key_account_reporting_reps(self, company):
+    def _reporting_reps(self, company):
         """Users expected to submit a weekly report: active internal users
         in the Rep group of ``company`` who are not supervisors (office
         managers, clerks and directors report otherwise). Override to
@@ -160,7 +160,7 @@ class KeyAccountWeeklyReport(models.Model):
     def _key_account_missing(self, company, week_start):
         """Reps of ``company`` without a submitted report for the week of
         ``week_start``. Read as superuser: the list goes to the KA head."""
-        reps = self._key_account_reporting_reps(company)
+        reps = self._reporting_reps(company)
         submitted = (
             self.sudo()
             .search(

@@ -49,7 +49,7 @@ class KeyAccountWriteoffRequest(models.Model):
         action_post=(("approved",), ("accounting_manager",)),
     )
 
-    # Fields
+    # === FIELDS === #
     state = fields.Selection(
         STATES, default="draft", required=True, copy=False, tracking=True, index=True
     )
@@ -99,7 +99,7 @@ class KeyAccountWriteoffRequest(models.Model):
         help="Written-off money collected later (positive revenue again).",
     )
 
-    # Computes
+    # === COMPUTE METHODS === #
     @api.depends("invoice_ids.amount_residual")
     def _compute_amount_open(self):
         for request in self:
@@ -126,8 +126,9 @@ class KeyAccountWriteoffRequest(models.Model):
                 "key_account_collection_note_ids"
             )
 
-    # CRUD: the mixin's, the general manager records the board's resolution
-    def _key_account_may_change(self, changed):
+    # === CRUD METHODS === #
+    # The mixin's, the general manager records the board's resolution
+    def _may_change(self, changed):
         return (
             self.state == "submitted"
             and changed <= BOARD_FIELDS
@@ -140,7 +141,7 @@ class KeyAccountWriteoffRequest(models.Model):
             "records the board's resolution."
         )
 
-    # Actions
+    # === ACTION METHODS === #
     def _after_submit(self):
         self.partner_id._key_account_open_investigation(
             self.env._("Write-off requested: %s.", self.name)
@@ -188,7 +189,7 @@ class KeyAccountWriteoffRequest(models.Model):
             partner_ids=self.requester_id.partner_id.ids,
         )
 
-    # Business methods
+    # === BUSINESS METHODS === #
     def _submission_problems(self):
         self.ensure_one()
         problems = []

@@ -28,9 +28,7 @@ class ResUsers(models.Model):
         )
     }
 
-    # ------------------------------------------------------------------
-    # Fields
-    # ------------------------------------------------------------------
+    # === FIELDS === #
     key_account_digest_daily = fields.Boolean(
         string="Daily Key-Account Reports by E-mail",
         default=True,
@@ -79,9 +77,7 @@ class ResUsers(models.Model):
     def SELF_WRITEABLE_FIELDS(self):
         return super().SELF_WRITEABLE_FIELDS + DIGEST_FIELDS
 
-    # ------------------------------------------------------------------
-    # Computes
-    # ------------------------------------------------------------------
+    # === COMPUTE METHODS === #
     @api.depends_context("uid", "company")
     def _compute_key_account_expense_ratio(self):
         """Over the commission lines of the current company that the current
@@ -124,9 +120,7 @@ class ResUsers(models.Model):
                 user.key_account_expenses, user.key_account_collected_base
             )
 
-    # ------------------------------------------------------------------
-    # Actions
-    # ------------------------------------------------------------------
+    # === ACTION METHODS === #
     def action_key_account_hand_over(self):
         """Hand the customers of a leaving rep over (SPEC R48)."""
         self.ensure_one()
@@ -139,9 +133,7 @@ class ResUsers(models.Model):
             "context": {"default_leaver_id": self.id},
         }
 
-    # ------------------------------------------------------------------
-    # Business methods
-    # ------------------------------------------------------------------
+    # === BUSINESS METHODS === #
     def _key_account_office_manager(self):
         """The leader of the user's own sales office: the office manager who
         signs for the rep (band 1, claims, visits, complaints)."""

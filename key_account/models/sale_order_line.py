@@ -16,7 +16,7 @@ RESTART_LINE_FIELDS = {
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
 
-    # Fields
+    # === FIELDS === #
     key_account_is_compensation = fields.Boolean(
         string="Compensation",
         copy=False,
@@ -37,7 +37,7 @@ class SaleOrderLine(models.Model):
         "as of its last change: the month's compensation adds these up.",
     )
 
-    # Computes
+    # === COMPUTE METHODS === #
     @api.depends(
         "key_account_is_compensation",
         "product_id",
@@ -87,7 +87,8 @@ class SaleOrderLine(models.Model):
                 line.virtual_available_at_date -= others
         return res
 
-    # CRUD: lines written directly (RPC, import) restart the approval too.
+    # === CRUD METHODS === #
+    # Lines written directly (RPC, import) restart the approval too.
     @api.model_create_multi
     def create(self, vals_list):
         orders = self.env["sale.order"].browse(
@@ -129,7 +130,7 @@ class SaleOrderLine(models.Model):
         )
         return res
 
-    # Business methods
+    # === BUSINESS METHODS === #
     def _key_account_counts_as_compensation(self):
         """A product line flagged as compensation (SPEC R35)."""
         self.ensure_one()

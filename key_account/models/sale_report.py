@@ -22,6 +22,7 @@ class SaleReport(models.Model):
     # key_account.guard.mixin.
     _key_account_transitions = {"action_open_order": (None, ("reader",))}
 
+    # === FIELDS === #
     key_account_revenue_kind = fields.Selection(
         ADJUSTMENT_KINDS,
         string="Revenue Adjustment",
@@ -33,6 +34,19 @@ class SaleReport(models.Model):
         "key_account.writeoff.request", string="Write-Off Request", readonly=True
     )
 
+    # === ACTION METHODS === #
+    def action_open_order(self):
+        self.ensure_one()
+        if self.key_account_revenue_kind:
+            return {
+                "type": "ir.actions.act_window",
+                "res_model": "key_account.writeoff.request",
+                "views": [[False, "form"]],
+                "res_id": self.key_account_writeoff_id.id,
+            }
+        return super().action_open_order()
+
+    # === BUSINESS METHODS === #
     def _select_additional_fields(self):
         res = super()._select_additional_fields()
         res["key_account_revenue_kind"] = "NULL::varchar"
@@ -126,14 +140,3 @@ class SaleReport(models.Model):
             )
         """
         )
-
-    def action_open_order(self):
-        self.ensure_one()
-        if self.key_account_revenue_kind:
-            return {
-                "type": "ir.actions.act_window",
-                "res_model": "key_account.writeoff.request",
-                "views": [[False, "form"]],
-                "res_id": self.key_account_writeoff_id.id,
-            }
-        return super().action_open_order()

@@ -22,7 +22,7 @@ class StockLocation(models.Model):
 
     _inherit = "stock.location"
 
-    # Fields
+    # === FIELDS === #
     key_account_holder_id = fields.Many2one(
         "res.partner",
         string="Held for Key Account",
@@ -33,7 +33,7 @@ class StockLocation(models.Model):
         "stock manager's approval (SPEC R64).",
     )
 
-    # Constraints
+    # === CONSTRAINT METHODS === #
     @api.constrains("key_account_holder_id", "location_id", "usage")
     def _check_key_account_holder(self):
         for location in self:
@@ -50,7 +50,7 @@ class StockLocation(models.Model):
                     self.env._("Only an internal location holds key-account stock.")
                 )
 
-    # CRUD
+    # === CRUD METHODS === #
     def write(self, vals):
         if "key_account_holder_id" in vals:
             changed = self.filtered(
@@ -70,7 +70,7 @@ class StockLocation(models.Model):
                 )
         return super().write(vals)
 
-    # Business methods
+    # === BUSINESS METHODS === #
     @api.model
     def _key_account_hold_location(self, partner, warehouse):
         """The location holding stock for ``partner`` in ``warehouse``,

@@ -13,7 +13,7 @@ class StockMove(models.Model):
 
     _inherit = "stock.move"
 
-    # Business methods
+    # === BUSINESS METHODS === #
     def _key_account_order(self):
         """The key-account sales order of this move, or an empty recordset."""
         self.ensure_one()

@@ -11,7 +11,7 @@ class StockMoveLine(models.Model):
 
     _inherit = "stock.move.line"
 
-    # Constraints
+    # === CONSTRAINT METHODS === #
     @api.constrains("location_id", "location_dest_id", "move_id", "picking_id")
     def _check_key_account_hold(self):
         problems = self._key_account_hold_problems()
@@ -25,7 +25,7 @@ class StockMoveLine(models.Model):
                 )
             )
 
-    # Business methods
+    # === BUSINESS METHODS === #
     def _key_account_hold_problems(self):
         """Readable list of the lines taking held stock they may not take.
         As superuser: the stock user moving goods may not read sales orders;

@@ -23,7 +23,7 @@ class StockPicking(models.Model):
         "button_validate": (("assigned", "confirmed"), ("stock_user",)),
     }
 
-    # Fields
+    # === FIELDS === #
     key_account_partner_id = fields.Many2one(
         "res.partner",
         string="Key Account",
@@ -62,7 +62,7 @@ class StockPicking(models.Model):
         help="The transfer moves goods out of a key account's hold location.",
     )
 
-    # Computes
+    # === COMPUTE METHODS === #
     @api.depends("move_ids.location_id", "move_line_ids.location_id")
     def _compute_key_account_takes_held_stock(self):
         for picking in self:
@@ -75,12 +75,12 @@ class StockPicking(models.Model):
             partner = picking.sale_id.partner_id.commercial_partner_id
             picking.key_account_partner_id = partner.filtered("is_key_account")
 
-    # CRUD
+    # === CRUD METHODS === #
     def write(self, vals):
         self._key_account_check_release_approval(vals)
         return super().write(vals)
 
-    # Actions
+    # === ACTION METHODS === #
     def action_key_account_approve_release(self):
         """The stock manager approves taking the goods held for a key account
         with this transfer (SPEC R64); the approval is kept in the chatter."""
@@ -127,10 +127,10 @@ class StockPicking(models.Model):
         self._key_account_check_release()
         self._key_account_check_advance()
         res = super()._action_done()
-        self.env["key_account.office.receipt"]._key_account_create_for(self)
+        self.env["key_account.office.receipt"]._create_for(self)
         return res
 
-    # Business methods
+    # === BUSINESS METHODS === #
     def _key_account_slip_copies(self):
         """Copies of the delivery slip (SPEC R65): a key-account delivery
         prints one for the customer, the warehouse and accounting; any other

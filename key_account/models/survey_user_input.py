@@ -15,5 +15,5 @@ class SurveyUserInput(models.Model):
             .search([("user_input_id", "in", self.ids), ("state", "=", "sent")])
         )
         if satisfactions:
-            satisfactions._key_account_survey_answered(self.sudo())
+            satisfactions._survey_answered(self.sudo())
         return res

@@ -5,6 +5,7 @@ from odoo import api, fields, models
 class TierDefinition(models.Model):
     _inherit = "tier.definition"
 
+    # === FIELDS === #
     key_account_requester_signs = fields.Boolean(
         string="Signed When Requested by the Reviewer",
         help="When the person requesting the approval is this step's reviewer, "
@@ -21,6 +22,7 @@ class TierDefinition(models.Model):
         help="Next level: its members may also decide an escalated review.",
     )
 
+    # === BUSINESS METHODS === #
     @api.model
     def _get_tier_validation_model_names(self):
         return super()._get_tier_validation_model_names() + [

@@ -52,7 +52,7 @@ class TierReview(models.Model):
 
     _inherit = "tier.review"
 
-    # Fields
+    # === FIELDS === #
     active = fields.Boolean(default=True, index=True)
     key_account_on_behalf_of_id = fields.Many2one(
         "res.users", string="On Behalf Of", readonly=True
@@ -90,7 +90,7 @@ class TierReview(models.Model):
             "key_account.gift",
         ]
 
-    # Computes
+    # === COMPUTE METHODS === #
     @api.depends_context("uid")
     def _compute_key_account_document_readable(self):
         user_env = self.env(su=False)
@@ -151,7 +151,7 @@ class TierReview(models.Model):
         self.ensure_one()
         return super()._get_reviewers() | self.key_account_escalated_group_id.users
 
-    # CRUD
+    # === CRUD METHODS === #
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.is_superuser():
@@ -206,7 +206,7 @@ class TierReview(models.Model):
                 self.env._("Key-account approval history cannot be deleted.")
             )
 
-    # Business methods
+    # === BUSINESS METHODS === #
     def _key_account_check_fixed(self, vals):
         """No user re-points a review, whatever its model: the document, the
         step, the requester and the reviewers are the engine's."""
@@ -343,30 +343,6 @@ class TierReview(models.Model):
                     )
                 )
 
-    def _key_account_delegation(self, user=None):
-        """The running delegation through which ``user`` may decide this
-        review for one of its own reviewers, if any."""
-        self.ensure_one()
-        user = user or self.env.user
-        delegations = self.env["key_account.delegation"]._running(
-            self.sudo()._key_account_own_reviewers()
-        )
-        return delegations.filtered(
-            lambda d: d.delegate_id == user and d._covers(self.definition_id)
-        )[:1]
-
-    def _key_account_on_behalf(self):
-        """{review id: absent reviewer} for reviews the current user decides
-        as a delegate."""
-        result = {}
-        for review in self:
-            if self.env.user in review.sudo()._key_account_own_reviewers():
-                continue
-            delegation = review._key_account_delegation()
-            if delegation:
-                result[review.id] = delegation.user_id
-        return result
-
     def _key_account_log_decision(self):
         """Chatter line on the document: who decided, on behalf of whom."""
         for review in self:
@@ -412,80 +388,3 @@ class TierReview(models.Model):
             )
             records.invalidate_recordset(["review_ids"])
             self.env.add_to_compute(records._fields["validation_status"], records)
-
-    # Reminders and escalation
-    def _send_review_reminder(self):
-        """Key-account reviews remind each reviewer with an activity."""
-        mine = self.filtered(lambda r: r.model in self._key_account_models())
-        res = super(TierReview, self - mine)._send_review_reminder()
-        for review in mine:
-            record = self.env[review.model].browse(review.res_id)
-            if not record.exists():
-                continue
-            for user in review.reviewer_ids[:10]:
-                record.activity_schedule(
-                    act_type_xmlid=review._get_reminder_activity_type(),
-                    note=review._notify_review_reminder_body(),
-                    user_id=user.id,
-                )
-            review.last_reminder_date = fields.Datetime.now()
-        return res
-
-    def _notify_review_reminder_body(self):
-        if self.key_account_pending_since:
-            delay = (fields.Datetime.now() - self.key_account_pending_since).days
-            return self.env._(
-                "%(review)s has been waiting for your decision for %(days)s days.",
-                review=self.name,
-                days=delay,
-            )
-        return super()._notify_review_reminder_body()
-
-    @api.model
-    def _cron_key_account_escalate(self, batch_size=200):
-        """Reviews pending longer than their step allows go to the next level."""
-        now = fields.Datetime.now()
-        definitions = self.env["tier.definition"].search(
-            [
-                ("model", "in", self._key_account_models()),
-                ("key_account_escalation_days", ">", 0),
-                ("key_account_escalate_group_id", "!=", False),
-            ]
-        )
-        for definition in definitions:
-            limit = fields.Datetime.subtract(
-                now, days=definition.key_account_escalation_days
-            )
-            reviews = self.search(
-                [
-                    ("definition_id", "=", definition.id),
-                    ("status", "=", "pending"),
-                    ("key_account_escalated_group_id", "=", False),
-                    ("key_account_pending_since", "<=", limit),
-                ],
-                limit=batch_size,
-            )
-            reviews._key_account_escalate(definition.key_account_escalate_group_id)
-            self.env["ir.cron"]._notify_progress(done=len(reviews), remaining=0)
-
-    def _key_account_escalate(self, group):
-        """Runs as the escalation cron (superuser)."""
-        self.write(
-            {
-                "key_account_escalated_group_id": group.id,
-                "key_account_escalated_date": fields.Datetime.now(),
-            }
-        )
-        for review in self:
-            record = self.env[review.model].browse(review.res_id)
-            days = (fields.Datetime.now() - review.key_account_pending_since).days
-            record.message_post(
-                body=self.env._(
-                    "%(review)s pending for %(days)s days: escalated to %(group)s.",
-                    review=review.name,
-                    days=days,
-                    group=group.name,
-                ),
-                subtype_xmlid="mail.mt_note",
-                partner_ids=group.users.partner_id.ids,
-            )

@@ -31,7 +31,7 @@ class TestExceptionRequest(OrderApprovalCase):
         return (
             self.env["key_account.exception.request"]
             .with_user(self.rep_a)
-            ._key_account_request_for(
+            ._request_for(
                 self.document,
                 "rebate",
                 rate,
@@ -54,7 +54,7 @@ class TestExceptionRequest(OrderApprovalCase):
     def test_ka_head_decides_and_document_can_proceed(self):
         request = self._exception(7.0, notify_user_ids=[(6, 0, self.rep_b.ids)])
         Exception = self.env["key_account.exception.request"]
-        self.assertFalse(Exception._key_account_is_approved(self.document, "rebate", 7))
+        self.assertFalse(Exception._is_approved(self.document, "rebate", 7))
         request.with_user(self.rep_a).action_submit()
         self.assertEqual(request.state, "submitted")
         self.assertEqual(
@@ -72,8 +72,8 @@ class TestExceptionRequest(OrderApprovalCase):
             request.with_user(self.rep_a).requested_value = 4.0
         self._approve(request, self.head)
         self.assertEqual(request.state, "approved")
-        self.assertTrue(Exception._key_account_is_approved(self.document, "rebate", 7))
-        self.assertFalse(Exception._key_account_is_approved(self.document, "rebate", 8))
+        self.assertTrue(Exception._is_approved(self.document, "rebate", 7))
+        self.assertFalse(Exception._is_approved(self.document, "rebate", 8))
 
     def test_general_manager_beyond_the_ka_head(self):
         request = self._exception(12.0)

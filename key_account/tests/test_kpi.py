@@ -161,7 +161,7 @@ class TestKpiReport(KeyAccountCase):
         kpis = (
             self.env["key_account.kpi"]
             .with_user(self.rep_a)
-            ._key_account_kpis(self.rep_a.ids, *JUNE)[self.rep_a.id]
+            ._kpis(self.rep_a.ids, *JUNE)[self.rep_a.id]
         )
         self.assertEqual(kpis["sales"], 1200.0)
         self.assertEqual(kpis["invoiced"], 1500.0)
@@ -193,7 +193,7 @@ class TestKpiReport(KeyAccountCase):
         kpis = (
             self.env["key_account.kpi"]
             .with_user(self.head)
-            ._key_account_kpis(self.rep_a.ids, date(2025, 4, 1), date(2025, 6, 30))
+            ._kpis(self.rep_a.ids, date(2025, 4, 1), date(2025, 6, 30))
         )
         self.assertEqual(kpis[self.rep_a.id]["sales_target"], 2000.0)
         self.assertEqual(kpis[self.rep_a.id]["sales"], 1500.0)
@@ -214,20 +214,20 @@ class TestKpiReport(KeyAccountCase):
             }
         )
         kpi = self.env["key_account.kpi"].with_user(self.rep_a)
-        january = kpi._key_account_kpis(
-            self.rep_a.ids, date(2025, 1, 1), date(2025, 1, 31)
-        )[self.rep_a.id]
+        january = kpi._kpis(self.rep_a.ids, date(2025, 1, 1), date(2025, 1, 31))[
+            self.rep_a.id
+        ]
         self.assertEqual(january["new_accounts"], 1)
         self.assertEqual(january["development_completion"], 50.0)
         self.assertEqual(january["accounts_at_start"], 1)
         self.assertEqual(january["new_development_rate"], 100.0)
         # Twelve months after its last invoice (10 May 2024), in May 2025.
-        may = kpi._key_account_kpis(
-            self.rep_a.ids, date(2025, 5, 1), date(2025, 5, 31)
-        )[self.rep_a.id]
+        may = kpi._kpis(self.rep_a.ids, date(2025, 5, 1), date(2025, 5, 31))[
+            self.rep_a.id
+        ]
         self.assertEqual((may["accounts_at_start"], may["accounts_lost"]), (2, 1))
         self.assertEqual(may["churn_rate"], 50.0)
-        june = kpi._key_account_kpis(self.rep_a.ids, *JUNE)[self.rep_a.id]
+        june = kpi._kpis(self.rep_a.ids, *JUNE)[self.rep_a.id]
         self.assertEqual((june["accounts_at_start"], june["accounts_lost"]), (1, 0))
 
     def test_calls_done_count(self):
@@ -240,7 +240,7 @@ class TestKpiReport(KeyAccountCase):
         kpis = (
             self.env["key_account.kpi"]
             .with_user(self.rep_a)
-            ._key_account_kpis(self.rep_a.ids, today, today)[self.rep_a.id]
+            ._kpis(self.rep_a.ids, today, today)[self.rep_a.id]
         )
         self.assertEqual(kpis["calls"], 1)
         self.assertEqual(kpis["call_target"], 10.0 * kpis["working_days"])
@@ -275,11 +275,7 @@ class TestKpiReport(KeyAccountCase):
         return visit
 
     def _kpis(self, reader, users, period=JUNE):
-        return (
-            self.env["key_account.kpi"]
-            .with_user(reader)
-            ._key_account_kpis(users.ids, *period)
-        )
+        return self.env["key_account.kpi"].with_user(reader)._kpis(users.ids, *period)
 
     def test_visits_made_count(self):
         """R85: done visits count by their actual day in the rep's time

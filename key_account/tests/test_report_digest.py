@@ -152,10 +152,10 @@ class ReportCase(OrderApprovalCase):
 
     def _sections(self, digest):
         """{title: rows} of the extra sections of ``digest``."""
-        partners = digest._key_account_scope_partners()
+        partners = digest._scope_partners()
         return {
             section["title"]: section["rows"]
-            for section in digest._key_account_report_sections(partners)
+            for section in digest._report_sections(partners)
         }
 
     def _digest(self, kind, user):

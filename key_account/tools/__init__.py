@@ -23,7 +23,7 @@ from .authority import (
     level_rank,
     percent_below,
 )
-from .bands import amount_band
+from .bands import BANDS, amount_band
 from .checklist import missing_items
 from .commission import (
     blended_rate,
@@ -112,6 +112,7 @@ __all__ = [
     "percent_below",
     "add_months",
     "add_working_days",
+    "BANDS",
     "amount_band",
     "average_days_to_pay",
     "blended_rate",

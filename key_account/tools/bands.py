@@ -1,5 +1,8 @@
 """Approval band of a contract amount (SPEC R11, R3)."""
 
+# The bands, as the selection of orders and requests.
+BANDS = [("1", "Band 1"), ("2", "Band 2"), ("3", "Band 3")]
+
 
 def amount_band(amount, thresholds=(100000.0, 300000.0)):
     """Return the 1-based band of ``amount``.

@@ -14,6 +14,7 @@ class KeyAccountAgreementDecision(models.TransientModel):
         "action_confirm": (None, ("contract_reviewer", "director"))
     }
 
+    # === FIELDS === #
     agreement_id = fields.Many2one("key_account.agreement", required=True)
     agreement_state = fields.Selection(related="agreement_id.state")
     decision = fields.Selection(
@@ -22,6 +23,7 @@ class KeyAccountAgreementDecision(models.TransientModel):
     )
     cause = fields.Text(required=True)
 
+    # === ACTION METHODS === #
     def action_confirm(self):
         self.ensure_one()
         agreement = self.agreement_id

@@ -16,6 +16,7 @@ class KeyAccountDistributeWizard(models.TransientModel):
         "action_apply": (None, ("head", "office_manager", "general_manager"))
     }
 
+    # === FIELDS === #
     partner_ids = fields.Many2many(
         "res.partner",
         string="Customers",
@@ -40,6 +41,29 @@ class KeyAccountDistributeWizard(models.TransientModel):
         required=True, default=lambda self: self.env._("Distribution of new customers.")
     )
 
+    # === COMPUTE METHODS === #
+    @api.depends("user_ids", "partner_ids")
+    def _compute_line_ids(self):
+        for wizard in self:
+            loads = self.env["res.partner"]._key_account_rep_loads(wizard.user_ids)
+            wizard.line_ids = [Command.clear()] + [
+                Command.create({"user_id": user.id, "count": count, "revenue": revenue})
+                for user, (count, revenue) in loads.items()
+            ]
+
+    # === ACTION METHODS === #
+    def action_apply(self):
+        self.ensure_one()
+        users = self.user_ids.filtered(lambda u: not u.key_account_away)
+        if not users:
+            raise UserError(self.env._("Choose the reps who take the customers."))
+        partners = self.partner_ids.commercial_partner_id
+        for user in users:
+            partners._key_account_check_reassign_authority(user)
+        partners._key_account_distribute(users, self.reason)
+        return True
+
+    # === BUSINESS METHODS === #
     @api.model
     def _default_partners(self):
         """Selected customers, else the unowned ones and those of archived
@@ -56,23 +80,3 @@ class KeyAccountDistributeWizard(models.TransientModel):
             ],
             limit=500,
         )
-
-    @api.depends("user_ids", "partner_ids")
-    def _compute_line_ids(self):
-        for wizard in self:
-            loads = self.env["res.partner"]._key_account_rep_loads(wizard.user_ids)
-            wizard.line_ids = [Command.clear()] + [
-                Command.create({"user_id": user.id, "count": count, "revenue": revenue})
-                for user, (count, revenue) in loads.items()
-            ]
-
-    def action_apply(self):
-        self.ensure_one()
-        users = self.user_ids.filtered(lambda u: not u.key_account_away)
-        if not users:
-            raise UserError(self.env._("Choose the reps who take the customers."))
-        partners = self.partner_ids.commercial_partner_id
-        for user in users:
-            partners._key_account_check_reassign_authority(user)
-        partners._key_account_distribute(users, self.reason)
-        return True

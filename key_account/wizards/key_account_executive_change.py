@@ -12,6 +12,7 @@ class KeyAccountExecutiveChange(models.TransientModel):
     # key_account.guard.mixin.
     _key_account_transitions = {"action_apply": (None, ("head",))}
 
+    # === FIELDS === #
     partner_id = fields.Many2one("res.partner", required=True, readonly=True)
     executive_id = fields.Many2one(
         "res.users",
@@ -23,6 +24,7 @@ class KeyAccountExecutiveChange(models.TransientModel):
     )
     reason = fields.Text(required=True)
 
+    # === ACTION METHODS === #
     def action_apply(self):
         self.ensure_one()
         self.partner_id.with_context(key_account_reason=self.reason).write(

@@ -16,6 +16,7 @@ class KeyAccountLeaverWizard(models.TransientModel):
         "action_apply": (None, ("head", "office_manager", "general_manager"))
     }
 
+    # === FIELDS === #
     leaver_id = fields.Many2one(
         "res.users",
         string="Leaving Rep",
@@ -46,6 +47,7 @@ class KeyAccountLeaverWizard(models.TransientModel):
         required=True, default=lambda self: self.env._("The rep left the company.")
     )
 
+    # === COMPUTE METHODS === #
     @api.depends("leaver_id")
     def _compute_partner_ids(self):
         for wizard in self:
@@ -61,6 +63,7 @@ class KeyAccountLeaverWizard(models.TransientModel):
                 else False
             )
 
+    # === ACTION METHODS === #
     def action_apply(self):
         self.ensure_one()
         partners = self.partner_ids

@@ -16,6 +16,7 @@ class KeyAccountReassignWizard(models.TransientModel):
         "action_apply": (None, ("head", "office_manager", "general_manager"))
     }
 
+    # === FIELDS === #
     partner_ids = fields.Many2many(
         "res.partner",
         string="Customers",
@@ -39,6 +40,7 @@ class KeyAccountReassignWizard(models.TransientModel):
         "quotations and draft invoices always move.",
     )
 
+    # === CRUD METHODS === #
     @api.model
     def default_get(self, fields_list):
         res = super().default_get(fields_list)
@@ -50,6 +52,7 @@ class KeyAccountReassignWizard(models.TransientModel):
             res["partner_ids"] = [(6, 0, self.env.context.get("active_ids") or [])]
         return res
 
+    # === ACTION METHODS === #
     def action_apply(self):
         self.ensure_one()
         partners = self.partner_ids.commercial_partner_id

@@ -14,6 +14,7 @@ class KeyAccountRebatePayout(models.TransientModel):
     # key_account.guard.mixin.
     _key_account_transitions = {"action_request": (None, ("rep", "director"))}
 
+    # === FIELDS === #
     line_ids = fields.Many2many(
         "key_account.commission.line",
         string="Accrued Rebates",
@@ -29,6 +30,14 @@ class KeyAccountRebatePayout(models.TransientModel):
     amount = fields.Monetary(compute="_compute_customer_id")
     currency_id = fields.Many2one(related="line_ids.currency_id")
 
+    # === COMPUTE METHODS === #
+    @api.depends("line_ids")
+    def _compute_customer_id(self):
+        for wizard in self:
+            wizard.customer_id = wizard.line_ids.partner_id[:1]
+            wizard.amount = sum(wizard.line_ids.mapped("amount"))
+
+    # === CRUD METHODS === #
     @api.model
     def default_get(self, fields_list):
         res = super().default_get(fields_list)
@@ -38,17 +47,12 @@ class KeyAccountRebatePayout(models.TransientModel):
             ]
         return res
 
-    @api.depends("line_ids")
-    def _compute_customer_id(self):
-        for wizard in self:
-            wizard.customer_id = wizard.line_ids.partner_id[:1]
-            wizard.amount = sum(wizard.line_ids.mapped("amount"))
-
+    # === ACTION METHODS === #
     def action_request(self):
         self.ensure_one()
         if len(self.line_ids.partner_id) != 1:
             raise UserError(self.env._("Request one customer's rebates at a time."))
-        settlements = self.env["key_account.settlement"]._key_account_rebate_payout(
+        settlements = self.env["key_account.settlement"]._rebate_payout(
             self.line_ids, self.payee_id or None
         )
         if not settlements:

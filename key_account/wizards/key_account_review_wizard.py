@@ -14,6 +14,7 @@ class KeyAccountReviewWizard(models.TransientModel):
     # key_account.guard.mixin.
     _key_account_transitions = {"action_print": (None, ("reader",))}
 
+    # === FIELDS === #
     partner_id = fields.Many2one(
         "res.partner",
         string="Customer",
@@ -32,17 +33,13 @@ class KeyAccountReviewWizard(models.TransientModel):
         default=lambda self: fields.Date.context_today(self),
     )
 
-    @api.model
-    def _default_partner(self):
-        if self.env.context.get("active_model") == "res.partner":
-            return self.env.context.get("active_id")
-        return False
-
+    # === CONSTRAINT METHODS === #
     @api.constrains("date_from", "date_to")
     def _check_period(self):
         if any(w.date_from > w.date_to for w in self):
             raise ValidationError(self.env._("The period ends before it starts."))
 
+    # === ACTION METHODS === #
     def action_print(self):
         self.ensure_one()
         return self.env.ref(
@@ -54,3 +51,10 @@ class KeyAccountReviewWizard(models.TransientModel):
                 "date_to": fields.Date.to_string(self.date_to),
             },
         )
+
+    # === BUSINESS METHODS === #
+    @api.model
+    def _default_partner(self):
+        if self.env.context.get("active_model") == "res.partner":
+            return self.env.context.get("active_id")
+        return False

@@ -15,6 +15,7 @@ class KeyAccountSettlementWizard(models.TransientModel):
     # key_account.guard.mixin.
     _key_account_transitions = {"action_settle": (None, ("director", "billing"))}
 
+    # === FIELDS === #
     date_to = fields.Date(
         string="Up To",
         required=True,
@@ -23,6 +24,7 @@ class KeyAccountSettlementWizard(models.TransientModel):
         ),
     )
 
+    # === ACTION METHODS === #
     def action_settle(self):
         self.ensure_one()
         user = self.env.user

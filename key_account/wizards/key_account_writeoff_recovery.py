@@ -9,12 +9,14 @@ class KeyAccountWriteoffRecovery(models.TransientModel):
     # key_account.guard.mixin.
     _key_account_transitions = {"action_confirm": (None, ("accounting_manager",))}
 
+    # === FIELDS === #
     writeoff_id = fields.Many2one(
         "key_account.writeoff.request", required=True, readonly=True
     )
     currency_id = fields.Many2one(related="writeoff_id.currency_id")
     amount = fields.Monetary(string="Amount Collected", required=True)
 
+    # === ACTION METHODS === #
     def action_confirm(self):
         self.ensure_one()
         move = self.writeoff_id._record_recovery(self.amount)

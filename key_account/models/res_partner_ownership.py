@@ -1,0 +1,245 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, ValidationError
+from odoo.osv import expression
+
+from ..tools import email_domain, normalize_company_name, normalize_phone, normalize_vat
+from .res_partner import MATCH_KEYS, MATCH_SOURCES
+
+
+class ResPartner(models.Model):
+    """Customer ownership: one owner, matching keys and the earliest record
+    winning, owner changes and their history (SPEC R44–R46, R49)."""
+
+    _inherit = "res.partner"
+
+    # === FIELDS === #
+    key_account_vat_key = fields.Char(
+        compute="_compute_key_account_match_keys", store=True, index=True
+    )
+    key_account_registry_key = fields.Char(
+        compute="_compute_key_account_match_keys", store=True, index=True
+    )
+    key_account_name_key = fields.Char(
+        compute="_compute_key_account_match_keys", store=True, index=True
+    )
+    key_account_phone_key = fields.Char(
+        compute="_compute_key_account_match_keys", store=True, index=True
+    )
+    key_account_email_domain = fields.Char(
+        compute="_compute_key_account_match_keys", store=True, index=True
+    )
+    key_account_owner_history_ids = fields.One2many(
+        "key_account.ownership.history", "partner_id", string="Owner History"
+    )
+
+    # === COMPUTE METHODS === #
+    @api.depends(*MATCH_SOURCES, "is_company", "parent_id")
+    def _compute_key_account_match_keys(self):
+        for partner in self:
+            own = partner.is_company and not partner.parent_id
+            partner.key_account_vat_key = own and normalize_vat(partner.vat) or False
+            partner.key_account_registry_key = (
+                own and normalize_vat(partner.company_registry) or False
+            )
+            partner.key_account_name_key = (
+                own and normalize_company_name(partner.name) or False
+            )
+            partner.key_account_phone_key = (
+                own and normalize_phone(partner.phone) or False
+            )
+            partner.key_account_email_domain = (
+                own and email_domain(partner.email) or False
+            )
+
+    # === BUSINESS METHODS === #
+    def _key_account_is_customer(self):
+        """A customer company that has an owner of its own (not a contact)."""
+        self.ensure_one()
+        return self.is_company and not self.parent_id
+
+    @api.model
+    def _key_account_default_owner(self, vals):
+        """A rep owns the customers they record (SPEC R45)."""
+        if (
+            not self.env.su
+            and vals.get("is_company")
+            and not vals.get("parent_id")
+            and "user_id" not in vals
+            and self.env.user.has_group("key_account.group_key_account_rep")
+            and not self.env.user.share
+        ):
+            vals["user_id"] = self.env.uid
+
+    def _key_account_duplicates(self, key_fields=None):
+        """{partner: (match, key label)} for the customers of ``self`` that
+        match an active customer owned by another user (first match wins).
+
+        As superuser: a rep does not see the other reps' key accounts, yet
+        must learn who recorded the customer first. Two queries per call."""
+        result = {}
+        if not self:
+            return result
+        company = self.env.company
+        labels = self._key_account_match_labels()
+        keys = [
+            (field, labels[field])
+            for setting, field in MATCH_KEYS
+            if company[setting] and (key_fields is None or field in key_fields)
+        ]
+        if not keys:
+            return result
+        values = {field: set(self.mapped(field)) - {False, ""} for field, _l in keys}
+        domain_parts = [[(field, "in", list(v))] for field, v in values.items() if v]
+        if not domain_parts:
+            return result
+        candidates = (
+            self.sudo()
+            .with_context(active_test=True)
+            .search_fetch(
+                expression.AND(
+                    [
+                        [
+                            ("id", "not in", self.ids),
+                            ("parent_id", "=", False),
+                            ("is_company", "=", True),
+                            ("user_id", "!=", False),
+                            ("user_id", "not in", self.user_id.ids),
+                        ],
+                        expression.OR(domain_parts),
+                    ]
+                ),
+                [field for field, _l in keys] + ["user_id", "name", "create_date"],
+                order="create_date, id",
+            )
+        )
+        for partner in self:
+            for other in candidates:
+                if other.user_id == partner.user_id:
+                    continue
+                label = next(
+                    (
+                        label
+                        for field, label in keys
+                        if partner[field] and partner[field] == other[field]
+                    ),
+                    None,
+                )
+                if label:
+                    result[partner] = (other, label)
+                    break
+        return result
+
+    def _key_account_match_labels(self):
+        return {
+            "key_account_vat_key": self.env._("Tax ID"),
+            "key_account_registry_key": self.env._("Company Registry"),
+            "key_account_name_key": self.env._("Company Name"),
+            "key_account_phone_key": self.env._("Phone"),
+            "key_account_email_domain": self.env._("E-mail Domain"),
+        }
+
+    def _key_account_check_duplicates(self, key_fields=None):
+        """The earliest record wins (SPEC R45): a customer matching another
+        rep's customer is refused, naming that owner."""
+        duplicates = self._key_account_duplicates(key_fields)
+        if not duplicates:
+            return
+        partner, (other, label) = next(iter(duplicates.items()))
+        raise ValidationError(
+            self.env._(
+                "%(customer)s matches %(other)s (same %(key)s), a customer "
+                "recorded earlier by %(owner)s. The earlier record wins: ask "
+                "%(owner)s or the KA head.",
+                customer=partner.name,
+                other=other.name,
+                key=label,
+                owner=other.user_id.name,
+            )
+        )
+
+    def _key_account_check_owner_change(self, new_user_id):
+        """Owners change only through the reassignment action, which records
+        the reason (SPEC R49): writing ``user_id`` of a partner that has
+        another owner is refused to every user, whatever the caller. Whether
+        the partner is a company, a person or a contact does not matter, so
+        toggling ``is_company`` or the parent does not open a way around.
+
+        An unowned partner gets its owner from who distributes customers
+        (SPEC R46): the KA head, a manager, or an office manager to a rep of
+        a team they lead; a contact may follow its company's owner."""
+        if self.env.su:
+            return
+        new_user_id = new_user_id or False
+        moved = self.filtered(lambda p: p.user_id and p.user_id.id != new_user_id)
+        if moved:
+            raise AccessError(
+                self.env._(
+                    "%(customer)s is owned by %(owner)s: use the Reassign "
+                    "action, which records the reason.",
+                    customer=moved[0].display_name,
+                    owner=moved[0].user_id.name,
+                )
+            )
+        assigned = self.filtered(
+            lambda p: (
+                not p.user_id
+                and new_user_id
+                and not (
+                    p.parent_id and p.commercial_partner_id.user_id.id == new_user_id
+                )
+            )
+        )
+        if assigned:
+            assigned._key_account_check_distribution_authority(
+                self.env["res.users"].browse(new_user_id)
+            )
+
+    def _key_account_check_distribution_authority(self, new_user):
+        """SPEC R46: the KA head or a manager assigns an unowned customer to
+        anyone; an office manager to a rep of a team they lead; a rep never
+        takes one by himself."""
+        if self._key_account_is_head():
+            return
+        user = self.env.user
+        if user.has_group("key_account.group_key_account_supervisor"):
+            teams = self.env["crm.team"].search([("user_id", "=", user.id)])
+            if new_user in teams.member_ids | teams.user_id:
+                return
+        raise AccessError(
+            self.env._(
+                "%(customer)s has no owner: the KA head or the office manager "
+                "assigns it (Distribute Customers).",
+                customer=self[0].display_name,
+            )
+        )
+
+    def _key_account_record_owners(self, old_owners, reason):
+        """Owner history (never deleted) and the first-contact clock of a new
+        owner (SPEC R47, R49). As superuser: nobody writes either by hand."""
+        if not self:
+            return
+        kind = self.env.context.get("key_account_owner_kind") or "assign"
+        now = fields.Datetime.now()
+        self.env["key_account.ownership.history"].sudo().create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "old_user_id": old_owners.get(partner, self.env["res.users"]).id,
+                    "new_user_id": partner.user_id.id,
+                    "kind": kind,
+                    "reason": reason,
+                    "changed_by_id": self.env.uid,
+                    "date": now,
+                }
+                for partner in self
+            ]
+        )
+        owned = self.filtered("user_id")
+        if owned:
+            owned.sudo().write(
+                {
+                    "key_account_assigned_date": now,
+                    "key_account_contact_state": "pending",
+                }
+            )
