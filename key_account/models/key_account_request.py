@@ -138,6 +138,13 @@ class KeyAccountRequest(models.Model):
     document_ids = fields.One2many(
         "key_account.request.document", "request_id", string="Documents"
     )
+    checklist_type_ids = fields.Many2many(
+        "key_account.document.type",
+        string="Documents to Provide",
+        compute="_compute_checklist_type_ids",
+        help="The documents this kind of request asks for. The checklist to "
+        "attach them to appears once the request is saved.",
+    )
     previous_request_id = fields.Many2one(
         "key_account.request", string="Resubmission Of", readonly=True, copy=False
     )
@@ -175,6 +182,16 @@ class KeyAccountRequest(models.Model):
                 company._key_account_band_thresholds(),
             )
             request.amount_band = str(band)
+
+    @api.depends("kind", "company_id")
+    def _compute_checklist_type_ids(self):
+        # Shown before the first save without creating checklist lines: lines
+        # made in the form would make an untouched new request worth saving.
+        types = self._checklist_types()
+        for request in self:
+            request.checklist_type_ids = types.filtered(
+                lambda t, r=request: r._wants_document_type(t)
+            )
 
     @api.depends("rep_id.sale_team_id.user_id")
     def _compute_office_manager_id(self):
@@ -328,9 +345,7 @@ class KeyAccountRequest(models.Model):
                     "requester_id": self.env.uid,
                 }
             )
-        files = {doc.document_type_id: doc.attachment_ids for doc in self.document_ids}
-        for line in new.document_ids:
-            line.attachment_ids = files.get(line.document_type_id, False)
+        new.document_ids._copy_files_from(self.document_ids)
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,
@@ -475,18 +490,25 @@ class KeyAccountRequest(models.Model):
             self.company_id, self.company_id.key_account_overdue_months
         )
 
-    def _sync_document_lines(self):
-        """Create the checklist lines of the request's kind (draft only)."""
-        types = self.env["key_account.document.type"].search(
+    def _checklist_types(self):
+        """Active document types of the requests' kinds."""
+        return self.env["key_account.document.type"].search(
             [("request_kind", "in", self.mapped("kind"))]
         )
+
+    def _wants_document_type(self, doc_type):
+        """Whether this request's checklist lists ``doc_type``."""
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        return doc_type.request_kind == self.kind and (
+            not doc_type.company_id or doc_type.company_id == company
+        )
+
+    def _sync_document_lines(self):
+        """Create the checklist lines of the request's kind (draft only)."""
+        types = self._checklist_types()
         for request in self.filtered(lambda r: r.state == "draft"):
-            wanted = types.filtered(
-                lambda t, r=request: (
-                    t.request_kind == r.kind
-                    and (not t.company_id or t.company_id == r.company_id)
-                )
-            )
+            wanted = types.filtered(request._wants_document_type)
             stale = request.document_ids.filtered(
                 lambda line, w=wanted: line.document_type_id not in w
             )

@@ -1,12 +1,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 
 class KeyAccountRequestDocument(models.Model):
     _name = "key_account.request.document"
     _description = "Key Account Request Document"
     _order = "request_id, sequence, id"
+    _rec_name = "document_type_id"
 
     # === FIELDS === #
     request_id = fields.Many2one(
@@ -21,6 +22,16 @@ class KeyAccountRequestDocument(models.Model):
         "ir.attachment",
         string="Files",
         help="Scanned or signed documents.",
+    )
+    same_file_as_id = fields.Many2one(
+        "key_account.request.document",
+        string="Same File As",
+        domain="[('request_id', '=', request_id), ('id', '!=', id), "
+        "('same_file_as_id', '=', False)]",
+        ondelete="set null",
+        help="When one uploaded file covers this document too (e.g. a licence "
+        "scan that also shows the tax registration), point to the line "
+        "that holds it instead of uploading it again.",
     )
     note = fields.Char()
     provided = fields.Boolean(compute="_compute_provided", store=True)
@@ -37,10 +48,30 @@ class KeyAccountRequestDocument(models.Model):
                 not doc_type.only_if_invoiced or line.request_id.partner_has_invoices
             )
 
-    @api.depends("attachment_ids")
+    @api.depends("attachment_ids", "same_file_as_id.attachment_ids")
     def _compute_provided(self):
         for line in self:
-            line.provided = bool(line.attachment_ids)
+            line.provided = bool(
+                line.attachment_ids or line.same_file_as_id.attachment_ids
+            )
+
+    # === CONSTRAINT METHODS === #
+    @api.constrains("same_file_as_id", "request_id")
+    def _check_same_file_as(self):
+        for line in self.filtered("same_file_as_id"):
+            other = line.same_file_as_id
+            if (
+                other == line
+                or other.request_id != line.request_id
+                or other.same_file_as_id
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(line)s can share the file of another document of the "
+                        "same request that has its own file.",
+                        line=line.document_type_id.name,
+                    )
+                )
 
     # === CRUD METHODS === #
     # The checklist is frozen once the request left the draft, so
@@ -64,6 +95,20 @@ class KeyAccountRequestDocument(models.Model):
         self._check_request_draft()
 
     # === BUSINESS METHODS === #
+    def _copy_files_from(self, lines):
+        """Give these lines the files (and shared-file links) of ``lines`` of
+        the same document types (a resubmitted request keeps its papers)."""
+        by_type = {line.document_type_id: line for line in lines}
+        mine = {line.document_type_id: line for line in self}
+        for line in self:
+            source = by_type.get(line.document_type_id)
+            if not source:
+                continue
+            line.attachment_ids = source.attachment_ids
+            line.same_file_as_id = mine.get(
+                source.same_file_as_id.document_type_id, False
+            )
+
     def _check_request_draft(self):
         if self.env.su:
             return

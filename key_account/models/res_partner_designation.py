@@ -114,20 +114,46 @@ class ResPartner(models.Model):
         return action
 
     def action_key_account_request(self):
-        """Open a new designation (or change) request for this customer."""
+        """Open the user's draft designation (or change) request for this
+        customer, or a new one: a second click never starts a second draft."""
         self.ensure_one()
-        kind = "tier_change" if self.is_key_account else "designation"
-        return {
+        partner = self.commercial_partner_id
+        kind = "tier_change" if partner.is_key_account else "designation"
+        action = {
             "type": "ir.actions.act_window",
             "res_model": "key_account.request",
             "view_mode": "form",
-            "context": {
-                "default_partner_id": self.commercial_partner_id.id,
-                "default_kind": kind,
-            },
+            "views": [(False, "form")],
         }
+        draft = self._key_account_draft_request(kind)
+        if draft:
+            action["res_id"] = draft.id
+        else:
+            action["context"] = {
+                "default_partner_id": partner.id,
+                "default_kind": kind,
+            }
+        return action
 
     # === BUSINESS METHODS === #
+    def _key_account_draft_request(self, kind):
+        """The current user's newest draft request of ``kind`` for this
+        customer (as requester or proposed rep), if any."""
+        self.ensure_one()
+        uid = self.env.uid
+        return self.env["key_account.request"].search(
+            [
+                ("partner_id", "=", self.commercial_partner_id.id),
+                ("kind", "=", kind),
+                ("state", "=", "draft"),
+                ("company_id", "=", self.env.company.id),
+                "|",
+                ("requester_id", "=", uid),
+                ("rep_id", "=", uid),
+            ],
+            limit=1,
+        )
+
     def _key_account_mark_requested(self):
         """A submitted designation request marks the customer ``requested``.
 
