@@ -25,7 +25,6 @@ class KeyAccountRequestDocument(models.Model):
     )
     same_file_as_id = fields.Many2one(
         "key_account.request.document",
-        string="Same File As",
         domain="[('request_id', '=', request_id), ('id', '!=', id), "
         "('same_file_as_id', '=', False)]",
         ondelete="set null",
