@@ -524,6 +524,7 @@ class KeyAccountAgreement(models.Model):
             if agreement.date_end < fields.Date.context_today(self):
                 raise UserError(self.env._("%s has already ended.", agreement.name))
             agreement._set_state("active")
+        self._attach_quotations()
         return True
 
     def action_open_decision(self):
@@ -582,6 +583,7 @@ class KeyAccountAgreement(models.Model):
     def _resume(self, cause):
         self._check_head()
         self._decide(("suspended",), "active", cause)
+        self._attach_quotations()
         return True
 
     def _terminate(self, cause):
@@ -674,6 +676,37 @@ class KeyAccountAgreement(models.Model):
                 subtype_xmlid="mail.mt_comment",
                 partner_ids=agreement.user_id.partner_id.ids,
             )
+
+    def _attach_quotations(self):
+        """Quotations of the customer made while it had no running agreement
+        (none yet, or only an expired one) take this one as soon as it runs,
+        so they are not refused only at confirmation (SPEC R24). Their
+        approval restarts: prices, terms and rebate may change with it.
+
+        As superuser: the reviewer activating the agreement may not write
+        the rep's quotations; the activation is the decision."""
+        today = fields.Date.context_today(self)
+        for agreement in self.filtered(lambda a: a._is_usable(today)):
+            quotations = (
+                self.env["sale.order"]
+                .sudo()
+                .search(
+                    [
+                        ("state", "in", ("draft", "sent")),
+                        ("company_id", "=", agreement.company_id.id),
+                        (
+                            "partner_id.commercial_partner_id",
+                            "=",
+                            agreement.partner_id.commercial_partner_id.id,
+                        ),
+                        "|",
+                        ("key_account_agreement_id", "=", False),
+                        ("key_account_agreement_id.state", "=", "expired"),
+                    ]
+                )
+            )
+            if quotations:
+                quotations.write({"key_account_agreement_id": agreement.id})
 
     def _is_usable(self, date=None):
         """Whether orders may be confirmed on the agreement on ``date``."""

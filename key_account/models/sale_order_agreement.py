@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date
 
 
 class SaleOrder(models.Model):
@@ -23,6 +24,15 @@ class SaleOrder(models.Model):
         domain="[('partner_id', 'parent_of', partner_id), ('state', '=', 'active')]",
         help="The customer's active agreement: the quotation takes its prices, "
         "payment term and rebate (SPEC R24).",
+    )
+    key_account_agreement_note = fields.Text(
+        string="Agreement Warning",
+        compute="_compute_key_account_agreement_note",
+        help="Why the quotation could not be confirmed on the customer's "
+        "agreement, or that its agreement ends soon.",
+    )
+    key_account_agreement_blocks = fields.Boolean(
+        compute="_compute_key_account_agreement_note"
     )
     key_account_rebate_rate = fields.Float(
         string="Customer Rebate (%)",
@@ -64,6 +74,45 @@ class SaleOrder(models.Model):
                 )
         for order in self - quotations:
             order.key_account_agreement_id = order.key_account_agreement_id
+
+    @api.depends(
+        "state",
+        "partner_id",
+        "company_id",
+        "date_order",
+        "company_id.key_account_agreement_required",
+        "company_id.key_account_agreement_notice_days",
+        "partner_id.commercial_partner_id.is_key_account",
+        "key_account_agreement_id.state",
+        "key_account_agreement_id.date_end",
+    )
+    def _compute_key_account_agreement_note(self):
+        """Shown on the quotation before approval is requested: what
+        confirmation would refuse, or the agreement's coming end."""
+        today = fields.Date.context_today(self)
+        for order in self:
+            problem = notice = False
+            if order.state in ("draft", "sent") and order.partner_id:
+                problem = order._key_account_agreement_problem()
+                agreement = order.key_account_agreement_id.sudo()
+                notice_days = order.company_id.key_account_agreement_notice_days
+                if (
+                    not problem
+                    and agreement.date_end
+                    and (agreement.date_end - today).days <= notice_days
+                ):
+                    notice = self.env._(
+                        "The agreement %(agreement)s ends on %(date)s: renew it "
+                        "with the customer in time for the next orders.",
+                        agreement=agreement.name,
+                        date=format_date(self.env, agreement.date_end),
+                    )
+            order.key_account_agreement_blocks = bool(problem)
+            order.key_account_agreement_note = (
+                self.env._("This quotation cannot be confirmed: %s", problem)
+                if problem
+                else notice
+            )
 
     @api.depends("partner_id", "company_id", "key_account_agreement_id")
     def _compute_pricelist_id(self):
@@ -125,62 +174,74 @@ class SaleOrder(models.Model):
         """A key-account order confirms only on the customer's running
         agreement when the company asks for one (SPEC R24, R25)."""
         self.ensure_one()
+        problem = self._key_account_agreement_problem()
+        if problem:
+            raise UserError(
+                self.env._(
+                    "%(order)s cannot be confirmed: %(problem)s",
+                    order=self.name,
+                    problem=problem,
+                )
+            )
+
+    def _key_account_check_agreement_before_approval(self):
+        """Approval is not asked for a quotation its agreement would stop at
+        confirmation: the rep hears it before the approvers work on it."""
+        for order in self.filtered(lambda o: o.state in ("draft", "sent")):
+            problem = order._key_account_agreement_problem()
+            if problem:
+                raise UserError(
+                    self.env._(
+                        "%(order)s: approval not requested, the order could not "
+                        "be confirmed afterwards: %(problem)s",
+                        order=order.name,
+                        problem=problem,
+                    )
+                )
+
+    def _key_account_agreement_problem(self):
+        """Why the order would not confirm on its agreement (a sentence), or
+        False."""
+        self.ensure_one()
         company = self.company_id
         partner = self.partner_id.commercial_partner_id
         agreement = self.key_account_agreement_id.sudo()
         if agreement and agreement.partner_id.commercial_partner_id != partner:
-            raise UserError(
-                self.env._(
-                    "%(order)s: the agreement %(agreement)s is not %(partner)s's.",
-                    order=self.name,
-                    agreement=agreement.name,
-                    partner=partner.display_name,
-                )
+            return self.env._(
+                "the agreement %(agreement)s is not %(partner)s's.",
+                agreement=agreement.name,
+                partner=partner.display_name,
             )
         if not (company.key_account_agreement_required and partner.is_key_account):
-            return
+            return False
         date = self._key_account_order_date()
         if not agreement:
-            raise UserError(
-                self.env._(
-                    "%(order)s cannot be confirmed: %(partner)s has no active "
-                    "agreement. Key-account orders are confirmed on the "
-                    "customer's active agreement.",
-                    order=self.name,
-                    partner=partner.display_name,
-                )
+            return self.env._(
+                "%(partner)s has no active agreement. Key-account orders are "
+                "confirmed on the customer's active agreement.",
+                partner=partner.display_name,
             )
         if agreement.state == "suspended":
-            raise UserError(
-                self.env._(
-                    "%(order)s cannot be confirmed: the agreement %(agreement)s "
-                    "is suspended until the KA head resumes it (%(cause)s).",
-                    order=self.name,
-                    agreement=agreement.name,
-                    cause=agreement.status_cause or "-",
-                )
+            return self.env._(
+                "the agreement %(agreement)s is suspended until the KA head "
+                "resumes it (%(cause)s).",
+                agreement=agreement.name,
+                cause=agreement.status_cause or "-",
             )
         if agreement.state == "expired" or (
             agreement.state == "active" and agreement.date_end < date
         ):
-            raise UserError(
-                self.env._(
-                    "%(order)s cannot be confirmed: the agreement %(agreement)s "
-                    "expired on %(date)s. Renew it first.",
-                    order=self.name,
-                    agreement=agreement.name,
-                    date=agreement.date_end,
-                )
+            return self.env._(
+                "the agreement %(agreement)s expired on %(date)s. Renew it first.",
+                agreement=agreement.name,
+                date=format_date(self.env, agreement.date_end),
             )
         if not agreement._is_usable(date):
-            raise UserError(
-                self.env._(
-                    "%(order)s cannot be confirmed: the agreement %(agreement)s "
-                    "is not active on the order date.",
-                    order=self.name,
-                    agreement=agreement.name,
-                )
+            return self.env._(
+                "the agreement %(agreement)s is not active on the order date.",
+                agreement=agreement.name,
             )
+        return False
 
     def _key_account_advance_missing(self):
         """Advance still to be paid before delivery, in the order currency:

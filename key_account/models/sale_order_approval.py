@@ -128,6 +128,7 @@ class SaleOrder(models.Model):
     def action_request_approval(self):
         """Request Approval button (and RPC entry point: returns True)."""
         self._key_account_check_requester()
+        self._key_account_check_agreement_before_approval()
         with system_write():
             self.request_validation()
         return True

@@ -319,14 +319,99 @@ class TestAgreement(OrderApprovalCase):
 
     # Use on orders (R24, R25)
     def test_order_without_agreement_refused(self):
-        order = self._approved_order(amount=5000.0)
+        order = self._order(amount=5000.0)
         self.assertFalse(order.key_account_agreement_id)
+        self.assertTrue(order.key_account_agreement_blocks)
+        self.assertIn("has no active agreement", order.key_account_agreement_note)
+        # Said before the approvers are asked, not after every approval.
         with self.assertRaises(UserError) as err:
-            order.with_user(self.rep_a).action_confirm()
+            order.with_user(self.rep_a).action_request_approval()
+        self.assertIn("approval not requested", str(err.exception))
+        self.assertIn("has no active agreement", str(err.exception))
+        self.assertFalse(order.review_ids)
+        with self.assertRaises(UserError) as err:
+            order.with_user(self.rep_a)._key_account_check_agreement()
         self.assertIn("has no active agreement", str(err.exception))
         self.company.key_account_agreement_required = False
+        self.assertFalse(order.key_account_agreement_note)
+        order.with_user(self.rep_a).action_request_approval()
+        self._approve(order, self.office_manager)
+        self._approve(order, self.head)
         order.with_user(self.rep_a).action_confirm()
         self.assertEqual(order.state, "sale")
+
+    def _activated(self, **vals):
+        """An agreement approved, given its requirement form and activated,
+        as customer support does."""
+        agreement = self._approved(**vals)
+        form = self._file(agreement, "requirement form.pdf")
+        agreement.with_user(self.rep_a).requirement_form_ids = [Command.link(form.id)]
+        agreement.with_user(self.cs_supervisor).action_activate()
+        self.assertEqual(agreement.state, "active")
+        return agreement
+
+    def test_quotation_takes_the_agreement_once_it_runs(self):
+        waiting = self._order(amount=5000.0)
+        # A quotation already under approval (requested while the company did
+        # not ask for agreements) takes it too, and its approval restarts.
+        self.company.key_account_agreement_required = False
+        requested = self._order(amount=5000.0)
+        requested.with_user(self.rep_a).action_request_approval()
+        self._approve(requested, self.office_manager)
+        self.company.key_account_agreement_required = True
+        confirmed = self._order(amount=5000.0)
+        self.company.key_account_agreement_required = False
+        confirmed.with_user(self.rep_a).action_request_approval()
+        self._approve(confirmed, self.office_manager)
+        self._approve(confirmed, self.head)
+        confirmed.with_user(self.rep_a).action_confirm()
+        self.company.key_account_agreement_required = True
+        self.assertFalse(waiting.key_account_agreement_id)
+        agreement = self._activated(payment_term_id=self.term_45.id)
+        self.assertEqual(waiting.key_account_agreement_id, agreement)
+        self.assertEqual(waiting.payment_term_id, self.term_45)
+        self.assertFalse(waiting.key_account_agreement_note)
+        self.assertEqual(requested.key_account_agreement_id, agreement)
+        self.assertEqual(requested.validation_status, "no", "approval restarted")
+        self.assertFalse(
+            confirmed.key_account_agreement_id, "a confirmed order keeps its terms"
+        )
+        waiting.with_user(self.rep_a).action_request_approval()
+        self._approve(waiting, self.office_manager)
+        self._approve(waiting, self.head)
+        waiting.with_user(self.rep_a).action_confirm()
+        self.assertEqual(waiting.state, "sale")
+
+    def test_expiring_and_expired_agreement_on_the_quotation(self):
+        today = fields.Date.today()
+        agreement = self._active_agreement(
+            self.customer,
+            date_start=today - relativedelta(months=11, days=20),
+        )
+        self.company.key_account_agreement_notice_days = 30
+        order = self._order(amount=5000.0)
+        self.assertEqual(order.key_account_agreement_id, agreement)
+        self.assertFalse(order.key_account_agreement_blocks)
+        self.assertIn("ends on", order.key_account_agreement_note)
+        self.company.key_account_agreement_notice_days = 5
+        self.assertFalse(order.key_account_agreement_note)
+        agreement.write(
+            {
+                "date_start": today - relativedelta(years=1),
+                "date_end": today - relativedelta(days=1),
+            }
+        )
+        self.env["key_account.agreement"]._cron_key_account_agreements()
+        self.assertEqual(agreement.state, "expired")
+        self.assertTrue(order.key_account_agreement_blocks)
+        self.assertIn("expired", order.key_account_agreement_note)
+        with self.assertRaises(UserError) as err:
+            order.with_user(self.rep_a).action_request_approval()
+        self.assertIn("expired", str(err.exception))
+        # Its renewal, once running, replaces it on the quotation.
+        renewal = self._activated(date_start=today)
+        self.assertEqual(order.key_account_agreement_id, renewal)
+        self.assertFalse(order.key_account_agreement_blocks)
 
     def test_order_takes_the_agreement_terms(self):
         prices = self._prices(120.0)
@@ -450,12 +535,13 @@ class TestAgreement(OrderApprovalCase):
         self._active_agreement(self.customer)
         order = self._order(amount=5000.0)
         order.with_user(self.rep_a).key_account_agreement_id = other
-        order.with_user(self.rep_a).action_request_approval()
-        self._approve(order, self.office_manager)
-        self._approve(order, self.head)
         self.company.key_account_agreement_required = False
+        self.assertIn("is not", order.key_account_agreement_note)
         with self.assertRaises(UserError) as err:
-            order.with_user(self.rep_a).action_confirm()
+            order.with_user(self.rep_a).action_request_approval()
+        self.assertIn("is not", str(err.exception))
+        with self.assertRaises(UserError) as err:
+            order.with_user(self.rep_a)._key_account_check_agreement()
         self.assertIn("is not", str(err.exception))
 
     def test_one_running_agreement_per_customer(self):
