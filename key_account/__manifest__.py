@@ -90,4 +90,5 @@
     "demo": [
         "demo/key_account_demo.xml",
     ],
+    "post_init_hook": "post_init_hook",
 }
