@@ -37,7 +37,7 @@ class KeyAccountReviewReport(models.AbstractModel):
 
     @api.model
     def _key_account_period(self, data):
-        """The period asked by the wizard; printed without it: the current
+        """The period asked by the wizard; printed without it: the last full
         month."""
         data = data or {}
         if data.get("date_from") and data.get("date_to"):
@@ -45,7 +45,14 @@ class KeyAccountReviewReport(models.AbstractModel):
                 fields.Date.to_date(data["date_from"]),
                 fields.Date.to_date(data["date_to"]),
             )
-        return month_bounds(fields.Date.context_today(self))
+        return self._key_account_default_period()
+
+    @api.model
+    def _key_account_default_period(self):
+        """The last full month: a review covers a closed period, not the
+        first days of the current month."""
+        today = fields.Date.context_today(self)
+        return month_bounds(fields.Date.subtract(today, months=1))
 
     @api.model
     def _key_account_check_access(self, partners):
@@ -212,7 +219,8 @@ class KeyAccountReviewReport(models.AbstractModel):
         if not rep:
             return []
         kpis = self.env["key_account.kpi"]._kpis(rep.ids, date_from, date_to)[rep.id]
-        currency = (partner.company_id or self.env.company).currency_id
+        company = partner.company_id or self.env.company
+        currency = company.currency_id
 
         def amount(value):
             return format_amount(self.env, value or 0.0, currency)
@@ -228,10 +236,41 @@ class KeyAccountReviewReport(models.AbstractModel):
             (_("Sales Completion"), rate(kpis["sales_completion"])),
             (_("Collected"), amount(kpis["collected"])),
             (_("Collection Rate"), rate(kpis["collection_rate"])),
-            (_("Visits"), "%s / %g" % (kpis["visits"], kpis["visit_target"])),
-            (_("Calls"), "%s / %g" % (kpis["calls"], kpis["call_target"])),
+            (
+                _("Visits by the rep (all their customers)"),
+                self._activity_figure(
+                    kpis["visits"],
+                    kpis["visit_target"],
+                    company.key_account_visits_per_day,
+                    kpis["working_days"],
+                ),
+            ),
+            (
+                _("Calls by the rep (all their customers)"),
+                self._activity_figure(
+                    kpis["calls"],
+                    kpis["call_target"],
+                    company.key_account_calls_per_day,
+                    kpis["working_days"],
+                ),
+            ),
             (_("Valid Complaints"), kpis["valid_complaints"]),
         ]
+
+    @api.model
+    def _activity_figure(self, done, target, per_day, days):
+        """``12 of 21 expected (1 a working day over 21 working days)``, or
+        the count alone when the company sets no target."""
+        if not target:
+            return self.env._("%(done)s (no target)", done=done)
+        return self.env._(
+            "%(done)s of %(target)g expected (%(per_day)g a working day over "
+            "%(days)s working days)",
+            done=done,
+            target=target,
+            per_day=per_day,
+            days=days,
+        )
 
     @api.model
     def _datetime_bounds(self, date_from, date_to):

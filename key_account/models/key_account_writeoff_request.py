@@ -2,7 +2,7 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..tools import overdue_more_than
+from ..tools import overdue_cutoff, overdue_more_than
 from .key_account_approval_mixin import TRANSITIONS
 
 STATES = [
@@ -65,9 +65,14 @@ class KeyAccountWriteoffRequest(models.Model):
         "account.move",
         string="Invoices",
         required=True,
-        domain="[('commercial_partner_id', '=', partner_id), "
-        "('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
-        "('payment_state', 'in', ('not_paid', 'partial'))]",
+        domain="[('id', 'in', eligible_invoice_ids)]",
+    )
+    eligible_invoice_ids = fields.Many2many(
+        "account.move",
+        string="Invoices Eligible for a Write-Off",
+        compute="_compute_eligible_invoice_ids",
+        help="The customer's open invoices overdue long enough to be written "
+        "off (the company's write-off threshold).",
     )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
@@ -104,6 +109,15 @@ class KeyAccountWriteoffRequest(models.Model):
     def _compute_amount_open(self):
         for request in self:
             request.amount_open = sum(request.invoice_ids.mapped("amount_residual"))
+
+    @api.depends("partner_id", "company_id")
+    def _compute_eligible_invoice_ids(self):
+        for request in self:
+            request.eligible_invoice_ids = (
+                self.env["account.move"].search(request._eligible_invoice_domain())
+                if request.partner_id
+                else False
+            )
 
     def _compute_recovered_amount(self):
         totals = {
@@ -190,6 +204,25 @@ class KeyAccountWriteoffRequest(models.Model):
         )
 
     # === BUSINESS METHODS === #
+    def _eligible_invoice_domain(self):
+        """Open customer invoices of the customer past the write-off
+        threshold: the submission check's rule, as a domain."""
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        cutoff = overdue_cutoff(
+            fields.Date.context_today(self),
+            company.key_account_writeoff_after,
+            company.key_account_aging_unit,
+        )
+        return [
+            ("company_id", "=", company.id),
+            ("commercial_partner_id", "=", self.partner_id.commercial_partner_id.id),
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+            ("invoice_date_due", "<=", cutoff),
+        ]
+
     def _submission_problems(self):
         self.ensure_one()
         problems = []

@@ -2,14 +2,15 @@
 import base64
 from unittest.mock import patch
 
+from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import SQL
 
-from ..tools import ladder_cutoffs, ladder_stage
+from ..tools import ladder_cutoffs, ladder_stage, overdue_cutoff
 from .common_order import OrderApprovalCase
 
 
@@ -756,6 +757,43 @@ class TestWriteoff(WriteoffCase):
         request = self._request(self.old, 60000.0)
         with self.assertRaises(UserError):
             request.with_user(self.rep_a).action_submit()
+
+    def test_picker_offers_only_eligible_invoices(self):
+        """The invoices offered are those the submission accepts: open,
+        the customer's, overdue beyond the write-off threshold (6 months)."""
+        today = fields.Date.today()
+        limit = overdue_cutoff(
+            today,
+            self.company.key_account_writeoff_after,
+            self.company.key_account_aging_unit,
+        )
+
+        def invoice(due):
+            return self._invoice_for_setup(1000.0, due - relativedelta(days=30), due)
+
+        at_limit = invoice(limit)
+        day_after = invoice(limit + relativedelta(days=1))
+        young = invoice(today - relativedelta(months=2))
+        paid = invoice(limit - relativedelta(days=10))
+        self._pay(paid, paid.amount_total)
+        self._make_key_account(self.customer_b)
+        other = self._invoice(self.customer_b, 1000.0, "2025-01-01", "2025-01-15")
+        form = Form(self.env["key_account.writeoff.request"].with_user(self.rep_a))
+        form.partner_id = self.customer
+        offered = form.eligible_invoice_ids[:]
+        self.assertIn(self.old, offered)
+        self.assertIn(at_limit, offered)
+        for refused in (day_after, young, paid, other):
+            self.assertNotIn(refused, offered)
+        # The same rule as the submission's.
+        request = self._request(offered, 1000.0)
+        self.assertFalse(
+            [p for p in request._submission_problems() if "overdue" in p],
+        )
+        request = self._request(day_after, 1000.0)
+        self.assertTrue(
+            [p for p in request._submission_problems() if "overdue" in p],
+        )
 
     def test_chain_board_resolution_and_entry(self):
         request = self._request(self.old, 50000.0)

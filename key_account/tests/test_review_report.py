@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import datetime
 
+from freezegun import freeze_time
+
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
 
@@ -86,7 +88,22 @@ class TestReviewReport(ReportCase):
         self.assertEqual(values["complaints"], self.complaint)
         kpis = dict(values["kpis"])
         self.assertEqual(kpis["Rep"], self.rep_a.name)
-        self.assertTrue(kpis["Visits"].startswith("1 / "), kpis)
+        visits = kpis["Visits by the rep (all their customers)"]
+        days = len(
+            [
+                day
+                for day in range((self.sunday - self.monday).days + 1)
+                if (self.monday + datetime.timedelta(days=day)).weekday() < 5
+            ]
+        )
+        self.assertEqual(
+            visits,
+            f"1 of {days} expected (1 a working day over {days} working days)",
+        )
+        self.assertEqual(
+            kpis["Calls by the rep (all their customers)"][-len("(no target)") :],
+            "(no target)",
+        )
         self.assertEqual(kpis["Valid Complaints"], 1)
         html = self._html(self.rep_a, self.customer, data)
         self.assertIn(self.visit.display_name, html)
@@ -107,6 +124,38 @@ class TestReviewReport(ReportCase):
                 html = self._html(reader, self.customer_b, data)
                 self.assertIn(self.visit_b.display_name, html)
                 self.assertIn("Valid Complaints", html)
+
+    def test_wizard_defaults_to_the_last_full_month(self):
+        for today, first, last in (
+            ("2026-03-04", "2026-02-01", "2026-02-28"),
+            ("2026-01-31", "2025-12-01", "2025-12-31"),
+        ):
+            with self.subTest(today=today), freeze_time(today):
+                form = Form(
+                    self.env["key_account.review.wizard"]
+                    .with_user(self.rep_a)
+                    .with_context(
+                        active_model="res.partner", active_id=self.customer.id
+                    )
+                )
+                self.assertEqual(str(form.date_from), first)
+                self.assertEqual(str(form.date_to), last)
+                values = self.env[
+                    "report.key_account.report_key_account_review"
+                ]._get_report_values(self.customer.ids)
+                self.assertEqual(str(values["date_from"]), first)
+
+    def test_dates_in_the_readers_format(self):
+        self._business()
+        self.customer.with_user(self.head).key_account_since = self.monday
+        lang = self.env["res.lang"]._lang_get(self.rep_a.lang)
+        lang.date_format = "%d.%m.%Y"
+        data = {"date_from": str(self.monday), "date_to": str(self.sunday)}
+        html = self._html(self.rep_a, self.customer, data)
+        self.assertIn(self.monday.strftime("%d.%m.%Y"), html)
+        self.assertIn(self.sunday.strftime("%d.%m.%Y"), html)
+        self.assertNotIn(str(self.monday), html)
+        self.assertNotIn(str(self.sunday), html)
 
     def test_rep_cannot_print_other_customer(self):
         with self.assertRaises(AccessError):

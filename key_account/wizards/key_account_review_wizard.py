@@ -2,8 +2,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools import month_bounds
-
 
 class KeyAccountReviewWizard(models.TransientModel):
     """Asks the period of the key-account review PDF."""
@@ -25,12 +23,12 @@ class KeyAccountReviewWizard(models.TransientModel):
     date_from = fields.Date(
         string="From",
         required=True,
-        default=lambda self: month_bounds(fields.Date.context_today(self))[0],
+        default=lambda self: self._default_period()[0],
     )
     date_to = fields.Date(
         string="To",
         required=True,
-        default=lambda self: fields.Date.context_today(self),
+        default=lambda self: self._default_period()[1],
     )
 
     # === CONSTRAINT METHODS === #
@@ -53,6 +51,13 @@ class KeyAccountReviewWizard(models.TransientModel):
         )
 
     # === BUSINESS METHODS === #
+    @api.model
+    def _default_period(self):
+        """The last full month, as the review is printed without a period."""
+        return self.env[
+            "report.key_account.report_key_account_review"
+        ]._key_account_default_period()
+
     @api.model
     def _default_partner(self):
         if self.env.context.get("active_model") == "res.partner":
