@@ -65,6 +65,23 @@ class TestKeyAccountTour(TourCase):
             ],
         )
 
+    def test_rep_opens_the_designation_request_once(self):
+        partner = self.env["res.partner"].create(
+            {"name": "Tour Prospect Ltd", "is_company": True, "user_id": self.rep.id}
+        )
+        self.start_tour(
+            f"/odoo/res.partner/{partner.id}",
+            "key_account_designation_request_tour",
+            login="ka_tour_rep",
+        )
+        request = self.env["key_account.request"].search(
+            [("partner_id", "=", partner.id)]
+        )
+        self.assertRecordValues(
+            request,
+            [{"kind": "designation", "state": "draft", "requester_id": self.rep.id}],
+        )
+
     def test_band_2_order_approved_then_confirmed(self):
         rep = self.rep
         head = self.head
