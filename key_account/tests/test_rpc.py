@@ -79,6 +79,8 @@ class TestOrderApprovalRpc(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # Agreements (SPEC R24) are tested in test_agreement.
+        cls.env.company.key_account_agreement_required = False
         cls.rep = new_test_user(cls.env, "ka_rpc_rep", groups=f"base.group_user,{REP}")
         cls.head = new_test_user(
             cls.env, "ka_rpc_head", groups=f"base.group_user,{DIRECTOR},{HEAD}"
