@@ -7,6 +7,7 @@ from . import key_account_recovery_mixin
 from . import ir_default
 from . import ir_attachment
 from . import mail_message
+from . import mail_thread
 from . import mail_activity
 from . import res_users
 
