@@ -53,6 +53,7 @@ from . import tier_definition
 from . import tier_review
 from . import tier_review_delegation
 from . import tier_review_escalation
+from . import tier_review_labels
 from . import tier_validation
 from . import comment_wizard
 
