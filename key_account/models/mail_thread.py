@@ -12,7 +12,7 @@ class MailThread(models.AbstractModel):
     Odoo refuses to post for an author without an address ("Unable to send
     message, please configure the sender's email address") unless it runs
     as superuser. For an internal user the message keeps its author and
-    takes the company's sender address under the user's name, as Odoo's
+    takes the company's address under the user's name, as Odoo's
     mail servers rewrite a sender they may not use; without one it goes
     without a sender address and outgoing mail uses the default sender.
     Portal and public authors keep Odoo's check."""
@@ -28,8 +28,8 @@ class MailThread(models.AbstractModel):
         )
         if email_from:
             return author_id, email_from
-        author = self.env["res.partner"].browse(author_id).exists()
-        if author and author.sudo().user_ids.filtered(lambda u: not u.share):
+        if author_id and self._key_account_is_internal_author(author_id):
+            author = self.env["res.partner"].browse(author_id)
             return author_id, self._key_account_sender_address(author)
         if raise_on_email and not self.env.su:
             # Odoo's own refusal, for authors who are not internal users.
@@ -38,8 +38,18 @@ class MailThread(models.AbstractModel):
             )
         return author_id, email_from
 
+    def _key_account_is_internal_author(self, author_id):
+        """Whether partner ``author_id`` is an internal user's (the current
+        user's, most of the time: no query)."""
+        user = self.env.user
+        if author_id == user.partner_id.id:
+            return not user.share
+        partner = self.env["res.partner"].sudo().browse(author_id)
+        return bool(partner.exists().user_ids.filtered(lambda u: not u.share))
+
     def _key_account_sender_address(self, author):
-        """The company's sender address under ``author``'s name, or False."""
+        """The company's address (else its mail domain's default sender)
+        under ``author``'s name, or False."""
         company = self.env.company
-        address = company.default_from_email or company.partner_id.email
+        address = company.email or company.default_from_email
         return formataddr((author.name or "", address)) if address else False

@@ -12,12 +12,11 @@ class TierDefinition(models.Model):
             ("group", "A member of an approval role"),
             ("field", "The person named on the document"),
         ],
-        string="Decided By",
+        string="Reviewer Type",
         compute="_compute_key_account_review_type",
         inverse="_inverse_key_account_review_type",
         readonly=False,
-        help="Who decides this step (the engine's reviewer type, in the words "
-        "of key-account screens).",
+        help="Who decides this step.",
     )
     key_account_requester_signs = fields.Boolean(
         string="Signed When Requested by the Reviewer",
