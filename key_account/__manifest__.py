@@ -44,6 +44,8 @@
         "wizards/key_account_agreement_decision_views.xml",
         "views/key_account_agreement_views.xml",
         "report/key_account_agreement_report.xml",
+        "views/comment_wizard_views.xml",
+        "views/tier_validation_templates.xml",
         "views/sale_order_views.xml",
         "views/sale_order_complaint_views.xml",
         "views/account_move_views.xml",

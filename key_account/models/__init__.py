@@ -7,6 +7,7 @@ from . import key_account_recovery_mixin
 from . import ir_default
 from . import ir_attachment
 from . import mail_message
+from . import mail_thread
 from . import mail_activity
 from . import res_users
 
@@ -52,6 +53,7 @@ from . import tier_definition
 from . import tier_review
 from . import tier_review_delegation
 from . import tier_review_escalation
+from . import tier_review_labels
 from . import tier_validation
 from . import comment_wizard
 

@@ -145,8 +145,19 @@ class KeyAccountCommissionLine(models.Model):
     invoice_currency_id = fields.Many2one(
         related="move_id.currency_id", string="Invoice Currency"
     )
-    base_amount = fields.Monetary(string="Base", readonly=True)
-    rate = fields.Float(string="Rate (%)", digits=(16, 4), readonly=True)
+    # Bases and rates do not add up (the rep's and the executive's lines of
+    # one collection share its base): neither is summed in groups or offered
+    # as a pivot measure.
+    base_amount = fields.Monetary(
+        string="Base",
+        readonly=True,
+        aggregator=None,
+        help="Collected amount the line's rate applies to; the lines of one "
+        "collection share it.",
+    )
+    rate = fields.Float(
+        string="Rate (%)", digits=(16, 4), readonly=True, aggregator=None
+    )
     amount = fields.Monetary(readonly=True)
     date = fields.Date(required=True, index=True, readonly=True)
     state = fields.Selection(

@@ -44,6 +44,7 @@ class KeyAccountCommissionRule(models.Model):
         digits=(16, 4),
         required=True,
         tracking=True,
+        aggregator=None,
         help="Percent of the collected amount.",
     )
     date_from = fields.Date(string="Valid From", tracking=True)

@@ -2,6 +2,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
+from ..tools import is_blank
+
 # Key-account access groups, lowest first (SPEC §2).
 ACCESS_GROUPS = (
     "key_account.group_key_account_rep",
@@ -122,6 +124,15 @@ class KeyAccountDelegation(models.Model):
                         )
                     )
                 return
+
+    @api.constrains("reason")
+    def _check_reason(self):
+        if any(is_blank(record.reason) for record in self):
+            raise ValidationError(
+                self.env._(
+                    "Write the reason for the delegation: blank text is no reason."
+                )
+            )
 
     # === CRUD METHODS === #
     @api.model_create_multi

@@ -1,7 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 
+from ..tools import is_blank
 from .key_account_authority_rule import EXCEPTION_TYPES, LEVEL_SELECTION
 
 STATES = [
@@ -101,6 +102,17 @@ class KeyAccountExceptionRequest(models.Model):
                 request.rule_id._level(request.requested_value)
                 if request.rule_id
                 else "director"
+            )
+
+    # === CONSTRAINT METHODS === #
+    @api.constrains("justification")
+    def _check_justification(self):
+        if any(is_blank(record.justification) for record in self):
+            raise ValidationError(
+                self.env._(
+                    "Write the justification of the exception: blank text "
+                    "is no justification."
+                )
             )
 
     # === ACTION METHODS === #

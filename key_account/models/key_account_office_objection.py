@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
+
+from ..tools import is_blank
 
 
 class KeyAccountOfficeObjection(models.Model):
@@ -17,6 +19,16 @@ class KeyAccountOfficeObjection(models.Model):
     product_id = fields.Many2one("product.product", required=True)
     quantity = fields.Float(digits="Product Unit of Measure", required=True)
     reason = fields.Text(required=True)
+
+    # === CONSTRAINT METHODS === #
+    @api.constrains("reason")
+    def _check_reason(self):
+        if any(is_blank(record.reason) for record in self):
+            raise ValidationError(
+                self.env._(
+                    "Write the reason for the objection: blank text is no reason."
+                )
+            )
 
     # === CRUD METHODS === #
     @api.model_create_multi

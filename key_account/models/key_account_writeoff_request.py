@@ -1,8 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import Command, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
-from ..tools import overdue_cutoff, overdue_more_than
+from ..tools import is_blank, overdue_cutoff, overdue_more_than
 from .key_account_approval_mixin import TRANSITIONS
 
 STATES = [
@@ -138,6 +138,16 @@ class KeyAccountWriteoffRequest(models.Model):
         for request in self:
             request.collection_note_ids = request.invoice_ids.sudo().mapped(
                 "key_account_collection_note_ids"
+            )
+
+    # === CONSTRAINT METHODS === #
+    @api.constrains("reason")
+    def _check_reason(self):
+        if any(is_blank(record.reason) for record in self):
+            raise ValidationError(
+                self.env._(
+                    "Write the reason for the write-off: blank text is no reason."
+                )
             )
 
     # === CRUD METHODS === #

@@ -4,7 +4,7 @@ from lxml import etree
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..tools import BANDS, amount_band
+from ..tools import BANDS, amount_band, level_rank
 from .key_account_authority_rule import LEVEL_SELECTION
 from .key_account_guard_mixin import system_write
 
@@ -52,6 +52,10 @@ class SaleOrder(models.Model):
     key_account_approved_band = fields.Selection(BANDS, readonly=True, copy=False)
     key_account_approved_level = fields.Selection(
         LEVEL_SELECTION, readonly=True, copy=False
+    )
+    key_account_can_withdraw = fields.Boolean(
+        string="Can Withdraw the Approval Request",
+        compute="_compute_key_account_can_withdraw",
     )
     key_account_review_history_ids = fields.One2many(
         "tier.review",
@@ -115,6 +119,14 @@ class SaleOrder(models.Model):
                 order.user_id.sale_team_id.user_id or order.team_id.user_id
             )
 
+    @api.depends_context("uid")
+    @api.depends("state", "validation_status", "user_id", "review_ids.status")
+    def _compute_key_account_can_withdraw(self):
+        for order in self:
+            order.key_account_can_withdraw = bool(
+                order.review_ids and not order._key_account_withdraw_refusal()
+            )
+
     def _compute_hide_reviews(self):
         """A confirmed order whose approval restarted still shows its reviews
         and the approvers' buttons."""
@@ -158,12 +170,12 @@ class SaleOrder(models.Model):
     def restart_validation(self):
         """Withdraw the approval request; its reviews stay in the history."""
         for order in self:
-            if order.state not in self._state_from:
-                raise UserError(
-                    self.env._("Only a quotation's approval request can be withdrawn.")
-                )
             order.check_access("write")
-            order._key_account_check_requester()
+            if order._key_account_compensation_lines():
+                order._key_account_refresh_authority_level()
+            refusal = order._key_account_withdraw_refusal()
+            if refusal:
+                raise refusal
             order._key_account_restart_approval(
                 self.env._("the request was withdrawn by %s", self.env.user.name),
                 request=False,
@@ -186,6 +198,51 @@ class SaleOrder(models.Model):
                 )
             )
 
+    def _key_account_withdraw_refusal(self):
+        """Why the current user may not withdraw this order's approval
+        request (an exception to raise), or None. The requester's side
+        withdraws (the salesperson, whoever asked, the key-account office);
+        the approvers decide instead, and a fully approved quotation has
+        nothing left to withdraw (a change restarts its approval)."""
+        self.ensure_one()
+        user = self.env.user
+        reviews = self.sudo().review_ids
+        if self.state not in self._state_from:
+            return UserError(
+                self.env._("Only a quotation's approval request can be withdrawn.")
+            )
+        if self.validation_status == "validated" and not self._key_account_outgrown():
+            return UserError(
+                self.env._(
+                    "%(order)s is fully approved: there is no request left to "
+                    "withdraw. Changing it restarts its approval.",
+                    order=self.display_name,
+                )
+            )
+        if self._key_account_is_system():
+            return None
+        requester = user == self.user_id or user in reviews.requested_by
+        if not requester and (
+            user in reviews.reviewer_ids
+            or not user.has_group("key_account.group_key_account_supervisor")
+        ):
+            return AccessError(
+                self.env._(
+                    "Only the order's salesperson, whoever asked for its "
+                    "approval or the key-account office withdraws the request; "
+                    "its approvers approve or reject it."
+                )
+            )
+        return None
+
+    def _key_account_outgrown(self):
+        """Whether the order now needs a higher authority than the one that
+        approved it (the month's compensation grew since)."""
+        self.ensure_one()
+        return bool(self.key_account_approved_level) and level_rank(
+            self.key_account_authority_level
+        ) > level_rank(self.key_account_approved_level)
+
     def _key_account_owner_ids(self):
         return self.user_id
 
@@ -197,6 +254,11 @@ class SaleOrder(models.Model):
             "key_account.sale_order_approval_buttons", params
         )
         return etree.fromstring(arch)
+
+    def _add_tier_validation_reviews(self, node, params):
+        """The Approval tab lists the reviews with their history: the
+        engine's Reviews box would repeat it."""
+        return etree.fromstring('<div><field name="review_ids" invisible="1"/></div>')
 
     def _validate_tier(self, tiers=False):
         res = super()._validate_tier(tiers)

@@ -28,9 +28,9 @@ class SaleOrder(models.Model):
             raise UserError(
                 self.env._(
                     "%(orders)s cannot be invoiced while its approval is "
-                    "pending: %(next)s.",
+                    "pending (next step: %(step)s).",
                     orders=", ".join(waiting.mapped("name")),
-                    next=waiting[0].next_review or "-",
+                    step=waiting[0]._key_account_next_step_name() or "-",
                 )
             )
 

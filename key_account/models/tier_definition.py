@@ -6,6 +6,18 @@ class TierDefinition(models.Model):
     _inherit = "tier.definition"
 
     # === FIELDS === #
+    key_account_review_type = fields.Selection(
+        [
+            ("individual", "A named person"),
+            ("group", "A member of an approval role"),
+            ("field", "The person named on the document"),
+        ],
+        string="Reviewer Type",
+        compute="_compute_key_account_review_type",
+        inverse="_inverse_key_account_review_type",
+        readonly=False,
+        help="Who decides this step.",
+    )
     key_account_requester_signs = fields.Boolean(
         string="Signed When Requested by the Reviewer",
         help="When the person requesting the approval is this step's reviewer, "
@@ -21,6 +33,17 @@ class TierDefinition(models.Model):
         string="Escalate To",
         help="Next level: its members may also decide an escalated review.",
     )
+
+    # === COMPUTE METHODS === #
+    @api.depends("review_type")
+    def _compute_key_account_review_type(self):
+        for definition in self:
+            definition.key_account_review_type = definition.review_type
+
+    def _inverse_key_account_review_type(self):
+        for definition in self:
+            if definition.key_account_review_type:
+                definition.review_type = definition.key_account_review_type
 
     # === BUSINESS METHODS === #
     @api.model

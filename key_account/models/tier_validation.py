@@ -1,8 +1,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from lxml import etree
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+
+from ..tools import is_blank
 
 # Transaction cache key: documents whose approval their own methods restarted
 # in this transaction (see ``tier.review._key_account_archive``).
@@ -22,6 +24,20 @@ class TierValidation(models.AbstractModel):
         "restart_validation": (None, ()),
     }
 
+    # === FIELDS === #
+    key_account_next_step = fields.Char(
+        string="Next Step",
+        compute="_compute_key_account_next_step",
+        help="The approval step waiting for its decision now.",
+    )
+
+    # === COMPUTE METHODS === #
+    @api.depends("review_ids.status", "review_ids.sequence", "review_ids.name")
+    def _compute_key_account_next_step(self):
+        for record in self:
+            record.key_account_next_step = record._key_account_next_step_name()
+
+    # === BUSINESS METHODS === #
     def _key_account_protected(self):
         return self._name in self.env["tier.review"]._key_account_models()
 
@@ -120,7 +136,7 @@ class TierValidation(models.AbstractModel):
                     and self.env.user in r.reviewer_ids
                 )
             )
-            if mine and not all(mine.mapped("comment")):
+            if mine and any(is_blank(review.comment) for review in mine):
                 raise UserError(self.env._("Give the reason for the rejection."))
         return super()._rejected_tier(tiers)
 
@@ -130,6 +146,15 @@ class TierValidation(models.AbstractModel):
         if self._key_account_protected():
             return etree.fromstring("<div/>")
         return super()._add_tier_validation_buttons(node, params)
+
+    def _add_tier_validation_label(self, node, params):
+        """Key-account documents say where their approval stands in the
+        addon's own words (translated with it)."""
+        if self._key_account_protected():
+            return etree.fromstring(
+                self.env["ir.qweb"]._render("key_account.tier_validation_label", params)
+            )
+        return super()._add_tier_validation_label(node, params)
 
     def _key_account_rejection_reason(self):
         """The rejecting reviewers' comments, one per line."""
@@ -145,7 +170,16 @@ class TierValidation(models.AbstractModel):
         return super().validate_tier()
 
     def reject_tier(self):
+        """A key-account rejection always asks for its reason (SPEC R13),
+        whether or not the step asks for a comment on approval."""
         self._key_account_check_has_turn()
+        if self._key_account_protected() and not self.has_comment:
+            self.ensure_one()
+            sequences = self._get_sequences_to_approve(self.env.user)
+            return self._add_comment(
+                "reject",
+                self.review_ids.filtered(lambda r: r.sequence in sequences),
+            )
         return super().reject_tier()
 
     def _key_account_check_has_turn(self):
@@ -158,11 +192,20 @@ class TierValidation(models.AbstractModel):
                 raise AccessError(
                     self.env._(
                         "%(document)s has no review for you to decide now "
-                        "(next: %(next)s).",
+                        "(next step: %(step)s).",
                         document=record.display_name,
-                        next=record.next_review or "-",
+                        step=record._key_account_next_step_name() or "-",
                     )
                 )
+
+    def _key_account_next_step_name(self):
+        """Name of the step waiting now (the engine's ``next_review`` reads
+        "Next: …", a label, not a name)."""
+        self.ensure_one()
+        undecided = self.review_ids.filtered(
+            lambda r: r.status in ("waiting", "pending")
+        )
+        return undecided.sorted("sequence")[:1].name
 
     def _key_account_requester_signs(self, reviews):
         """Steps marked "signed when requested by the reviewer" count as

@@ -12,6 +12,8 @@ from . import test_tour
 from . import test_rpc
 from . import test_sensitive
 from . import test_order_approval
+from . import test_no_email
+from . import test_approval_decisions
 from . import test_exception_request
 from . import test_receivables
 from . import test_commission

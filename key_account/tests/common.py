@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
 
-from odoo import Command, fields
+from odoo import SUPERUSER_ID, Command, fields
 from odoo.tests import new_test_user
 from odoo.tests.common import TransactionCase
 
@@ -22,6 +22,9 @@ class KeyAccountCase(TransactionCase):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False))
         cls.company = cls.env.company
+        # The company's address: the sender of messages by users who have
+        # none (see mail.thread._message_compute_author).
+        cls.company.email = "office@acme-trading.example"
         # Agreements (SPEC R24) are tested in test_agreement; the other
         # features confirm key-account orders without one.
         cls.company.key_account_agreement_required = False
@@ -64,6 +67,21 @@ class KeyAccountCase(TransactionCase):
         cls.customer_b = cls.env["res.partner"].create(
             {"name": "Beta Corp", "is_company": True, "user_id": cls.rep_b.id}
         )
+        cls._drop_user_emails()
+
+    def setUp(self):
+        super().setUp()
+        # Users a test class adds after this setup lose theirs too.
+        self._drop_user_emails()
+
+    @classmethod
+    def _drop_user_emails(cls):
+        """Many of the company's users have no e-mail address: every flow
+        is tested with internal users who have none (OdooBot, which runs the
+        scheduled actions, keeps its own)."""
+        cls.env["res.users"].search(
+            [("share", "=", False), ("id", "!=", SUPERUSER_ID), ("email", "!=", False)]
+        ).partner_id.email = False
 
     # Helpers
     @classmethod

@@ -824,3 +824,33 @@ class TestExpenseClaim(CommissionCase):
         self.assertEqual(claim.state, "approved")
         self.assertEqual(claim.line_id.user_id, self.rep_a)
         self.assertEqual(claim.line_id.amount, -10.0)
+
+
+@tagged("post_install", "-at_install")
+class TestCommissionAnalysisViews(CommissionCase):
+    """The analysis adds up only what adds up: commissions, not the bases
+    the rep's and the executive's lines share, nor rates."""
+
+    def test_only_amounts_add_up(self):
+        Line = self.env["key_account.commission.line"].with_user(self.head)
+        aggregators = {
+            name: spec.get("aggregator")
+            for name, spec in Line.fields_get(
+                ["base_amount", "rate", "amount"], ["aggregator"]
+            ).items()
+        }
+        self.assertEqual(
+            aggregators, {"base_amount": None, "rate": None, "amount": "sum"}
+        )
+        rule_rate = self.env["key_account.commission.rule"].fields_get(
+            ["rate"], ["aggregator"]
+        )["rate"]
+        self.assertFalse(rule_rate.get("aggregator"))
+
+    def test_rates_with_two_decimals_and_one_name(self):
+        arch = self.env.ref("key_account.key_account_commission_line_view_list").arch
+        self.assertIn(
+            '<field name="rate" digits="[16, 2]"/>', arch.replace(" />", "/>")
+        )
+        menu = self.env.ref("key_account.menu_key_account_commission_lines")
+        self.assertEqual(menu.action.name, menu.name)

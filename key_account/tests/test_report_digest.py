@@ -375,6 +375,13 @@ class TestReportDigest(ReportCase):
 class TestReportCron(ReportCase):
     """Scheduled e-mails: once per period, opt-out, missing weekly reports."""
 
+    def setUp(self):
+        super().setUp()
+        # The reports are e-mailed: their readers have addresses here (the
+        # common fixture gives none).
+        for user in (self.rep_a, self.rep_b, self.office_manager, self.head):
+            user.email = f"{user.login}@acme-trading.example"
+
     def _run_cron(self, today, batch_size=None):
         for _i in range(20):
             self.Digest._cron_key_account_reports(today=today, batch_size=batch_size)

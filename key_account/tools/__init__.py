@@ -84,6 +84,7 @@ from .kpi import (
     working_days,
 )
 from .signers import signer_state
+from .text import is_blank
 from .tiers import average_days_to_pay, suggest_tier
 from .visits import (
     deviates,
@@ -135,6 +136,7 @@ __all__ = [
     "reminder_is_due",
     "signer_state",
     "suggest_tier",
+    "is_blank",
     "volume_window",
     "FREQUENCIES",
     "due_reports",

@@ -1,5 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..tools import is_blank
 
 
 class KeyAccountAgreementDecision(models.TransientModel):
@@ -22,6 +25,14 @@ class KeyAccountAgreementDecision(models.TransientModel):
         required=True,
     )
     cause = fields.Text(required=True)
+
+    # === CONSTRAINT METHODS === #
+    @api.constrains("cause")
+    def _check_cause(self):
+        if any(is_blank(record.cause) for record in self):
+            raise ValidationError(
+                self.env._("Write the cause of the decision: blank text is no cause.")
+            )
 
     # === ACTION METHODS === #
     def action_confirm(self):

@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
+
+from ..tools import is_blank
 
 
 class KeyAccountDistributeWizard(models.TransientModel):
@@ -50,6 +52,16 @@ class KeyAccountDistributeWizard(models.TransientModel):
                 Command.create({"user_id": user.id, "count": count, "revenue": revenue})
                 for user, (count, revenue) in loads.items()
             ]
+
+    # === CONSTRAINT METHODS === #
+    @api.constrains("reason")
+    def _check_reason(self):
+        if any(is_blank(record.reason) for record in self):
+            raise ValidationError(
+                self.env._(
+                    "Write the reason for the distribution: blank text is no reason."
+                )
+            )
 
     # === ACTION METHODS === #
     def action_apply(self):

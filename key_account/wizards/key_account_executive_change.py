@@ -1,5 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..tools import is_blank
 
 
 class KeyAccountExecutiveChange(models.TransientModel):
@@ -23,6 +26,14 @@ class KeyAccountExecutiveChange(models.TransientModel):
         help="Empty: the rep serves the customer alone.",
     )
     reason = fields.Text(required=True)
+
+    # === CONSTRAINT METHODS === #
+    @api.constrains("reason")
+    def _check_reason(self):
+        if any(is_blank(record.reason) for record in self):
+            raise ValidationError(
+                self.env._("Write the reason for the change: blank text is no reason.")
+            )
 
     # === ACTION METHODS === #
     def action_apply(self):

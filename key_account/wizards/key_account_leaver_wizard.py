@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
+
+from ..tools import is_blank
 
 
 class KeyAccountLeaverWizard(models.TransientModel):
@@ -61,6 +63,16 @@ class KeyAccountLeaverWizard(models.TransientModel):
                 )
                 if wizard.leaver_id
                 else False
+            )
+
+    # === CONSTRAINT METHODS === #
+    @api.constrains("reason")
+    def _check_reason(self):
+        if any(is_blank(record.reason) for record in self):
+            raise ValidationError(
+                self.env._(
+                    "Write the reason for the reassignment: blank text is no reason."
+                )
             )
 
     # === ACTION METHODS === #

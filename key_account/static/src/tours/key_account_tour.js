@@ -102,13 +102,8 @@ registry.category("web_tour.tours").add("key_account_order_approve_tour", {
             run: "click",
         },
         {
-            content: "Comment the approval",
-            trigger: ".modal .o_field_widget[name='comment'] input",
-            run: "edit Agreed for this customer",
-        },
-        {
-            content: "Confirm the approval",
-            trigger: ".modal button[name='add_comment']",
+            content: "Approve without a comment (optional when approving)",
+            trigger: ".modal button[name='add_comment']:contains('Approve')",
             run: "click",
         },
         {
