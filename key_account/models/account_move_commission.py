@@ -31,7 +31,8 @@ class AccountMove(models.Model):
     key_account_rebate_rate = fields.Float(
         string="Customer Rebate (%)",
         digits=(16, 4),
-        help="Accrued to the customer on each collection (SPEC R33).",
+        help="Share of each payment of this invoice the customer earns back as a "
+        "rebate, from its agreement; paid out on a rebate payout request.",
     )
     key_account_commission_line_ids = fields.One2many(
         "key_account.commission.line", "move_id", string="Commission Lines"

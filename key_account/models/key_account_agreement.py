@@ -148,14 +148,16 @@ class KeyAccountAgreement(models.Model):
     rebate_rate = fields.Float(
         string="Customer Rebate (%)",
         tracking=True,
-        help="Rebate to the customer on the amounts it pays (SPEC R33).",
+        help="Share of each payment the customer earns back as a rebate. Above the "
+        "rep's limit in the Authority Matrix, the payout needs the KA head or "
+        "the general manager.",
     )
     advance_percent = fields.Float(
         string="Advance Payment (%)",
         default=0.0,
         tracking=True,
-        help="Share of each order paid before delivery (SPEC R26; 0 % for "
-        "key accounts unless agreed otherwise).",
+        help="Share of each order the customer pays before its goods are "
+        "delivered; usually 0 % for key accounts, which buy on credit.",
     )
     performance_priced = fields.Boolean(
         string="Performance-Priced", tracking=True, help="CPM, CPS or CPA deal."
@@ -164,7 +166,9 @@ class KeyAccountAgreement(models.Model):
     test_value = fields.Float(
         string="Test Result",
         tracking=True,
-        help="Result of the test campaign the price is based on (SPEC R25).",
+        help="Result of the test campaign the price is based on. Actual results "
+        "recorded later are compared with it; too large a deviation suspends "
+        "the agreement.",
     )
     test_data_ids = fields.Many2many(
         "ir.attachment",

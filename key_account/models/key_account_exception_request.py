@@ -81,7 +81,7 @@ class KeyAccountExceptionRequest(models.Model):
         "res.users",
         string="Also Notify",
         help="Account-executive manager or customer-support colleague to keep "
-        "informed (SPEC R18).",
+        "informed.",
     )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company

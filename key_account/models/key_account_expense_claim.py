@@ -238,14 +238,9 @@ class KeyAccountExpenseClaim(models.Model):
 
     def _prepare_bill(self):
         self.ensure_one()
-        account = self.company_id.key_account_expense_account_id
-        if not account:
-            raise UserError(
-                self.env._(
-                    "Set the sales expense account in the key-account settings "
-                    "before reimbursing claims."
-                )
-            )
+        account = self.company_id._key_account_required_setting(
+            "key_account_expense_account_id", self.env._("reimburse expense claims")
+        )
         return self.env["account.move"]._key_account_bill_vals(
             self.requester_id.partner_id,
             self.company_id,

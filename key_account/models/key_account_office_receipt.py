@@ -55,14 +55,14 @@ class KeyAccountOfficeReceipt(models.Model):
     oem_reference = fields.Char(
         string="OEM Delivery Note",
         tracking=True,
-        help="Reference of the OEM's delivery note (SPEC R61).",
+        help="Reference of the OEM's delivery note.",
     )
     date_received = fields.Datetime(required=True, readonly=True)
     oem_shipped_date = fields.Date(
         string="OEM Shipped On",
         tracking=True,
         help="Day the OEM shipped the goods to the office; the delivery note "
-        "is due within the company's working days after it (SPEC R61).",
+        "is due within the company's working days after it.",
     )
     oem_record_deadline = fields.Date(
         string="Delivery Note Due",

@@ -1,6 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError
 
 
 class KeyAccountRelationshipCost(models.AbstractModel):
@@ -62,14 +62,10 @@ class KeyAccountRelationshipCost(models.AbstractModel):
         self.ensure_one()
         if not self.env.user.has_group("account.group_account_invoice"):
             raise AccessError(self.env._("Only accounting reimburses these costs."))
-        account = self.company_id.key_account_expense_account_id
-        if not account:
-            raise UserError(
-                self.env._(
-                    "Set the sales expense account in the key-account settings "
-                    "before reimbursing."
-                )
-            )
+        account = self.company_id._key_account_required_setting(
+            "key_account_expense_account_id",
+            self.env._("reimburse entertainment and gifts"),
+        )
         move = self.env["account.move"]
         bill = move.create(
             move._key_account_bill_vals(

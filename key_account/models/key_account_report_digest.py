@@ -106,7 +106,7 @@ class KeyAccountReportDigest(models.Model):
         string="Collected",
         readonly=True,
         help="Payments allocated to key-account invoices in the period, as "
-        "recorded for commissions (SPEC R27).",
+        "recorded for commissions.",
     )
     overdue_amount = fields.Monetary(string="Overdue", readonly=True)
     overdue_2_amount = fields.Monetary(
@@ -119,7 +119,7 @@ class KeyAccountReportDigest(models.Model):
         string="Missing Collection Notes",
         readonly=True,
         help="Receivables more than 4 months overdue without a note in the "
-        "last 7 days (SPEC R40).",
+        "last 7 days.",
     )
     pending_exception_count = fields.Integer(
         string="Pending Exception Requests", readonly=True

@@ -103,6 +103,9 @@ class KeyAccountRequest(models.Model):
         string="Proposed Tier",
         check_company=True,
         tracking=True,
+        help="Key-account class the customer gets on approval: it gives the "
+        "default credit limit, payment term and advance payment, the visit "
+        "frequency and the satisfaction survey interval.",
     )
     rep_id = fields.Many2one(
         "res.users",
@@ -115,7 +118,12 @@ class KeyAccountRequest(models.Model):
     warehouse_id = fields.Many2one(
         "stock.warehouse", string="Key-Account Warehouse", check_company=True
     )
-    credit_level_id = fields.Many2one("key_account.credit.level", tracking=True)
+    credit_level_id = fields.Many2one(
+        "key_account.credit.level",
+        tracking=True,
+        help="How far the company trusts the customer to pay; a level on hold "
+        "stops its orders from being confirmed.",
+    )
     credit_limit = fields.Monetary(tracking=True)
     payment_term_id = fields.Many2one("account.payment.term", tracking=True)
     expected_amount = fields.Monetary(
@@ -151,6 +159,10 @@ class KeyAccountRequest(models.Model):
     # Computed
     amount_band = fields.Selection(
         BANDS,
+        string="Approval Band",
+        help="Set by the expected contract amount against the band thresholds "
+        "in the Key Accounts settings; it selects the approval steps of the "
+        "request.",
         compute="_compute_amount_band",
         store=True,
         index=True,

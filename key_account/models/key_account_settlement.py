@@ -69,8 +69,9 @@ class KeyAccountSettlement(models.Model):
         string="Approval Level",
         compute="_compute_required_level",
         store=True,
-        help="Rebate payouts are approved by the role the rate needs (SPEC "
-        "R17, R34); commission settlements by the KA head.",
+        help="Who approves: for a rebate payout, the role whose limit in the "
+        "Authority Matrix covers the rebate rate; commission settlements are "
+        "approved by the KA head.",
     )
     date_to = fields.Date(string="Up To", required=True, readonly=True)
     company_id = fields.Many2one(
@@ -316,17 +317,14 @@ class KeyAccountSettlement(models.Model):
     def _prepare_bill(self):
         self.ensure_one()
         company = self.company_id
-        account = (
-            company.key_account_rebate_account_id
-            if self.kind == "rebate"
-            else company.key_account_commission_account_id
-        )
-        if not account:
-            raise UserError(
-                self.env._(
-                    "Set the commission and rebate expense accounts in the "
-                    "key-account settings before billing."
-                )
+        if self.kind == "rebate":
+            account = company._key_account_required_setting(
+                "key_account_rebate_account_id", self.env._("bill rebate payouts")
+            )
+        else:
+            account = company._key_account_required_setting(
+                "key_account_commission_account_id",
+                self.env._("bill commission settlements"),
             )
         return self.env["account.move"]._key_account_bill_vals(
             self.partner_id,

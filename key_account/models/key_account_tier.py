@@ -34,7 +34,7 @@ class KeyAccountTier(models.Model):
     advance_percent = fields.Float(
         string="Default Advance Payment (%)",
         help="Share of an order paid before delivery that the tier's "
-        "agreements ask for (SPEC R26; 0 % for key accounts).",
+        "agreements ask for (0 % for key accounts).",
     )
     min_annual_revenue = fields.Monetary(
         string="Minimum 12-Month Revenue",
@@ -54,7 +54,7 @@ class KeyAccountTier(models.Model):
         string="Short Stock at Confirmation",
         help="Overrides the company's setting for this tier's key accounts "
         "when an order needs more than is free in its warehouse; empty: the "
-        "company's setting (SPEC R66).",
+        "company's setting.",
     )
     color = fields.Integer()
     description = fields.Text(translate=True)

@@ -275,19 +275,16 @@ class KeyAccountWriteoffRequest(models.Model):
     def _accounts(self):
         self.ensure_one()
         company = self.company_id
-        journal = company.key_account_writeoff_journal_id
-        account = (
-            company.key_account_bad_debt_account_id
-            if self.classification == "bad_debt"
-            else company.key_account_doubtful_account_id
+        purpose = self.env._("post write-offs")
+        journal = company._key_account_required_setting(
+            "key_account_writeoff_journal_id", purpose
         )
-        if not journal or not account:
-            raise UserError(
-                self.env._(
-                    "Configure the write-off journal and the bad-debt and "
-                    "doubtful-debt accounts in the key-account settings."
-                )
-            )
+        account = company._key_account_required_setting(
+            "key_account_bad_debt_account_id"
+            if self.classification == "bad_debt"
+            else "key_account_doubtful_account_id",
+            purpose,
+        )
         return journal, account
 
     def _post_writeoff(self):

@@ -1,6 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import RedirectWarning, ValidationError
 
 
 class ResCompany(models.Model):
@@ -34,18 +34,22 @@ class ResCompany(models.Model):
         default="block",
         required=True,
         help="What happens when a key-account order exceeds the credit limit, "
-        "has receivables long overdue or a credit level on hold (SPEC R10).",
+        "has receivables long overdue or a credit level on hold.",
     )
     key_account_head_user_id = fields.Many2one(
         "res.users",
         string="KA Head for Notices",
-        help="Receives the notices of overdue receivables and missing notes; "
-        "empty: the first KA head.",
+        help="Receives the department's notices: overdue receivables and missing "
+        "collection notes, escalated complaints, unpaid rebates, the weekly "
+        "meeting pack and the monthly report; empty: the first user with the KA "
+        "head role.",
     )
     key_account_clerk_id = fields.Many2one(
         "res.users",
         string="KA Clerk",
-        help="Investigates credit anomalies (SPEC R9); empty: the KA head.",
+        help="Investigates credit anomalies (an invoice passing into key "
+        "monitoring, exposure above the credit limit, a write-off request) and "
+        "receives the daily and monthly reports; empty: the KA head.",
     )
     key_account_signer_months = fields.Integer(
         string="Signer Validity (Months)",
@@ -165,3 +169,26 @@ class ResCompany(models.Model):
     def _key_account_clerk(self):
         self.ensure_one()
         return self.key_account_clerk_id or self._key_account_head()
+
+    def _key_account_required_setting(self, field_name, purpose):
+        """The company's key-account setting ``field_name`` (a journal or an
+        account a feature posts to). Blank: a ``RedirectWarning`` naming the
+        setting, whose button opens the Key Accounts settings, as core
+        Accounting does for a missing chart of accounts. ``purpose`` says,
+        translated, what needs it ("bill commission settlements")."""
+        self.ensure_one()
+        value = self[field_name]
+        if value:
+            return value
+        setting = self._fields[field_name]._description_string(self.env)
+        raise RedirectWarning(
+            self.env._(
+                "To %(purpose)s, set “%(setting)s” in the Key Accounts "
+                "settings of %(company)s first.",
+                purpose=purpose,
+                setting=setting,
+                company=self.name,
+            ),
+            self.env.ref("key_account.action_key_account_settings").id,
+            self.env._("Open the Key Accounts Settings"),
+        )

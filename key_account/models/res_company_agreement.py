@@ -12,7 +12,7 @@ class ResCompany(models.Model):
         string="Key-Account Orders Require an Active Agreement",
         default=True,
         help="A key-account order confirms only on the customer's active "
-        "agreement, whose prices, terms and rebate it takes (SPEC R24).",
+        "agreement, whose prices, terms and rebate it takes.",
     )
     key_account_agreement_months = fields.Integer(
         string="Agreement Validity (Months)", default=12
@@ -24,5 +24,5 @@ class ResCompany(models.Model):
         string="Performance Deviation Suspending (%)",
         default=30.0,
         help="Actual results of a performance-priced agreement further than "
-        "this from its test result suspend it (SPEC R25).",
+        "this from its test result suspend it.",
     )

@@ -26,7 +26,8 @@ class ResCompany(models.Model):
         string="Orders Needing Approval",
         default="key_accounts",
         required=True,
-        help="Orders approved by amount band and authority matrix (SPEC R11).",
+        help="Which quotations go through the approval steps of their amount band "
+        "before they can be confirmed: those of key accounts only, or all.",
     )
     key_account_amount_basis = fields.Selection(
         [("total", "Total (Tax Included)"), ("untaxed", "Untaxed Amount")],

@@ -15,7 +15,7 @@ class ResCompany(models.Model):
         default=3,
         help="The monthly volume that compensation is measured against is the "
         "customer's average monthly invoiced untaxed amount over this many "
-        "full calendar months before the order month (SPEC R35).",
+        "full calendar months before the order month.",
     )
     key_account_commission_base = fields.Selection(
         [("untaxed", "Untaxed Share"), ("taxed", "Amount Collected")],
@@ -54,18 +54,23 @@ class ResCompany(models.Model):
     key_account_settlement_journal_id = fields.Many2one(
         "account.journal",
         string="Commission Bill Journal",
+        help="Purchase journal of the commission bills and rebate payouts; "
+        "empty: the company's default purchase journal.",
         domain="[('type', '=', 'purchase'), ('company_id', '=', id)]",
     )
     key_account_commission_account_id = fields.Many2one(
         "account.account",
         string="Commission Expense Account",
         domain="[('deprecated', '=', False)]",
+        help="Expense account of the commission bills. Required to bill "
+        "commission settlements.",
     )
     key_account_expense_account_id = fields.Many2one(
         "account.account",
         string="Sales Expense Account",
         domain="[('deprecated', '=', False)]",
-        help="Expense account of reimbursed expense claims.",
+        help="Expense account of reimbursed expense claims, entertainment and "
+        "gifts. Required to reimburse them.",
     )
     key_account_claim_first_day = fields.Integer(string="Claims From Day", default=25)
     key_account_claim_last_day = fields.Integer(
@@ -89,7 +94,7 @@ class ResCompany(models.Model):
         "account.account",
         string="Customer Rebate Account",
         domain="[('deprecated', '=', False)]",
-        help="Expense account of customer rebate payouts.",
+        help="Expense account of customer rebate payouts. Required to bill them.",
     )
 
     # === CONSTRAINT METHODS === #

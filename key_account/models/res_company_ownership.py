@@ -28,7 +28,7 @@ class ResCompany(models.Model):
         string="First Contact Within (Days)",
         default=7,
         help="A newly assigned customer without a logged contact (visit, call, "
-        "meeting or e-mail done) within this many days is flagged (SPEC R47).",
+        "meeting or e-mail done) within this many days is flagged.",
     )
     key_account_no_contact_action = fields.Selection(
         [

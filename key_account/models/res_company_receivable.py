@@ -19,19 +19,21 @@ class ResCompany(models.Model):
     key_account_monitor_after = fields.Integer(
         string="Key Monitoring After",
         default=2,
-        help="Receivables overdue more than this are monitored and hold credit "
-        "(SPEC R39).",
+        help="Receivables overdue more than this (in the ladder's unit) are under "
+        "key monitoring: the KA head is told and the customer's new orders "
+        "are held for credit.",
     )
     key_account_progress_after = fields.Integer(
         string="Weekly Collection Notes After",
         default=4,
-        help="Receivables overdue more than this need a weekly collection note "
-        "(SPEC R40).",
+        help="Receivables overdue more than this (in the ladder's unit) need a "
+        "collection note from the rep every week.",
     )
     key_account_writeoff_after = fields.Integer(
         string="Write-Off Possible After",
         default=6,
-        help="Receivables overdue more than this may be written off (SPEC R41).",
+        help="Receivables overdue more than this (in the ladder's unit) may be "
+        "proposed for write-off.",
     )
     key_account_investigation_days = fields.Integer(
         string="Investigation Within (Working Days)", default=3
@@ -40,16 +42,21 @@ class ResCompany(models.Model):
         "account.journal",
         string="Write-Off Journal",
         domain="[('type', '=', 'general'), ('company_id', '=', id)]",
+        help="Miscellaneous journal of the write-off entries and of money "
+        "recovered after a write-off. Required to post write-offs.",
     )
     key_account_bad_debt_account_id = fields.Many2one(
         "account.account",
         string="Bad-Debt Expense Account",
         domain="[('deprecated', '=', False)]",
+        help="Debited by write-offs classified as bad debt. Required to post them.",
     )
     key_account_doubtful_account_id = fields.Many2one(
         "account.account",
         string="Doubtful-Debt Allowance Account",
         domain="[('deprecated', '=', False)]",
+        help="Debited by write-offs classified as doubtful debt. Required to "
+        "post them.",
     )
     key_account_aging_batch = fields.Integer(
         string="Overdue Ladder Batch Size", default=500

@@ -14,13 +14,13 @@ class ResCompany(models.Model):
         string="Entertainment: General Manager Above",
         default=3000.0,
         help="Entertainment budgets (and reported actuals) above this amount "
-        "also need the general manager (SPEC R56).",
+        "also need the general manager.",
     )
     key_account_gift_gm_amount = fields.Monetary(
         string="Gifts: General Manager Above",
         default=1000.0,
         help="Gift requests whose total value is above this amount also need "
-        "the general manager (SPEC R57).",
+        "the general manager.",
     )
     key_account_gift_custodian_review = fields.Boolean(
         string="Gift Custodian Reviews Gifts",
@@ -30,7 +30,7 @@ class ResCompany(models.Model):
         string="Actual Costs Tolerance (%)",
         default=10.0,
         help="Reported entertainment costs above the budget by more than this "
-        "need the approvals again (SPEC R56).",
+        "need the approvals again.",
     )
     key_account_satisfaction_survey_id = fields.Many2one(
         "survey.survey",
@@ -42,7 +42,7 @@ class ResCompany(models.Model):
         string="Dissatisfied At or Below",
         default=2.0,
         help="A satisfaction score (1-5) at or below this needs a recovery "
-        "plan before closing (SPEC R74).",
+        "plan before closing.",
     )
     key_account_complaint_response_days = fields.Integer(
         string="Complaint Response (Working Days)", default=1

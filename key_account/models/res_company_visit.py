@@ -16,8 +16,9 @@ class ResCompany(models.Model):
     key_account_go_out_min_length = fields.Integer(
         string="Purpose at Least (Characters)",
         default=4,
-        help="Letters or digits a go-out purpose keeps once the generic words "
-        "are removed (SPEC R51).",
+        help="A go-out purpose must keep at least this many letters or digits "
+        'once the generic words below are removed, so "visit customer" '
+        "alone is refused.",
     )
     key_account_go_out_generic_words = fields.Char(
         string="Generic Words",
@@ -30,12 +31,11 @@ class ResCompany(models.Model):
         string="Direct Visits Registered By",
         default=18.0,
         help="Hour of the previous working day by which a visit going "
-        "straight to the customer is registered (SPEC R52).",
+        "straight to the customer is registered.",
     )
     key_account_go_out_approval = fields.Boolean(
         string="Office Manager Approves Go-Outs",
-        help="Each registration is approved by the office manager before "
-        "departure (SPEC R53).",
+        help="Each registration is approved by the office manager before departure.",
     )
     key_account_minutes_days = fields.Integer(
         string="Meeting Minutes Within (Working Days)", default=2

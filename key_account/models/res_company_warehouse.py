@@ -17,18 +17,19 @@ class ResCompany(models.Model):
         help="When a key-account order needs more of a storable product than "
         "is free for the customer in its warehouse: confirm, note each short "
         "line on the order and let the replenishment (resupply from the "
-        "central warehouse) run, or refuse the confirmation (SPEC R66).",
+        "central warehouse) run, or refuse the confirmation.",
     )
     key_account_goods_waiting_days = fields.Integer(
         string="Goods Waiting at the Office After (Days)",
         default=7,
         help="Goods of a key-account order ready in the office warehouse for "
-        "more than these days give the rep an activity (SPEC R62).",
+        "more than these days give the rep an activity.",
     )
     key_account_acceptance_days = fields.Integer(
         string="Objection Window",
         default=3,
-        help="Days the office may object to goods it received (SPEC R60).",
+        help="Days the office may object to goods it received; without objection "
+        "they are accepted and booked to the office.",
     )
     key_account_acceptance_unit = fields.Selection(
         [("calendar", "Calendar Days"), ("working", "Working Days")],
@@ -44,7 +45,8 @@ class ResCompany(models.Model):
     key_account_goods_journal_id = fields.Many2one(
         "account.journal",
         string="Office Goods Journal",
-        help="Journal of the entries booking accepted goods to the offices.",
+        help="Journal of the entries booking accepted goods to the offices; "
+        "while it or an account is empty, accepted goods are not booked.",
     )
     key_account_goods_account_id = fields.Many2one(
         "account.account",
@@ -69,14 +71,14 @@ class ResCompany(models.Model):
         help="Office Goods Account: debit the office goods account. Office "
         "Receivable: debit the receivable account of the office warehouse's "
         "address (its partner), so the office owes the goods' cost; both "
-        "against the Goods Sent to Offices account (SPEC R60).",
+        "against the Goods Sent to Offices account.",
     )
     key_account_oem_record_days = fields.Integer(
         string="OEM Delivery Note Within (Working Days)",
         default=1,
         help="Working days after an OEM shipment to the office within which "
         "its delivery-note reference is recorded; later, only the stock "
-        "manager records it and the receipt is flagged late (SPEC R61).",
+        "manager records it and the receipt is flagged late.",
     )
 
     # === CONSTRAINT METHODS === #

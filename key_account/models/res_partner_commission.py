@@ -23,7 +23,7 @@ class ResPartner(models.Model):
         string="Performance-Priced",
         tracking=True,
         help="Priced on results (CPM, CPS, CPA): the rep may grant more "
-        "compensation volume than to a standard customer (SPEC R35). Set by "
+        "compensation volume than to a standard customer. Set by "
         "a key-account director.",
     )
     key_account_commission_count = fields.Integer(

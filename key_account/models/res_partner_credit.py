@@ -28,6 +28,10 @@ class ResPartner(models.Model):
         string="Credit Level",
         tracking=True,
         ondelete="restrict",
+        help="How far the company trusts the customer to pay (for example "
+        "Excellent, Good, Watch, Hold). A level on hold stops the customer's "
+        "orders from being confirmed. Changed only by an approved "
+        "credit-change request.",
     )
     key_account_settlement_method = fields.Selection(
         [

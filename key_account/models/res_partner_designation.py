@@ -33,6 +33,11 @@ class ResPartner(models.Model):
         copy=False,
         tracking=True,
         ondelete="restrict",
+        help="Key-account class of the customer, set when its designation is "
+        "approved. It gives the default credit limit, payment term and advance "
+        "payment of its agreements, how often the rep visits and how often the "
+        "satisfaction survey is sent. Changed only by an approved tier-change "
+        "request.",
     )
     key_account_since = fields.Date(copy=False)
     key_account_warehouse_id = fields.Many2one(
@@ -46,7 +51,7 @@ class ResPartner(models.Model):
         string="Key-Account Analytic Account",
         tracking=True,
         help="Put on the invoice lines of this key account's orders, so its "
-        "revenue is booked separately (SPEC R59).",
+        "revenue is booked separately.",
     )
     key_account_request_ids = fields.One2many(
         "key_account.request", "partner_id", string="Key-Account Requests"

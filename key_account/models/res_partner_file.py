@@ -28,11 +28,11 @@ class ResPartner(models.Model):
         default="normal",
         required=True,
         tracking=True,
-        help="Normal and Confidential: the owner rep, the account executive, "
-        "their office manager and directors see the customer. Secret: the "
-        "office manager no longer sees it; only the KA head (or a manager) "
-        "classifies a customer secret or lifts the classification, since the "
-        "circulation list of secret files is approved by them.",
+        help="Who may see this customer. Normal and Confidential: its rep, the "
+        "account executive, their office manager and the directors. Secret: "
+        "the office manager no longer sees it. Only the KA head or a manager "
+        "classifies a customer as Secret or lifts it, as they approve who "
+        "reads secret files.",
     )
     key_account_preferences = fields.Text(string="Preferences")
     key_account_ownership_type = fields.Selection(
@@ -68,6 +68,8 @@ class ResPartner(models.Model):
         compute="_compute_key_account_file_completeness",
         store=True,
         aggregator="avg",
+        help="Share of the customer-file items (Configuration > Customer File "
+        "Items) filled in on this key account. It counts in the rep's KPIs.",
     )
     key_account_date_ids = fields.One2many(
         "key_account.partner.date", "partner_id", string="Important Dates"

@@ -49,8 +49,7 @@ class ResUsers(models.Model):
         string="Customer Expenses",
         compute="_compute_key_account_expense_ratio",
         groups="key_account.group_key_account_rep",
-        help="Expense claims, entertainment and gifts drawn on this rep's "
-        "accounts (SPEC R31).",
+        help="Expense claims, entertainment and gifts drawn on this rep's accounts.",
     )
     key_account_collected_base = fields.Float(
         string="Collected Commission Base",

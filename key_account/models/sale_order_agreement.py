@@ -23,7 +23,7 @@ class SaleOrder(models.Model):
         tracking=True,
         domain="[('partner_id', 'parent_of', partner_id), ('state', '=', 'active')]",
         help="The customer's active agreement: the quotation takes its prices, "
-        "payment term and rebate (SPEC R24).",
+        "payment term and rebate.",
     )
     key_account_agreement_note = fields.Text(
         string="Agreement Warning",
@@ -50,8 +50,8 @@ class SaleOrder(models.Model):
         readonly=False,
         precompute=True,
         tracking=True,
-        help="Share of the order paid before its goods are delivered (SPEC "
-        "R26), from the customer's agreement.",
+        help="Share of the order the customer pays before its goods are "
+        "delivered, from the customer's agreement.",
     )
     key_account_commission_rate = fields.Float(
         string="Special Commission Rate (%)",

@@ -35,6 +35,11 @@ class SaleOrder(models.Model):
         compute="_compute_key_account_amount_band",
         store=True,
         index=True,
+        help="Set by the contract amount against the band thresholds in the "
+        "Key Accounts settings; it selects the approval steps the quotation "
+        "goes through. By default, band 1: office manager, then KA head; band "
+        "2: KA head, then deputy sales director; band 3: KA head, deputy sales "
+        "director, then sales director.",
     )
     key_account_office_manager_id = fields.Many2one(
         "res.users",

@@ -31,7 +31,7 @@ class SaleOrder(models.Model):
         copy=False,
         tracking=True,
         help="Why the customer is compensated: its dissatisfaction, or a loss "
-        "the company caused (SPEC R35). Required to request approval or "
+        "the company caused. Required to request approval or "
         "confirm an order with compensation lines.",
     )
     key_account_compensation_evidence_ids = fields.Many2many(

@@ -13,7 +13,7 @@ class SaleOrder(models.Model):
     key_account_credit_note = fields.Text(
         string="Credit Hold",
         compute="_compute_key_account_credit_note",
-        help="Why the customer's credit holds this quotation (SPEC R10).",
+        help="Why the customer's credit holds this quotation.",
     )
 
     # === COMPUTE METHODS === #

@@ -22,8 +22,7 @@ class SaleOrderLine(models.Model):
         copy=False,
         help="Given to the customer as compensation (补量) for a complaint or a "
         "loss the company caused: its value at list price counts against the "
-        "authority matrix, and the order needs a reason and evidence "
-        "(SPEC R35).",
+        "authority matrix, and the order needs a reason and evidence.",
     )
     key_account_currency_id = fields.Many2one(
         related="company_id.currency_id", string="Company Currency"

@@ -17,7 +17,7 @@ class SaleOrder(models.Model):
         string="Short Stock",
         compute="_compute_key_account_stock_note",
         help="Storable lines needing more than is free for the customer in "
-        "the order's warehouse (SPEC R66).",
+        "the order's warehouse.",
     )
 
     # === COMPUTE METHODS === #

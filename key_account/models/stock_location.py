@@ -30,7 +30,7 @@ class StockLocation(models.Model):
         domain="[('is_key_account', '=', True), ('is_company', '=', True)]",
         help="Stock in this location is held for this key account: only its "
         "orders reserve and deliver it; any other move out of it needs the "
-        "stock manager's approval (SPEC R64).",
+        "stock manager's approval.",
     )
 
     # === CONSTRAINT METHODS === #

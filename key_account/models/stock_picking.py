@@ -41,7 +41,7 @@ class StockPicking(models.Model):
         copy=False,
         readonly=True,
         help="The rep was given an activity for goods of this delivery waiting "
-        "at the office (SPEC R62).",
+        "at the office.",
     )
 
     key_account_release_approved_by_id = fields.Many2one(
@@ -51,7 +51,7 @@ class StockPicking(models.Model):
         readonly=True,
         tracking=True,
         help="The stock manager who approved taking key-account held stock "
-        "with this transfer (SPEC R64).",
+        "with this transfer.",
     )
     key_account_release_approved_on = fields.Datetime(
         string="Release Approved On", copy=False, readonly=True

@@ -21,7 +21,7 @@ class TierDefinition(models.Model):
     key_account_requester_signs = fields.Boolean(
         string="Signed When Requested by the Reviewer",
         help="When the person requesting the approval is this step's reviewer, "
-        "the step counts as signed (an office manager's own order, SPEC R14).",
+        "the step counts as signed (an office manager's own order).",
     )
     key_account_escalation_days = fields.Integer(
         string="Escalate After (Days)",

@@ -34,3 +34,4 @@ from . import test_controls_documents
 from . import test_core_forms
 from . import test_controls_bypasses
 from . import test_performance
+from . import test_settings
