@@ -9,6 +9,7 @@ from . import ir_attachment
 from . import mail_message
 from . import mail_activity
 from . import res_users
+from . import res_users_home
 
 # Settings, one file per area
 from . import res_company
