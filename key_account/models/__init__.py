@@ -10,6 +10,7 @@ from . import mail_message
 from . import mail_thread
 from . import mail_activity
 from . import res_users
+from . import res_users_home
 
 # Settings, one file per area
 from . import res_company

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models, tools
+from odoo import SUPERUSER_ID, fields, models, tools
 from odoo.tools import SQL
 from odoo.tools.sql import create_index
 
@@ -335,7 +335,10 @@ class KeyAccountKpiReport(models.Model):
         )
         return SQL(
             """
-            SELECT f.id, f.source, f.date, f.user_id, f.team_id, f.partner_id,
+            SELECT f.id, f.source, f.date,
+                   COALESCE(NULLIF(f.user_id, %(superuser)s), partner.user_id)
+                       AS user_id,
+                   f.team_id, f.partner_id,
                    f.move_id, f.company_id, company.currency_id,
                    partner.key_account_tier_id AS tier_id,
                    COALESCE(partner.is_key_account, FALSE) AS is_key_account,
@@ -347,6 +350,7 @@ class KeyAccountKpiReport(models.Model):
               LEFT JOIN res_partner partner ON partner.id = f.partner_id
             """,
             measures=measures,
+            superuser=SUPERUSER_ID,
             sources=SQL(" UNION ALL ").join(
                 SQL("(%s)", query) for query in self._query_sources()
             ),

@@ -5,6 +5,7 @@ from . import test_request
 from . import test_request_form
 from . import test_screens
 from . import test_file
+from . import test_home
 from . import test_signer
 from . import test_partner_date
 from . import test_suggestion

@@ -1,0 +1,159 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from lxml import etree
+
+from odoo.tests import new_test_user, tagged
+from odoo.tools.safe_eval import safe_eval
+
+from .common import DIRECTOR, HEAD, REP
+from .common_order import OrderApprovalCase
+
+APPROVER_MENUS = (
+    "key_account.menu_key_account_orders_to_approve",
+    "key_account.menu_key_account_requests_review",
+    "key_account.menu_key_account_exceptions_review",
+    "key_account.menu_key_account_delegations",
+)
+
+
+@tagged("post_install", "-at_install")
+class TestHome(OrderApprovalCase):
+    """Each role lands on its work; reps see no approver menus; rights sit
+    in the user form's Sales section; every list says what it is for."""
+
+    def _landing(self, user):
+        action = (
+            self.env["ir.actions.server"]
+            .with_user(user)
+            .browse(self.env.ref("key_account.action_key_account_home").id)
+            .run()
+        )
+        return action
+
+    def test_each_role_lands_on_its_work(self):
+        rep_action = self._landing(self.rep_a)
+        self.assertEqual(
+            rep_action["id"],
+            self.env.ref("key_account.action_key_account_my_partners").id,
+        )
+        self.assertEqual(
+            self._landing(self.head)["id"],
+            self.env.ref("key_account.action_key_account_kpi_report").id,
+        )
+        order = self._order(250000.0)
+        order.with_user(self.rep_a).action_request_approval()
+        self.assertEqual(
+            self._landing(self.head)["id"],
+            self.env.ref("key_account.action_key_account_orders_to_approve").id,
+        )
+        # The deputy's step comes after the head's: nothing waits for them yet.
+        self.assertEqual(
+            self._landing(self.deputy_sd)["id"],
+            self.env.ref("key_account.action_key_account_kpi_report").id,
+        )
+        self._approve(order, self.head)
+        self.assertEqual(
+            self._landing(self.deputy_sd)["id"],
+            self.env.ref("key_account.action_key_account_orders_to_approve").id,
+        )
+        self.assertEqual(
+            self._landing(self.rep_a)["id"],
+            self.env.ref("key_account.action_key_account_my_partners").id,
+        )
+
+    def test_my_key_accounts_lists_own_and_served_accounts(self):
+        served = self.env["res.partner"].create(
+            {"name": "Served Co", "is_company": True, "user_id": self.rep_b.id}
+        )
+        self._make_key_account(served, key_account_executive_id=self.rep_a.id)
+        self._make_key_account(self.customer_b)
+        action = self._landing(self.rep_a)
+        partners = (
+            self.env["res.partner"]
+            .with_user(self.rep_a)
+            .search(safe_eval(action["domain"], {"uid": self.rep_a.id}))
+        )
+        self.assertEqual(partners, self.customer | served)
+
+    def test_reps_do_not_see_approver_menus(self):
+        def visible(user):
+            menus = self.env["ir.ui.menu"].with_user(user).load_menus(debug=False)
+            return {self.env.ref(xmlid).id in menus for xmlid in APPROVER_MENUS}
+
+        self.assertEqual(visible(self.rep_a), {False})
+        self.assertEqual(visible(self.head), {True})
+        self.assertEqual(visible(self.office_manager), {True})
+        reviewer = new_test_user(
+            self.env,
+            "ka_home_reviewer",
+            groups=f"base.group_user,{REP},key_account.group_key_account_contract_reviewer",
+        )
+        self.assertEqual(visible(reviewer), {True})
+        menus = self.env["ir.ui.menu"].with_user(self.rep_a).load_menus(debug=False)
+        my_partners = self.env.ref("key_account.menu_key_account_my_partners")
+        self.assertIn(my_partners.id, menus)
+
+    def test_rights_in_the_sales_section_without_developer_mode(self):
+        arch = etree.fromstring(self.env.ref("base.user_groups_view").arch)
+
+        def selection(group):
+            """The visible selection field of the user form for ``group``."""
+            return [
+                node
+                for node in arch.iter("field")
+                if node.get("name", "").startswith("sel_groups_")
+                and str(group.id) in node.get("name").split("_")[2:]
+                and node.get("invisible") != "True"
+            ]
+
+        for group_xmlid in (DIRECTOR, HEAD):
+            with self.subTest(group=group_xmlid):
+                fields = selection(self.env.ref(group_xmlid))
+                self.assertEqual(len(fields), 1)
+                nodes = [fields[0], *fields[0].iterancestors()]
+                self.assertEqual(
+                    [n.get("groups") for n in nodes if n.get("groups")], []
+                )
+                self.assertEqual(fields[0].getparent().get("string"), "Sales")
+
+    def test_every_list_has_its_help(self):
+        data = self.env["ir.model.data"].search(
+            [("module", "=", "key_account"), ("model", "=", "ir.actions.act_window")]
+        )
+        actions = self.env["ir.actions.act_window"].browse(data.mapped("res_id"))
+        lists = actions.filtered(lambda a: a.target not in ("new", "inline"))
+        self.assertGreater(len(lists), 30)
+        missing = lists.filtered(lambda a: not (a.help or "").strip()).mapped("name")
+        self.assertEqual(missing, [])
+
+
+@tagged("post_install", "-at_install")
+class TestKpiLabels(OrderApprovalCase):
+    """Invoices posted by OdooBot (imports, crons) count for the account's
+    owner, and the overview opens on key accounts."""
+
+    def test_superuser_invoice_counts_for_owner(self):
+        invoice = self._invoice(
+            self.customer,
+            700.0,
+            "2025-06-10",
+            invoice_user_id=self.env.ref("base.user_root").id,
+        )
+        self.env.flush_all()
+        rows = (
+            self.env["key_account.kpi.report"]
+            .with_user(self.head)
+            ._read_group(
+                [("move_id", "=", invoice.id), ("source", "=", "invoice")],
+                ["user_id"],
+                ["sales_amount:sum"],
+            )
+        )
+        self.assertEqual(rows, [(self.rep_a, 700.0)])
+
+    def test_overview_defaults_to_key_accounts(self):
+        action = (
+            self.env["ir.actions.act_window"]
+            .with_user(self.head)
+            ._for_xml_id("key_account.action_key_account_kpi_report")
+        )
+        self.assertIn("'search_default_key_accounts': 1", action["context"])
