@@ -625,8 +625,8 @@ class KeyAccountReportDigest(models.Model):
                 _("Completion"),
                 _("Collected"),
                 _("Collection Rate"),
-                _("Visits"),
-                _("Calls"),
+                _("Visits (done / expected)"),
+                _("Calls (done / expected)"),
                 _("Valid Complaints"),
             ],
             "rows": [
