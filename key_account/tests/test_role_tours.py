@@ -36,38 +36,38 @@ class TestRoleTours(HttpCase):
         env["ir.module.module"]._load_module_terms(ZH_MODULES, ["zh_CN"])
 
         cls.rep = new_test_user(
-            env, "ka_role_rep", groups=f"base.group_user,{REP}", name="Tour Rep"
+            env, "ka_role_rep", groups=f"base.group_user,{REP}", name="Li Wei"
         )
         cls.head = new_test_user(
             env,
             "ka_role_head",
             groups=f"base.group_user,{DIRECTOR},{HEAD}",
-            name="Tour KA Head",
+            name="Zhang Min",
         )
         cls.director = new_test_user(
             env,
             "ka_role_director",
             groups=f"base.group_user,{DIRECTOR}",
-            name="Tour Director",
+            name="Wang Fang",
         )
         cls.accountant = new_test_user(
             env,
             "ka_role_accountant",
             groups="base.group_user,account.group_account_invoice",
-            name="Tour Accountant",
+            name="Chen Jing",
         )
         # The administrator's settings: who approves settlements, where
         # commission bills are booked.
         cls.company.key_account_head_user_id = cls.head
         cls.company.key_account_commission_account_id = env["account.account"].create(
-            {"name": "Tour Commissions", "code": "660900", "account_type": "expense"}
+            {"name": "Sales Commissions", "code": "660900", "account_type": "expense"}
         )
         env["key_account.commission.rule"].with_user(cls.head).create(
             {"name": "Default", "rate": 5.0}
         )
         cls.product = env["product.product"].create(
             {
-                "name": "Tour Printer",
+                "name": "Laser Printer",
                 "list_price": 10000.0,
                 "taxes_id": [Command.clear()],
             }
@@ -75,11 +75,11 @@ class TestRoleTours(HttpCase):
         today = fields.Date.today()
         tier_b = env.ref("key_account.tier_b")
         tier_c = env.ref("key_account.tier_c")
-        cls.rep_customer = cls._key_account("Tour Rep Trading", tier_b)
-        cls.approve_customer = cls._key_account("Tour Approve Trading", tier_b)
-        cls.reject_customer = cls._key_account("Tour Reject Trading", tier_b)
-        cls.billing_customer = cls._key_account("Tour Billing Trading", tier_b)
-        cls.overdue_customer = cls._key_account("Tour Overdue Trading", tier_c)
+        cls.rep_customer = cls._key_account("Huadong Printing Co.", tier_b)
+        cls.approve_customer = cls._key_account("Jinling Office Supplies", tier_b)
+        cls.reject_customer = cls._key_account("Pearl River Stationery", tier_b)
+        cls.billing_customer = cls._key_account("Beihai Logistics", tier_b)
+        cls.overdue_customer = cls._key_account("Yangtze Paper Mills", tier_c)
         # Running agreements; the rep's ends within the renewal notice.
         for partner in cls.rep_customer | cls.approve_customer | cls.reject_customer:
             env["key_account.agreement"].create(

@@ -95,7 +95,7 @@ registry.category("web_tour.tours").add("key_account_rep_tour", {
         ...openApp(KEY_ACCOUNTS_APP),
         {
             content: "Landed on My Key Accounts, with the rep's account",
-            trigger: ".o_list_view .o_data_row td[name='name']:contains('Tour Rep Trading')",
+            trigger: ".o_list_view .o_data_row td[name='name']:contains('Huadong Printing Co.')",
         },
         ...openSection("key_account.menu_key_account_approvals"),
         {
@@ -109,7 +109,7 @@ registry.category("web_tour.tours").add("key_account_rep_tour", {
         },
         {
             content: "Open the key account",
-            trigger: ".o_data_row td[name='name']:contains('Tour Rep Trading')",
+            trigger: ".o_data_row td[name='name']:contains('Huadong Printing Co.')",
             run: "click",
         },
         {
@@ -119,7 +119,7 @@ registry.category("web_tour.tours").add("key_account_rep_tour", {
         },
         {
             content: "Open the quotation",
-            trigger: ".o_data_row:contains('Tour Rep Trading') td.o_data_cell",
+            trigger: ".o_data_row:contains('Huadong Printing Co.') td.o_data_cell",
             run: "click",
         },
         {
@@ -159,7 +159,7 @@ registry.category("web_tour.tours").add("key_account_approver_tour", {
         title("ordersToApprove"),
         {
             content: "Open the first order waiting",
-            trigger: ".o_list_view .o_data_row:contains('Tour Approve Trading') td.o_data_cell",
+            trigger: ".o_list_view .o_data_row:contains('Jinling Office Supplies') td.o_data_cell",
             run: "click",
         },
         {
@@ -183,11 +183,11 @@ registry.category("web_tour.tours").add("key_account_approver_tour", {
         },
         {
             content: "The approved order left the list",
-            trigger: ".o_list_view:not(:has(.o_data_row:contains('Tour Approve Trading'))) .o_data_row:contains('Tour Reject Trading')",
+            trigger: ".o_list_view:not(:has(.o_data_row:contains('Jinling Office Supplies'))) .o_data_row:contains('Pearl River Stationery')",
         },
         {
             content: "Open the other one",
-            trigger: ".o_data_row:contains('Tour Reject Trading') td.o_data_cell",
+            trigger: ".o_data_row:contains('Pearl River Stationery') td.o_data_cell",
             run: "click",
         },
         {
@@ -232,7 +232,7 @@ registry.category("web_tour.tours").add("key_account_accountant_tour", {
         ...openMenu("account.menu_finance_receivables", "account.menu_action_move_out_invoice_type"),
         {
             content: "Open the key account's open invoice",
-            trigger: ".o_list_view .o_data_row:contains('Tour Billing Trading'):contains('10,000.00') td.o_data_cell",
+            trigger: ".o_list_view .o_data_row:contains('Beihai Logistics'):contains('10,000.00') td.o_data_cell",
             run: "click",
         },
         {
@@ -251,7 +251,7 @@ registry.category("web_tour.tours").add("key_account_accountant_tour", {
         },
         {
             content: "The rep's commission on the collected amount",
-            trigger: ".o_list_view .o_group_header:contains('Tour Rep')",
+            trigger: ".o_list_view .o_group_header:contains('Li Wei')",
             run: "click",
         },
         {
@@ -261,7 +261,7 @@ registry.category("web_tour.tours").add("key_account_accountant_tour", {
         title("settlements"),
         {
             content: "Open the approved settlement",
-            trigger: ".o_list_view .o_data_row:contains('Tour Rep') td.o_data_cell",
+            trigger: ".o_list_view .o_data_row:contains('Li Wei') td.o_data_cell",
             run: "click",
         },
         {
@@ -277,7 +277,7 @@ registry.category("web_tour.tours").add("key_account_accountant_tour", {
         title("aging"),
         {
             content: "The overdue key account is in the aging",
-            trigger: ".o_pivot th:contains('Tour Overdue Trading')",
+            trigger: ".o_pivot th:contains('Yangtze Paper Mills')",
         },
     ],
 });
@@ -299,13 +299,13 @@ registry.category("web_tour.tours").add("key_account_director_tour", {
         title("aging"),
         {
             content: "The overdue key account",
-            trigger: ".o_pivot th:contains('Tour Overdue Trading')",
+            trigger: ".o_pivot th:contains('Yangtze Paper Mills')",
         },
         ...openMenu("key_account.menu_key_account_customers", "key_account.menu_key_account_suggestions"),
         title("tierSuggestions"),
         {
             content: "Select the suggestion for the overdue account",
-            trigger: ".o_data_row:contains('Tour Overdue Trading') .o_list_record_selector input",
+            trigger: ".o_data_row:contains('Yangtze Paper Mills') .o_list_record_selector input",
             run: "click",
         },
         {
@@ -315,7 +315,7 @@ registry.category("web_tour.tours").add("key_account_director_tour", {
         },
         {
             content: "Applied: it leaves the pending suggestions",
-            trigger: ".o_list_view:not(:has(.o_data_row:contains('Tour Overdue Trading'))) .o_data_row:contains('Tour Billing Trading')",
+            trigger: ".o_list_view:not(:has(.o_data_row:contains('Yangtze Paper Mills'))) .o_data_row:contains('Beihai Logistics')",
         },
     ],
 });
