@@ -84,6 +84,7 @@
         "views/key_account_assessment_views.xml",
         "views/key_account_home_views.xml",
         "views/menus.xml",
+        "views/menus_accounting.xml",
     ],
     "assets": {
         "web.assets_tests": [

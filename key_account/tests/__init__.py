@@ -36,3 +36,4 @@ from . import test_core_forms
 from . import test_controls_bypasses
 from . import test_performance
 from . import test_settings
+from . import test_role_tours

@@ -92,6 +92,33 @@ class TestHome(OrderApprovalCase):
         my_partners = self.env.ref("key_account.menu_key_account_my_partners")
         self.assertIn(my_partners.id, menus)
 
+    def test_accounting_finds_its_key_account_work_in_invoicing(self):
+        """The Key Accounts app is the sales side's; accounting finds the
+        settlements to bill, the commissions, the write-offs and the aging
+        in Invoicing, each a screen it may open."""
+        accountant = new_test_user(
+            self.env,
+            "ka_home_accountant",
+            groups="base.group_user,account.group_account_invoice",
+        )
+        section = self.env.ref("key_account.menu_account_key_account")
+        menus = self.env["ir.ui.menu"].with_user(accountant).load_menus(debug=False)
+        self.assertNotIn(self.env.ref("key_account.menu_key_account_root").id, menus)
+        self.assertIn(section.id, menus)
+        self.assertEqual(
+            self.env.ref("account.menu_finance").id, menus[section.id]["app_id"]
+        )
+        self.assertEqual(set(menus[section.id]["children"]), set(section.child_id.ids))
+        self.assertEqual(len(section.child_id), 5)
+        for menu in section.child_id:
+            with self.subTest(menu=menu.name):
+                model = self.env[menu.action.res_model].with_user(accountant)
+                model.check_access("create" if menu.action.target == "new" else "read")
+                model.search([])
+        for user in (self.rep_a, self.head):
+            menus = self.env["ir.ui.menu"].with_user(user).load_menus(debug=False)
+            self.assertNotIn(section.id, menus)
+
     def test_rights_in_the_sales_section_without_developer_mode(self):
         arch = etree.fromstring(self.env.ref("base.user_groups_view").arch)
 
