@@ -130,3 +130,6 @@ from . import key_account_target
 from . import key_account_kpi_report
 from . import key_account_kpi
 from . import key_account_assessment
+
+# Demo data taken through the workflows (demo/key_account_demo.xml)
+from . import key_account_demo

@@ -6,6 +6,7 @@ from odoo.tools.safe_eval import safe_eval
 
 from .common import DIRECTOR, HEAD, REP
 from .common_order import OrderApprovalCase
+from .test_receivables import WriteoffCase
 
 APPROVER_MENUS = (
     "key_account.menu_key_account_orders_to_approve",
@@ -15,19 +16,23 @@ APPROVER_MENUS = (
 )
 
 
+def landing(env, user):
+    """The action the app's root menu opens for ``user``."""
+    return (
+        env["ir.actions.server"]
+        .with_user(user)
+        .browse(env.ref("key_account.action_key_account_home").id)
+        .run()
+    )
+
+
 @tagged("post_install", "-at_install")
 class TestHome(OrderApprovalCase):
     """Each role lands on its work; reps see no approver menus; rights sit
     in the user form's Sales section; every list says what it is for."""
 
     def _landing(self, user):
-        action = (
-            self.env["ir.actions.server"]
-            .with_user(user)
-            .browse(self.env.ref("key_account.action_key_account_home").id)
-            .run()
-        )
-        return action
+        return landing(self.env, user)
 
     def test_each_role_lands_on_its_work(self):
         rep_action = self._landing(self.rep_a)
@@ -184,3 +189,52 @@ class TestKpiLabels(OrderApprovalCase):
             ._for_xml_id("key_account.action_key_account_kpi_report")
         )
         self.assertIn("'search_default_key_accounts': 1", action["context"])
+
+
+@tagged("post_install", "-at_install")
+class TestAccountingHome(WriteoffCase):
+    """Accounting users, without a key-account level, open the app on the
+    write-offs waiting for their approval, else on the receivables aging."""
+
+    def _lands_on(self, user, xmlid):
+        self.assertEqual(landing(self.env, user)["id"], self.env.ref(xmlid).id)
+
+    def test_accounting_opens_the_app_on_its_work(self):
+        menus = (
+            self.env["ir.ui.menu"].with_user(self.accountant).load_menus(debug=False)
+        )
+        for xmlid in (
+            "key_account.menu_key_account_root",
+            "key_account.menu_key_account_writeoffs_review",
+            "key_account.menu_key_account_aging",
+        ):
+            self.assertIn(self.env.ref(xmlid).id, menus, xmlid)
+        rep_menus = self.env["ir.ui.menu"].with_user(self.rep_a).load_menus(debug=False)
+        self.assertNotIn(
+            self.env.ref("key_account.menu_key_account_writeoffs_review").id,
+            rep_menus,
+        )
+        self._lands_on(self.accountant, "key_account.action_key_account_aging_report")
+
+        request = self._request(self.old, 50000.0)
+        request.with_user(self.rep_a).action_submit()
+        # The KA head decides first: nothing waits for accounting yet.
+        self._lands_on(self.head, "key_account.action_key_account_writeoff_to_review")
+        self._lands_on(self.accountant, "key_account.action_key_account_aging_report")
+        self._approve(request, self.head)
+        self._lands_on(
+            self.accountant, "key_account.action_key_account_writeoff_to_review"
+        )
+        self._lands_on(self.head, "key_account.action_key_account_kpi_report")
+        self._lands_on(self.rep_a, "key_account.action_key_account_my_partners")
+        queue = (
+            self.env["ir.actions.act_window"]
+            .with_user(self.accountant)
+            ._for_xml_id("key_account.action_key_account_writeoff_to_review")
+        )
+        waiting = (
+            self.env["key_account.writeoff.request"]
+            .with_user(self.accountant)
+            .search(safe_eval(queue["domain"]))
+        )
+        self.assertEqual(waiting, request)
