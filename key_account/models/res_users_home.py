@@ -5,8 +5,8 @@ from odoo import api, models
 class ResUsers(models.Model):
     """The Key Accounts app opens on each role's work (the root menu runs
     ``action_key_account_home``): what waits for the user's decision first,
-    then the overview for directors, the receivables aging for accounting
-    users without a key-account level, else the rep's own key accounts."""
+    then the overview for directors, else the rep's own key accounts.
+    Accounting works in Invoicing's Key Accounts menu."""
 
     _inherit = "res.users"
 
@@ -33,20 +33,14 @@ class ResUsers(models.Model):
     def _key_account_home_xmlid(self):
         """The action the app opens on for the current user."""
         for xmlid, model in self._key_account_review_queues():
-            # Accounting reads write-offs but not requests: skip what the
-            # user may not read.
+            # Skip the queues the user may not read.
             documents = self.env[model]
             if documents.has_access("read") and documents.search_count(
                 [("can_review", "=", True)], limit=1
             ):
                 return xmlid
-        user = self.env.user
-        if user.has_group("key_account.group_key_account_director"):
+        if self.env.user.has_group("key_account.group_key_account_director"):
             return "key_account.action_key_account_kpi_report"
-        if not user.has_group("key_account.group_key_account_rep") and user.has_group(
-            "account.group_account_invoice"
-        ):
-            return "key_account.action_key_account_aging_report"
         return "key_account.action_key_account_my_partners"
 
     @api.model

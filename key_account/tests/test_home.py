@@ -114,7 +114,7 @@ class TestHome(OrderApprovalCase):
             self.env.ref("account.menu_finance").id, menus[section.id]["app_id"]
         )
         self.assertEqual(set(menus[section.id]["children"]), set(section.child_id.ids))
-        self.assertEqual(len(section.child_id), 5)
+        self.assertEqual(len(section.child_id), 9)
         for menu in section.child_id:
             with self.subTest(menu=menu.name):
                 model = self.env[menu.action.res_model].with_user(accountant)
@@ -193,38 +193,32 @@ class TestKpiLabels(OrderApprovalCase):
 
 @tagged("post_install", "-at_install")
 class TestAccountingHome(WriteoffCase):
-    """Accounting users, without a key-account level, open the app on the
-    write-offs waiting for their approval, else on the receivables aging."""
+    """Accounting, without a key-account level, finds the write-offs waiting
+    for its approval in Invoicing's Key Accounts menu; the KA head lands on
+    them in the Key Accounts app."""
 
     def _lands_on(self, user, xmlid):
         self.assertEqual(landing(self.env, user)["id"], self.env.ref(xmlid).id)
 
-    def test_accounting_opens_the_app_on_its_work(self):
+    def test_write_offs_wait_in_each_approvers_place(self):
         menus = (
             self.env["ir.ui.menu"].with_user(self.accountant).load_menus(debug=False)
         )
-        for xmlid in (
-            "key_account.menu_key_account_root",
-            "key_account.menu_key_account_writeoffs_review",
-            "key_account.menu_key_account_aging",
-        ):
-            self.assertIn(self.env.ref(xmlid).id, menus, xmlid)
+        self.assertIn(
+            self.env.ref("key_account.menu_account_key_account_writeoffs_review").id,
+            menus,
+        )
+        self.assertNotIn(self.env.ref("key_account.menu_key_account_root").id, menus)
         rep_menus = self.env["ir.ui.menu"].with_user(self.rep_a).load_menus(debug=False)
         self.assertNotIn(
             self.env.ref("key_account.menu_key_account_writeoffs_review").id,
             rep_menus,
         )
-        self._lands_on(self.accountant, "key_account.action_key_account_aging_report")
-
         request = self._request(self.old, 50000.0)
         request.with_user(self.rep_a).action_submit()
-        # The KA head decides first: nothing waits for accounting yet.
+        # The KA head decides first.
         self._lands_on(self.head, "key_account.action_key_account_writeoff_to_review")
-        self._lands_on(self.accountant, "key_account.action_key_account_aging_report")
         self._approve(request, self.head)
-        self._lands_on(
-            self.accountant, "key_account.action_key_account_writeoff_to_review"
-        )
         self._lands_on(self.head, "key_account.action_key_account_kpi_report")
         self._lands_on(self.rep_a, "key_account.action_key_account_my_partners")
         queue = (
