@@ -111,6 +111,7 @@ from . import key_account_office_objection
 # Ownership (R44–R49)
 from . import key_account_ownership_history
 from . import key_account_ownership_conflict
+from . import key_account_rep_ability
 
 # Visits, entertainment and gifts (R50–R57)
 from . import key_account_visit

@@ -29,6 +29,7 @@ from . import test_review_report
 from . import test_relationship_cost
 from . import test_customer_care
 from . import test_ownership
+from . import test_ownership_reps
 from . import test_visit
 from . import test_kpi
 from . import test_controls_matrix
