@@ -48,6 +48,7 @@
         "views/tier_validation_templates.xml",
         "views/sale_order_views.xml",
         "views/sale_order_complaint_views.xml",
+        "views/sale_order_signer_views.xml",
         "views/account_move_views.xml",
         "views/key_account_aging_report_views.xml",
         "wizards/key_account_writeoff_recovery_views.xml",

@@ -7,9 +7,11 @@ from . import test_screens
 from . import test_file
 from . import test_home
 from . import test_signer
+from . import test_signer_order
 from . import test_partner_date
 from . import test_suggestion
 from . import test_tour
+from . import test_tour_signer
 from . import test_rpc
 from . import test_sensitive
 from . import test_order_approval
@@ -27,6 +29,7 @@ from . import test_review_report
 from . import test_relationship_cost
 from . import test_customer_care
 from . import test_ownership
+from . import test_ownership_reps
 from . import test_visit
 from . import test_kpi
 from . import test_controls_matrix
