@@ -45,6 +45,7 @@ from . import key_account_partner_date
 from . import key_account_request_document
 from . import key_account_request
 from . import key_account_tier_suggestion
+from . import key_account_credit_investigation
 
 # Approvals: authority matrix, exceptions, delegation, routes (R11–R19)
 from . import key_account_authority_rule
