@@ -56,6 +56,7 @@
         "views/key_account_writeoff_request_views.xml",
         "views/key_account_commission_views.xml",
         "views/key_account_expense_claim_views.xml",
+        "views/key_account_rebate_incident_views.xml",
         "wizards/key_account_executive_change_views.xml",
         "wizards/key_account_rebate_payout_views.xml",
         "views/sale_report_views.xml",

@@ -81,6 +81,7 @@ from . import key_account_commission_rule
 from . import key_account_commission_line
 from . import key_account_settlement
 from . import key_account_expense_claim
+from . import key_account_rebate_incident
 from . import account_partial_reconcile
 
 # Receivables: overdue ladder, write-offs, negative revenue (R38–R43, R84)
@@ -91,6 +92,7 @@ from . import account_move
 from . import account_move_commission
 from . import account_move_writeoff
 from . import account_move_bill
+from . import account_move_mobile_allowance
 from . import account_move_ladder
 from . import account_move_ladder_notice
 from . import account_move_line

@@ -20,6 +20,7 @@ from . import test_receivables
 from . import test_credit_investigation
 from . import test_commission
 from . import test_commission_concurrency
+from . import test_rebate_incident
 from . import test_compensation
 from . import test_agreement
 from . import test_warehouse
