@@ -69,6 +69,7 @@
         "views/res_config_settings_views.xml",
         "views/stock_picking_views.xml",
         "views/key_account_office_receipt_views.xml",
+        "views/key_account_stock_hold_views.xml",
         "report/key_account_report_digest_templates.xml",
         "report/key_account_review_report.xml",
         "data/key_account_report_digest_data.xml",

@@ -108,6 +108,8 @@ from . import stock_location
 from . import stock_quant
 from . import key_account_office_receipt
 from . import key_account_office_objection
+from . import key_account_stock_hold
+from . import key_account_office_stock
 
 # Ownership (R44–R49)
 from . import key_account_ownership_history

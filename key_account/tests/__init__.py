@@ -24,6 +24,7 @@ from . import test_rebate_incident
 from . import test_compensation
 from . import test_agreement
 from . import test_warehouse
+from . import test_stock_hold
 from . import test_report_digest
 from . import test_review_report
 from . import test_relationship_cost
