@@ -527,7 +527,10 @@ class TestSettlement(CommissionCase):
         )
         Move = self.env["account.move"]
         # Without the department's account nothing is billed, nothing fails.
-        self.assertFalse(Move._cron_key_account_mobile_allowance())
+        with self.assertLogs(
+            "odoo.addons.key_account.models.account_move_mobile_allowance", "WARNING"
+        ):
+            self.assertFalse(Move._cron_key_account_mobile_allowance())
         self.company.key_account_department_expense_account_id = department
         bills = Move._cron_key_account_mobile_allowance()
         self.assertFalse(Move._cron_key_account_mobile_allowance(), "once a month")
