@@ -9,6 +9,7 @@ from key_account_tools import (
     commission_amount,
     cumulative_base,
     due_amounts,
+    rebate_penalty,
     round_half_up,
     rule_score,
     shares,
@@ -159,3 +160,17 @@ def test_rule_score_prefers_the_most_specific():
 )
 def test_claim_window(day, last_day, open_):
     assert claim_window_open(day, last_day) is open_
+
+
+def test_withheld_rebate_penalty_is_five_times_the_amount():
+    """A withheld rebate of 3,390 proposes a fine of 16,950."""
+    assert rebate_penalty(3390) == 16950
+    assert rebate_penalty(0.01) == 0.05
+    assert rebate_penalty(66.85, factor=3) == 200.55
+    assert rebate_penalty(0) == 0
+    assert rebate_penalty(-10) == 0
+
+
+@given(st.decimals(min_value=0, max_value=10**9, places=2))
+def test_rebate_penalty_is_exact_in_cents(amount):
+    assert rebate_penalty(float(amount)) == float(amount * 5)

@@ -46,6 +46,7 @@ from . import key_account_partner_date
 from . import key_account_request_document
 from . import key_account_request
 from . import key_account_tier_suggestion
+from . import key_account_credit_investigation
 
 # Approvals: authority matrix, exceptions, delegation, routes (R11–R19)
 from . import key_account_authority_rule
@@ -82,6 +83,7 @@ from . import key_account_commission_rule
 from . import key_account_commission_line
 from . import key_account_settlement
 from . import key_account_expense_claim
+from . import key_account_rebate_incident
 from . import account_partial_reconcile
 
 # Receivables: overdue ladder, write-offs, negative revenue (R38–R43, R84)
@@ -92,6 +94,7 @@ from . import account_move
 from . import account_move_commission
 from . import account_move_writeoff
 from . import account_move_bill
+from . import account_move_mobile_allowance
 from . import account_move_ladder
 from . import account_move_ladder_notice
 from . import account_move_line
@@ -107,6 +110,8 @@ from . import stock_location
 from . import stock_quant
 from . import key_account_office_receipt
 from . import key_account_office_objection
+from . import key_account_stock_hold
+from . import key_account_office_stock
 
 # Ownership (R44–R49)
 from . import key_account_ownership_history

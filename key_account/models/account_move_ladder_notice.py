@@ -83,7 +83,7 @@ class AccountMove(models.Model):
         self.env["res.partner"].browse(
             sorted({rise["commercial_partner_id"] for rise in entering})
         )._key_account_open_investigation(
-            self.env._("A receivable entered key monitoring.")
+            self.env._("A receivable entered key monitoring."), trigger="overdue"
         )
 
     @api.model

@@ -18,6 +18,8 @@ KINDS = [
     ("commission", "Commission"),
     ("allowance", "Expense Allowance"),
     ("rebate", "Customer Rebate"),
+    # Mobile allowances accrued as commission lines before they were billed
+    # apart (account.move); kept for the lines of that time.
     ("fixed", "Executive Mobile Allowance"),
 ]
 ROLES = [
@@ -274,45 +276,9 @@ class KeyAccountCommissionLine(models.Model):
 
     @api.model
     def _cron_key_account_mobile_allowance(self):
-        """Monthly: each account executive's fixed mobile allowance, charged
-        to the KA department's expenses (SPEC R32). Once per month and
-        executive, whenever the cron runs."""
-        today = fields.Date.context_today(self)
-        month = today.year * 100 + today.month
-        partners = self.env["res.partner"].sudo()
-        groups = partners._read_group(
-            [
-                ("is_key_account", "=", True),
-                ("key_account_executive_id", "!=", False),
-            ],
-            ["company_id", "key_account_executive_id"],
-        )
-        done = {
-            (line.company_id.id, line.user_id.id)
-            for line in self.sudo().search(
-                [("origin", "=", "monthly"), ("allocation_ref", "=", month)]
-            )
-        }
-        vals_list = []
-        for company, user in groups:
-            company = company or self.env.company
-            amount = company.key_account_executive_mobile_allowance
-            if not amount or (company.id, user.id) in done:
-                continue
-            done.add((company.id, user.id))
-            vals_list.append(
-                {
-                    "kind": "fixed",
-                    "role": "executive",
-                    "origin": "monthly",
-                    "allocation_ref": month,
-                    "user_id": user.id,
-                    "date": today,
-                    "company_id": company.id,
-                    "amount": amount,
-                }
-            )
-        return self.sudo().create(vals_list)
+        """The scheduled action of databases installed before the mobile
+        allowance was billed apart (SPEC R32): see ``account.move``."""
+        return self.env["account.move"]._cron_key_account_mobile_allowance()
 
     # Generation
     @api.model

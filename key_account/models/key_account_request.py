@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import format_date
+from odoo.tools import clean_context, format_date
 
 from ..tools import BANDS, add_working_days, amount_band, missing_items
 from .key_account_approval_mixin import TRANSITIONS
@@ -617,6 +617,39 @@ class KeyAccountRequest(models.Model):
         )
         if self.kind == "designation":
             self._schedule_post_approval_report()
+        if self.kind == "credit_change":
+            self._notify_credit_change()
+
+    def _notify_credit_change(self):
+        """Tell the customer of its approved credit change (R8), from the
+        company's template in the customer's language; the message stays
+        in the request's history. A customer without an e-mail address is
+        told another way: a note on the request says so."""
+        self.ensure_one()
+        template = self.env.ref(
+            "key_account.mail_template_credit_change", raise_if_not_found=False
+        )
+        customer = self.partner_id.sudo()
+        if not template:
+            return
+        if not customer.email:
+            self.message_post(
+                body=self.env._(
+                    "%s has no e-mail address: the credit change notice was not "
+                    "sent. Tell the customer another way.",
+                    customer.display_name,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+            return
+        # The company's notice (its sender is the template's), without the
+        # approval dialog's context (its defaults are the review's).
+        with system_write():
+            self.with_context(clean_context(self.env.context)).message_post_with_source(
+                template,
+                email_layout_xmlid="mail.mail_notification_light",
+                subtype_xmlid="mail.mt_comment",
+            )
 
     def _schedule_post_approval_report(self):
         """R4: the rep reports stock and owed goods within N working days."""

@@ -168,7 +168,7 @@ class KeyAccountWriteoffRequest(models.Model):
     # === ACTION METHODS === #
     def _after_submit(self):
         self.partner_id._key_account_open_investigation(
-            self.env._("Write-off requested: %s.", self.name)
+            self.env._("Write-off requested: %s.", self.name), trigger="writeoff"
         )
 
     def action_post(self):

@@ -81,8 +81,16 @@ class ResCompany(models.Model):
     key_account_executive_mobile_allowance = fields.Monetary(
         string="Executive Mobile Allowance",
         default=100.0,
-        help="Paid monthly to each account executive with their commission, "
-        "charged to the KA department's expenses; 0 for none.",
+        help="Paid each month to every account executive of a key account on a "
+        "bill of its own, not with the commission, and charged to the KA "
+        "department's expense account; 0 for none.",
+    )
+    key_account_department_expense_account_id = fields.Many2one(
+        "account.account",
+        string="KA Department Expense Account",
+        domain="[('deprecated', '=', False)]",
+        help="Expense account of the KA department, charged with the account "
+        "executives' monthly mobile allowance. Required to bill it.",
     )
     key_account_rebate_unpaid_days = fields.Integer(
         string="Rebates Unpaid After (Days)",

@@ -122,6 +122,10 @@ class ResConfigSettings(models.TransientModel):
     key_account_executive_mobile_allowance = fields.Monetary(
         related="company_id.key_account_executive_mobile_allowance", readonly=False
     )
+    key_account_department_expense_account_id = fields.Many2one(
+        related="company_id.key_account_department_expense_account_id",
+        readonly=False,
+    )
     key_account_rebate_unpaid_days = fields.Integer(
         related="company_id.key_account_rebate_unpaid_days", readonly=False
     )

@@ -130,26 +130,8 @@ class SaleOrder(models.Model):
         """Confirmed orders of the customer not invoiced yet, in company
         currency (whatever Odoo's own credit-limit setting says)."""
         self.ensure_one()
-        orders = (
-            self.env["sale.order"]
-            .sudo()
-            .search(
-                [
-                    ("company_id", "=", self.company_id.id),
-                    (
-                        "partner_id.commercial_partner_id",
-                        "=",
-                        self.partner_id.commercial_partner_id.id,
-                    ),
-                    ("state", "=", "sale"),
-                ]
-            )
-        )
-        return sum(
-            order.amount_to_invoice / (order.currency_rate or 1.0)
-            for order in orders
-            if order.amount_to_invoice > 0
-        )
+        partner = self.partner_id.commercial_partner_id
+        return partner._key_account_uninvoiced_amounts(self.company_id)[partner.id]
 
     def _key_account_monitored_invoices(self):
         """Open invoices of the customer past the key-monitoring level today."""
@@ -171,6 +153,7 @@ class SaleOrder(models.Model):
         if self.env["key_account.exception.request"]._is_approved(
             self, "credit_over_limit", round(over, 2)
         ):
+            self._key_account_exposure_exceeded(over)
             return
         message = self.env._(
             "%(order)s is held by the customer's credit:\n- %(problems)s",
@@ -179,6 +162,7 @@ class SaleOrder(models.Model):
         )
         if self.company_id.key_account_credit_policy == "warn":
             self.sudo().message_post(body=message, subtype_xmlid="mail.mt_note")
+            self._key_account_exposure_exceeded(over)
             return
         raise UserError(
             message
@@ -189,3 +173,22 @@ class SaleOrder(models.Model):
                 "his limit."
             )
         )
+
+    def _key_account_exposure_exceeded(self, over):
+        """The order goes through with the customer's exposure above its
+        credit limit (``over`` % above it; a credit exception or the warn
+        policy): the first time, the KA clerk investigates (SPEC R9)."""
+        self.ensure_one()
+        if over <= 0:
+            return
+        partner = self.partner_id.commercial_partner_id.with_company(self.company_id)
+        currency = self.company_id.currency_id
+        limit = partner.sudo().credit_limit
+        reason = self.env._(
+            "%(order)s confirmed with the exposure %(percent)s %% above the "
+            "credit limit %(limit)s.",
+            order=self.name,
+            percent=round(over, 1),
+            limit=currency.format(limit),
+        )
+        partner._key_account_exposure_crossed({partner.id}, {partner.id: reason})

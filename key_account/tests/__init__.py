@@ -19,11 +19,14 @@ from . import test_no_email
 from . import test_approval_decisions
 from . import test_exception_request
 from . import test_receivables
+from . import test_credit_investigation
 from . import test_commission
 from . import test_commission_concurrency
+from . import test_rebate_incident
 from . import test_compensation
 from . import test_agreement
 from . import test_warehouse
+from . import test_stock_hold
 from . import test_report_digest
 from . import test_review_report
 from . import test_relationship_cost

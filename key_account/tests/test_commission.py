@@ -514,31 +514,56 @@ class TestSettlement(CommissionCase):
         )
         self.assertEqual(lines.state, "to_settle")
 
-    def test_executive_mobile_allowance_once_a_month(self):
-        cron = self.Line._cron_key_account_mobile_allowance
-        cron()
-        cron()
-        lines = self.Line.sudo().search([("origin", "=", "monthly")])
-        self.assertEqual(
-            len(lines.filtered(lambda line: line.user_id == self.rep_b)), 1
+    def test_executive_mobile_allowance_billed_to_department_expenses(self):
+        """SPEC R32: each account executive's 100 a month for mobile costs is
+        billed to them on its own and charged to the KA department's
+        expense account, once a month; it is no commission."""
+        department = self.env["account.account"].create(
+            {
+                "name": "KA department expenses",
+                "code": "660900",
+                "account_type": "expense",
+            }
         )
-        self.assertNotIn(self.rep_a, lines.user_id)  # reps earn no mobile allowance
-        self.assertEqual(
-            lines.filtered(lambda line: line.user_id == self.rep_b).amount, 100.0
+        Move = self.env["account.move"]
+        # Without the department's account nothing is billed, nothing fails.
+        with self.assertLogs(
+            "odoo.addons.key_account.models.account_move_mobile_allowance", "WARNING"
+        ):
+            self.assertFalse(Move._cron_key_account_mobile_allowance())
+        self.company.key_account_department_expense_account_id = department
+        bills = Move._cron_key_account_mobile_allowance()
+        self.assertFalse(Move._cron_key_account_mobile_allowance(), "once a month")
+        self.assertRecordValues(
+            bills,
+            [
+                {
+                    "move_type": "in_invoice",
+                    "state": "draft",
+                    "partner_id": self.rep_b.partner_id.id,
+                    "amount_total": 100.0,
+                    "key_account_allowance_user_id": self.rep_b.id,
+                    "key_account_allowance_month": fields.Date.today().replace(day=1),
+                }
+            ],
+        )  # reps earn no mobile allowance: rep A is not an executive
+        self.assertEqual(bills.invoice_line_ids.account_id, department)
+        self.assertFalse(self.Line.sudo().search([("origin", "=", "monthly")]))
+        self.assertFalse(
+            self.env["key_account.settlement"]._key_account_settle(fields.Date.today()),
+            "nothing to settle as commission",
         )
+        # The scheduled action of older databases bills the same way.
+        self.assertFalse(self.Line._cron_key_account_mobile_allowance())
         with freeze_time(fields.Date.add(fields.Date.today(), months=1)):
-            cron()
+            self.assertEqual(
+                Move._cron_key_account_mobile_allowance().partner_id,
+                self.rep_b.partner_id,
+            )
         self.assertEqual(
-            self.Line.sudo().search_count(
-                [("origin", "=", "monthly"), ("user_id", "=", self.rep_b.id)]
-            ),
+            Move.search_count([("key_account_allowance_user_id", "=", self.rep_b.id)]),
             2,
         )
-        settlement = self.env["key_account.settlement"]._key_account_settle(
-            fields.Date.today()
-        )
-        self.assertEqual(settlement.user_id, self.rep_b)
-        self.assertEqual(settlement.amount_total, 100.0)
 
     def test_posted_bill_locks_lines_corrections_are_new_lines(self):
         invoice = self._inv(1000.0, taxed=False)

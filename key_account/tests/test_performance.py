@@ -28,8 +28,10 @@ CONFIRM_KEY_ACCOUNT = {1: 117, 10: 207}
 CONFIRM_PLAIN = {1: 97, 10: 187}
 # One batch of commission generation, whatever the reconciliations in it.
 COMMISSION_BATCH = 9
-# The daily overdue-ladder cron, one batch, whatever the invoices in it.
-LADDER_RUN = 51
+# The daily overdue-ladder cron, one batch, whatever the invoices in it
+# (here two customers entering key monitoring: a numbered credit
+# investigation each).
+LADDER_RUN = 57
 # A rep writing key accounts and plain partners, whatever their number.
 PARTNER_WRITE_KEY_ACCOUNT = 12
 PARTNER_WRITE_PLAIN = 11

@@ -191,9 +191,7 @@ class TestOverdueLadder(ReceivablesCase):
         self.assertEqual(len(self._logs(invoice)), 1)
         rep_activity = self._activities_of(invoice, "mail_activity_key_account_monitor")
         self.assertEqual(rep_activity.user_id, self.rep_a)
-        investigation = self._activities_of(
-            self.customer, "mail_activity_key_account_investigation"
-        )
+        investigation = self._investigation_activities(self.customer)
         self.assertEqual(investigation.user_id, self.office_manager)
         # Re-running changes nothing.
         self._cron("2025-03-16")
@@ -203,11 +201,7 @@ class TestOverdueLadder(ReceivablesCase):
             len(self._activities_of(invoice, "mail_activity_key_account_monitor")), 1
         )
         self.assertEqual(
-            len(
-                self._activities_of(
-                    self.customer, "mail_activity_key_account_investigation"
-                )
-            ),
+            len(self._investigation_activities(self.customer)),
             1,
         )
         self._cron("2025-05-15")
@@ -219,6 +213,16 @@ class TestOverdueLadder(ReceivablesCase):
         self._cron("2025-07-16")
         self.assertEqual(invoice.key_account_aging_stage, "writeoff")
         self.assertEqual(len(self._logs(invoice)), 3)
+
+    def _investigation_activities(self, partner):
+        """The KA clerk's to-dos on the credit investigations of ``partner``."""
+        investigations = (
+            self.env["key_account.credit.investigation"]
+            .sudo()
+            .search([("partner_id", "=", partner.id)])
+        )
+        self.assertEqual(set(investigations.mapped("trigger")), {"overdue"})
+        return investigations.activity_ids
 
     def _activities_of(self, record, xmlid):
         activity_type = self.env.ref(f"key_account.{xmlid}")
@@ -379,11 +383,7 @@ class TestOverdueLadder(ReceivablesCase):
         self.assertEqual(len(self._logs(invoice)), 1)
         activity = self._activities_of(invoice, "mail_activity_key_account_monitor")
         self.assertEqual(activity.user_id, self.rep_a)
-        self.assertTrue(
-            self._activities_of(
-                self.customer, "mail_activity_key_account_investigation"
-            )
-        )
+        self.assertTrue(self._investigation_activities(self.customer))
 
     def test_invoice_posted_overdue_is_notified_at_posting(self):
         """An invoice posted by accounting after its due date passed a level
@@ -555,11 +555,7 @@ class TestOverdueLadder(ReceivablesCase):
         )
         self.assertEqual(six - four, eight - six, (four, six, eight))
         self.assertEqual(
-            len(
-                self._activities_of(
-                    self.customer, "mail_activity_key_account_investigation"
-                )
-            ),
+            len(self._investigation_activities(self.customer)),
             1,
         )
         run("2025-03-13", 0, cold=False)
@@ -798,15 +794,11 @@ class TestWriteoff(WriteoffCase):
     def test_chain_board_resolution_and_entry(self):
         request = self._request(self.old, 50000.0)
         request.with_user(self.rep_a).action_submit()
-        self.assertTrue(
-            self.env["mail.activity"].search(
-                [
-                    ("res_model", "=", "res.partner"),
-                    ("res_id", "=", self.customer.id),
-                    ("user_id", "=", self.office_manager.id),
-                ]
-            )
+        investigation = self.env["key_account.credit.investigation"].search(
+            [("partner_id", "=", self.customer.id), ("trigger", "=", "writeoff")]
         )
+        self.assertIn(request.name, investigation.reason)
+        self.assertEqual(investigation.activity_ids.user_id, self.office_manager)
         with self.assertRaises(AccessError):
             self._approve(request, self.rep_a)
         with self.assertRaises(AccessError):

@@ -133,3 +133,16 @@ def claim_window_open(day, last_day, first=25, last=30):
     """Claims are submitted from the ``first`` day to the ``last`` day of the
     month, or to the month's last day when it is shorter (R37)."""
     return first <= day <= min(last, last_day)
+
+
+# A withheld customer rebate is a major fault fined this many times the
+# amount withheld (R34); HR applies the fine outside the system.
+REBATE_PENALTY_FACTOR = 5
+
+
+def rebate_penalty(withheld, factor=REBATE_PENALTY_FACTOR, digits=2):
+    """The fine proposed for a customer rebate of ``withheld`` that was not
+    passed on: ``factor`` times the amount, never negative."""
+    if withheld <= 0:
+        return 0.0
+    return round_half_up(exact(withheld) * exact(factor), digits)
