@@ -9,6 +9,7 @@ from . import test_home
 from . import test_signer
 from . import test_partner_date
 from . import test_suggestion
+from . import test_designation_lifecycle
 from . import test_tour
 from . import test_rpc
 from . import test_sensitive
