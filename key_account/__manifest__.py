@@ -48,6 +48,7 @@
         "views/tier_validation_templates.xml",
         "views/sale_order_views.xml",
         "views/sale_order_complaint_views.xml",
+        "views/sale_order_signer_views.xml",
         "views/account_move_views.xml",
         "views/key_account_aging_report_views.xml",
         "wizards/key_account_writeoff_recovery_views.xml",
@@ -85,6 +86,7 @@
         "views/key_account_assessment_views.xml",
         "views/key_account_home_views.xml",
         "views/menus.xml",
+        "views/menus_accounting.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -143,3 +143,41 @@ def test_distribution_never_gives_a_customer_back_to_its_owner():
     loads = {1: (0, 0.0), 2: (9, 0.0)}
     assert distribute(["c", "d"], loads, {"c": 1}) == {"c": 2, "d": 1}
     assert distribute(["c"], {1: (0, 0.0)}, {"c": 1}) == {}
+
+
+def test_distribution_follows_the_ability_weight():
+    # Rep 1 is twice as able as rep 2: of 6 new customers, 4 and 2.
+    result = distribute(list(range(6)), {1: (0, 0.0), 2: (0, 0.0)}, weights={1: 2})
+    assert sorted(result.values()).count(1) == 4
+    assert sorted(result.values()).count(2) == 2
+
+
+def test_distribution_weight_balances_existing_load():
+    # Rep 2 has 4 accounts but weight 4: it carries less than rep 1's 2 at 1.
+    loads = {1: (2, 0.0), 2: (4, 0.0)}
+    assert distribute(["c"], loads, weights={2: 4}) == {"c": 2}
+    assert distribute(["c"], loads) == {"c": 1}
+
+
+@pytest.mark.parametrize("weight", [0, -1])
+def test_distribution_refuses_weights_not_above_zero(weight):
+    with pytest.raises(ValueError):
+        distribute(["c"], {1: (0, 0.0)}, weights={1: weight})
+
+
+@given(
+    st.lists(st.floats(0.25, 8.0), min_size=2, max_size=5),
+    st.integers(0, 60),
+)
+def test_weighted_distribution_gives_more_to_the_abler(abilities, count):
+    """From equal loads, everyone is assigned and a more able rep never gets
+    fewer customers than a less able one."""
+    loads = dict.fromkeys(range(len(abilities)), (0, 0.0))
+    weights = dict(enumerate(abilities))
+    result = distribute(list(range(count)), loads, weights=weights)
+    assert set(result) == set(range(count))
+    got = {rep: sum(1 for r in result.values() if r == rep) for rep in weights}
+    for rep, weight in weights.items():
+        for other, other_weight in weights.items():
+            if weight > other_weight:
+                assert got[rep] >= got[other]

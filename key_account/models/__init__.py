@@ -24,6 +24,7 @@ from . import res_company_relationship
 from . import res_company_warehouse
 from . import res_company_report
 from . import res_company_kpi
+from . import res_company_signer
 from . import res_config_settings
 
 # Designation, tiers, credit and the customer file (R1–R10, R67–R72, R87)
@@ -69,6 +70,7 @@ from . import sale_order_credit
 from . import sale_order_stock
 from . import sale_order_invoice
 from . import sale_order_complaint
+from . import sale_order_signer
 from . import sale_order_line
 
 # Agreements (R20–R26)
@@ -109,6 +111,7 @@ from . import key_account_office_objection
 # Ownership (R44–R49)
 from . import key_account_ownership_history
 from . import key_account_ownership_conflict
+from . import key_account_rep_ability
 
 # Visits, entertainment and gifts (R50–R57)
 from . import key_account_visit
@@ -132,3 +135,6 @@ from . import key_account_target
 from . import key_account_kpi_report
 from . import key_account_kpi
 from . import key_account_assessment
+
+# Demo data taken through the workflows (demo/key_account_demo.xml)
+from . import key_account_demo

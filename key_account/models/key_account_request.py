@@ -1,6 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_date
 
 from ..tools import BANDS, add_working_days, amount_band, missing_items
@@ -334,6 +334,29 @@ class KeyAccountRequest(models.Model):
             ("move_type", "in", ("out_invoice", "out_refund")),
             ("state", "=", "posted"),
         ]
+
+    # === CONSTRAINT METHODS === #
+    @api.constrains("rep_id", "executive_id", "kind")
+    def _check_active_reps(self):
+        """The rep and account executive a designation gives the customer are
+        active reps (SPEC R44): said on the request, before anyone approves
+        it."""
+        Partner = self.env["res.partner"]
+        for request in self.filtered(lambda r: r.kind == "designation"):
+            for user, role in (
+                (request.rep_id, self.env._("rep")),
+                (request.executive_id, self.env._("account executive")),
+            ):
+                problem = user and Partner._key_account_active_rep_problem(user)
+                if problem:
+                    raise ValidationError(
+                        self.env._(
+                            "%(problem)s: only an active rep can be the %(role)s "
+                            "of a key account.",
+                            problem=problem,
+                            role=role,
+                        )
+                    )
 
     # === ONCHANGE METHODS === #
     @api.onchange("partner_id")

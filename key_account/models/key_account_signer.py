@@ -12,6 +12,7 @@ class KeyAccountSigner(models.Model):
     _description = "Key Account Authorized Signer"
     _inherit = ["mail.thread"]
     _order = "partner_id, date_to desc, id"
+    _rec_name = "contact_id"
 
     # === FIELDS === #
     partner_id = fields.Many2one(
@@ -31,17 +32,39 @@ class KeyAccountSigner(models.Model):
         tracking=True,
     )
     scope = fields.Char(tracking=True, help="What the signer may sign for.")
+    ordering_signer = fields.Boolean(
+        string="Signs Orders",
+        tracking=True,
+        help="New quotations of this customer name this signer. Ticking "
+        "another signer of the customer takes the mark off this one.",
+    )
+    agreement_id = fields.Many2one(
+        "key_account.agreement",
+        index="btree_not_null",
+        ondelete="restrict",
+        tracking=True,
+        domain="[('partner_id', '=', partner_id)]",
+        help="The yearly agreement the customer authorized this signer "
+        "with: the signer is valid as long as it runs.",
+    )
     date_from = fields.Date(
-        string="Valid From", required=True, default=fields.Date.context_today
+        string="Valid From",
+        compute="_compute_dates",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
     )
     date_to = fields.Date(
         string="Valid To",
+        compute="_compute_dates",
+        store=True,
+        readonly=False,
+        precompute=True,
         required=True,
         tracking=True,
-        default=lambda self: (
-            fields.Date.context_today(self)
-            + relativedelta(months=self.env.company.key_account_signer_months, days=-1)
-        ),
+        help="By default the months of the settings from the start (12), or "
+        "the end of its agreement.",
     )
     state = fields.Selection(
         [
@@ -63,6 +86,26 @@ class KeyAccountSigner(models.Model):
     active = fields.Boolean(default=True)
 
     # === COMPUTE METHODS === #
+    @api.depends("agreement_id")
+    def _compute_dates(self):
+        """The agreement's period when one is chosen; else what was entered,
+        by default from today for the validity months of the settings."""
+        today = fields.Date.context_today(self)
+        for signer in self:
+            # The dates only: the signer's rep reads the agreement anyway.
+            agreement = signer.agreement_id.sudo()
+            if agreement:
+                signer.date_from = agreement.date_start
+                signer.date_to = agreement.date_end
+                continue
+            signer.date_from = signer.date_from or today
+            months = (
+                signer.partner_id.company_id or self.env.company
+            ).key_account_signer_months
+            signer.date_to = signer.date_to or (
+                signer.date_from + relativedelta(months=months, days=-1)
+            )
+
     @api.depends("date_from", "date_to")
     def _compute_state(self):
         today = fields.Date.context_today(self)
@@ -78,7 +121,7 @@ class KeyAccountSigner(models.Model):
             )
 
     # === CONSTRAINT METHODS === #
-    @api.constrains("date_from", "date_to", "contact_id", "partner_id")
+    @api.constrains("date_from", "date_to", "contact_id", "partner_id", "agreement_id")
     def _check_signer(self):
         for signer in self:
             if signer.date_to < signer.date_from:
@@ -93,8 +136,25 @@ class KeyAccountSigner(models.Model):
                         partner=signer.partner_id.display_name,
                     )
                 )
+            agreement = signer.agreement_id.sudo()
+            if agreement and agreement.partner_id != signer.partner_id:
+                raise ValidationError(
+                    self.env._(
+                        "The agreement %(agreement)s is not one of %(partner)s: "
+                        "a signer is authorized under the customer's own "
+                        "agreement.",
+                        agreement=agreement.name,
+                        partner=signer.partner_id.display_name,
+                    )
+                )
 
     # === CRUD METHODS === #
+    @api.model_create_multi
+    def create(self, vals_list):
+        signers = super().create(vals_list)
+        signers.filtered("ordering_signer")._key_account_unmark_other_signers()
+        return signers
+
     def write(self, vals):
         if {"partner_id", "contact_id"} & set(vals) and not self.env[
             "res.partner"
@@ -105,9 +165,12 @@ class KeyAccountSigner(models.Model):
                     "was authorized for: archive it and record a new one."
                 )
             )
-        if "date_to" in vals:
+        if {"date_to", "agreement_id"} & set(vals):
             vals = dict(vals, reminder_date=False)
-        return super().write(vals)
+        res = super().write(vals)
+        if vals.get("ordering_signer"):
+            self._key_account_unmark_other_signers()
+        return res
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_head(self):
@@ -122,6 +185,31 @@ class KeyAccountSigner(models.Model):
             )
 
     # === BUSINESS METHODS === #
+    def _key_account_unmark_other_signers(self):
+        """One signer of a customer signs its orders (SPEC R70): marking one
+        takes the mark off the others."""
+        if not self:
+            return
+        others = self.search(
+            [
+                ("partner_id", "in", self.partner_id.ids),
+                ("ordering_signer", "=", True),
+                ("id", "not in", self.ids),
+            ]
+        )
+        if others:
+            others.write({"ordering_signer": False})
+
+    def _key_account_is_valid(self, partner, day):
+        """Whether this signer may sign for ``partner`` (a commercial
+        partner) on ``day``: one of its active signers, within validity."""
+        self.ensure_one()
+        return (
+            self.active
+            and self.partner_id == partner
+            and self.date_from <= day <= self.date_to
+        )
+
     def _reminder_days(self):
         company = self.company_id or self.env.company
         return company.key_account_signer_reminder_days

@@ -26,6 +26,9 @@ class ResConfigSettings(models.TransientModel):
     key_account_signer_reminder_days = fields.Integer(
         related="company_id.key_account_signer_reminder_days", readonly=False
     )
+    key_account_signer_policy = fields.Selection(
+        related="company_id.key_account_signer_policy", readonly=False
+    )
     key_account_sensitive_enabled = fields.Boolean(
         related="company_id.key_account_sensitive_enabled", readonly=False
     )

@@ -196,11 +196,21 @@ class ResPartner(models.Model):
         )
         return {user: (counts.get(user, 0), revenue.get(user, 0.0)) for user in users}
 
+    def _key_account_distribution_plan(self, users):
+        """{partner: user}: ``self`` spread over ``users`` by their load
+        (customers, revenue) and ability weight (SPEC R46)."""
+        loads = self._key_account_rep_loads(users)
+        weights = self.env["key_account.rep.ability"]._key_account_weights(
+            users, self.env.company
+        )
+        return distribute(
+            list(self), loads, {p: p.user_id for p in self if p.user_id}, weights
+        )
+
     def _key_account_distribute(self, users, reason, kind="distribution", post=True):
         """Balanced assignment of ``self`` to ``users`` (SPEC R46, R48):
         {partner: user}. Callers check the authority."""
-        loads = self._key_account_rep_loads(users)
-        plan = distribute(list(self), loads, {p: p.user_id for p in self if p.user_id})
+        plan = self._key_account_distribution_plan(users)
         by_user = {}
         for partner, user in plan.items():
             by_user.setdefault(user, self.browse())

@@ -32,6 +32,28 @@ class ResPartner(models.Model):
     key_account_owner_history_ids = fields.One2many(
         "key_account.ownership.history", "partner_id", string="Owner History"
     )
+    key_account_origin = fields.Selection(
+        [
+            ("rep", "Found by the Rep"),
+            ("campaign", "Company Campaign"),
+            ("other", "Other"),
+        ],
+        string="Origin",
+        tracking=True,
+        index=True,
+        copy=False,
+        help="Where the customer came from. Customers of company campaigns are "
+        "given to a rep by the KA head or the office manager (Distribute "
+        "Customers), balancing each rep's customers and ability; the rep who "
+        "records one does not keep it.",
+    )
+    key_account_campaign_id = fields.Many2one(
+        "utm.campaign",
+        string="Campaign",
+        tracking=True,
+        copy=False,
+        help="The company campaign the customer came from.",
+    )
 
     # === COMPUTE METHODS === #
     @api.depends(*MATCH_SOURCES, "is_company", "parent_id")
@@ -52,6 +74,15 @@ class ResPartner(models.Model):
                 own and email_domain(partner.email) or False
             )
 
+    # === CRUD METHODS === #
+    def write(self, vals):
+        if not self.env.su and {"key_account_origin", "key_account_campaign_id"} & set(
+            vals
+        ):
+            self._key_account_check_origin_change(vals)
+        self._key_account_check_active_reps(vals)
+        return super().write(vals)
+
     # === BUSINESS METHODS === #
     def _key_account_is_customer(self):
         """A customer company that has an owner of its own (not a contact)."""
@@ -60,7 +91,25 @@ class ResPartner(models.Model):
 
     @api.model
     def _key_account_default_owner(self, vals):
-        """A rep owns the customers they record (SPEC R45)."""
+        """A rep owns the customers they record (SPEC R45), except those of
+        company campaigns, which are distributed (SPEC R46); the owner and
+        account executive given are active reps (SPEC R44)."""
+        if vals.get("key_account_campaign_id") and not vals.get("key_account_origin"):
+            vals["key_account_origin"] = "campaign"
+        self._key_account_check_active_reps(vals)
+        if vals.get("key_account_origin") == "campaign":
+            if vals.get("user_id") and not self.env.su:
+                user = self.env["res.users"].browse(vals["user_id"])
+                if not self._key_account_may_assign(user):
+                    raise AccessError(
+                        self.env._(
+                            "%(customer)s comes from a company campaign: the KA "
+                            "head or the office manager gives it to a rep "
+                            "(Distribute Customers).",
+                            customer=vals.get("name") or "",
+                        )
+                    )
+            return
         if (
             not self.env.su
             and vals.get("is_company")
@@ -70,6 +119,7 @@ class ResPartner(models.Model):
             and not self.env.user.share
         ):
             vals["user_id"] = self.env.uid
+            vals.setdefault("key_account_origin", "rep")
 
     def _key_account_duplicates(self, key_fields=None):
         """{partner: (match, key label)} for the customers of ``self`` that
@@ -195,17 +245,22 @@ class ResPartner(models.Model):
                 self.env["res.users"].browse(new_user_id)
             )
 
-    def _key_account_check_distribution_authority(self, new_user):
+    @api.model
+    def _key_account_may_assign(self, new_user):
         """SPEC R46: the KA head or a manager assigns an unowned customer to
         anyone; an office manager to a rep of a team they lead; a rep never
         takes one by himself."""
         if self._key_account_is_head():
-            return
+            return True
         user = self.env.user
         if user.has_group("key_account.group_key_account_supervisor"):
             teams = self.env["crm.team"].search([("user_id", "=", user.id)])
-            if new_user in teams.member_ids | teams.user_id:
-                return
+            return new_user in teams.member_ids | teams.user_id
+        return False
+
+    def _key_account_check_distribution_authority(self, new_user):
+        if self._key_account_may_assign(new_user):
+            return
         raise AccessError(
             self.env._(
                 "%(customer)s has no owner: the KA head or the office manager "
@@ -243,3 +298,80 @@ class ResPartner(models.Model):
                     "key_account_contact_state": "pending",
                 }
             )
+
+    def _key_account_check_origin_change(self, vals):
+        """Once recorded, a customer's origin is corrected by those who
+        distribute customers (office manager, KA head): a rep does not turn
+        a campaign customer into one he found."""
+        user = self.env.user
+        if user.has_group("key_account.group_key_account_supervisor"):
+            return
+
+        def corrected(partner):
+            origin = vals.get("key_account_origin", partner.key_account_origin)
+            campaign = vals.get(
+                "key_account_campaign_id", partner.key_account_campaign_id.id
+            )
+            return bool(partner.key_account_origin) and (
+                origin != partner.key_account_origin
+                or (campaign or False) != partner.key_account_campaign_id.id
+            )
+
+        changed = self.filtered(corrected)
+        if changed:
+            raise AccessError(
+                self.env._(
+                    "Where %(customer)s came from is recorded: only the office "
+                    "manager or the KA head corrects it.",
+                    customer=changed[0].display_name,
+                )
+            )
+
+    @api.model
+    def _key_account_active_rep_problem(self, user):
+        """Why ``user`` cannot own or serve a key account, or False: an
+        archived user, a portal user or a user without the rep access."""
+        if not user.active:
+            return self.env._("%s is archived", user.name)
+        if user.share or not user.has_group("key_account.group_key_account_rep"):
+            return self.env._("%s has no key-account rep access", user.name)
+        return False
+
+    def _key_account_check_active_reps(self, vals):
+        """SPEC R44: the owner and the account executive of a key account are
+        active reps, wherever they are set (designation, import, write,
+        reassignment). ``self`` is empty on create. A suspended key account
+        whose owner left can still be suspended or reassigned."""
+        states = ("requested", "key_account", "suspended")
+        targets = self if self else [None]
+        for partner in targets:
+            state = vals.get(
+                "key_account_state", partner.key_account_state if partner else False
+            )
+            parent = vals.get("parent_id", partner.parent_id.id if partner else False)
+            if state not in states or parent:
+                continue
+            designated = "key_account_state" in vals and state != "suspended"
+            for field, role in (
+                ("user_id", self.env._("owner")),
+                ("key_account_executive_id", self.env._("account executive")),
+            ):
+                if field in vals:
+                    user = self.env["res.users"].browse(vals[field] or [])
+                elif designated and partner:
+                    user = partner[field]
+                else:
+                    continue
+                problem = user and self._key_account_active_rep_problem(user)
+                if problem:
+                    raise ValidationError(
+                        self.env._(
+                            "%(problem)s: only an active rep can be the "
+                            "%(role)s of the key account %(customer)s.",
+                            problem=problem,
+                            role=role,
+                            customer=(partner.display_name if partner else "")
+                            or vals.get("name")
+                            or "",
+                        )
+                    )

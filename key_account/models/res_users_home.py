@@ -5,7 +5,8 @@ from odoo import api, models
 class ResUsers(models.Model):
     """The Key Accounts app opens on each role's work (the root menu runs
     ``action_key_account_home``): what waits for the user's decision first,
-    then the overview for directors, else the rep's own key accounts."""
+    then the overview for directors, else the rep's own key accounts.
+    Accounting works in Invoicing's Key Accounts menu."""
 
     _inherit = "res.users"
 
@@ -22,13 +23,21 @@ class ResUsers(models.Model):
                 "key_account.action_key_account_exception_to_review",
                 "key_account.exception.request",
             ),
+            (
+                "key_account.action_key_account_writeoff_to_review",
+                "key_account.writeoff.request",
+            ),
         ]
 
     @api.model
     def _key_account_home_xmlid(self):
         """The action the app opens on for the current user."""
         for xmlid, model in self._key_account_review_queues():
-            if self.env[model].search_count([("can_review", "=", True)], limit=1):
+            # Skip the queues the user may not read.
+            documents = self.env[model]
+            if documents.has_access("read") and documents.search_count(
+                [("can_review", "=", True)], limit=1
+            ):
                 return xmlid
         if self.env.user.has_group("key_account.group_key_account_director"):
             return "key_account.action_key_account_kpi_report"

@@ -47,6 +47,7 @@ SNAPSHOT_FREE_FIELDS = {
     "client_order_ref",
     "key_account_compensation_evidence_ids",
     "key_account_compensation_reason",
+    "key_account_signer_id",
 }
 
 
@@ -249,6 +250,7 @@ class SaleOrder(models.Model):
                     )
                 )
             order._key_account_check_agreement()
+            order._key_account_check_signer()
             order._key_account_check_compensation()
             order._key_account_check_credit()
             order._key_account_check_stock()

@@ -7,10 +7,12 @@ from . import test_screens
 from . import test_file
 from . import test_home
 from . import test_signer
+from . import test_signer_order
 from . import test_partner_date
 from . import test_suggestion
 from . import test_designation_lifecycle
 from . import test_tour
+from . import test_tour_signer
 from . import test_tour_revocation
 from . import test_rpc
 from . import test_sensitive
@@ -29,6 +31,7 @@ from . import test_review_report
 from . import test_relationship_cost
 from . import test_customer_care
 from . import test_ownership
+from . import test_ownership_reps
 from . import test_visit
 from . import test_kpi
 from . import test_controls_matrix
@@ -38,3 +41,4 @@ from . import test_core_forms
 from . import test_controls_bypasses
 from . import test_performance
 from . import test_settings
+from . import test_role_tours

@@ -28,6 +28,8 @@ class KeyAccountCase(TransactionCase):
         # Agreements (SPEC R24) are tested in test_agreement; the other
         # features confirm key-account orders without one.
         cls.company.key_account_agreement_required = False
+        # Signers on orders (SPEC R70) are tested in test_signer_order.
+        cls.company.key_account_signer_policy = "none"
         cls.rep_a = new_test_user(cls.env, "ka_rep_a", groups=f"base.group_user,{REP}")
         cls.rep_b = new_test_user(cls.env, "ka_rep_b", groups=f"base.group_user,{REP}")
         cls.office_manager = new_test_user(

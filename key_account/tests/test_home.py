@@ -6,6 +6,7 @@ from odoo.tools.safe_eval import safe_eval
 
 from .common import DIRECTOR, HEAD, REP
 from .common_order import OrderApprovalCase
+from .test_receivables import WriteoffCase
 
 APPROVER_MENUS = (
     "key_account.menu_key_account_orders_to_approve",
@@ -15,19 +16,23 @@ APPROVER_MENUS = (
 )
 
 
+def landing(env, user):
+    """The action the app's root menu opens for ``user``."""
+    return (
+        env["ir.actions.server"]
+        .with_user(user)
+        .browse(env.ref("key_account.action_key_account_home").id)
+        .run()
+    )
+
+
 @tagged("post_install", "-at_install")
 class TestHome(OrderApprovalCase):
     """Each role lands on its work; reps see no approver menus; rights sit
     in the user form's Sales section; every list says what it is for."""
 
     def _landing(self, user):
-        action = (
-            self.env["ir.actions.server"]
-            .with_user(user)
-            .browse(self.env.ref("key_account.action_key_account_home").id)
-            .run()
-        )
-        return action
+        return landing(self.env, user)
 
     def test_each_role_lands_on_its_work(self):
         rep_action = self._landing(self.rep_a)
@@ -91,6 +96,33 @@ class TestHome(OrderApprovalCase):
         menus = self.env["ir.ui.menu"].with_user(self.rep_a).load_menus(debug=False)
         my_partners = self.env.ref("key_account.menu_key_account_my_partners")
         self.assertIn(my_partners.id, menus)
+
+    def test_accounting_finds_its_key_account_work_in_invoicing(self):
+        """The Key Accounts app is the sales side's; accounting finds the
+        settlements to bill, the commissions, the write-offs and the aging
+        in Invoicing, each a screen it may open."""
+        accountant = new_test_user(
+            self.env,
+            "ka_home_accountant",
+            groups="base.group_user,account.group_account_invoice",
+        )
+        section = self.env.ref("key_account.menu_account_key_account")
+        menus = self.env["ir.ui.menu"].with_user(accountant).load_menus(debug=False)
+        self.assertNotIn(self.env.ref("key_account.menu_key_account_root").id, menus)
+        self.assertIn(section.id, menus)
+        self.assertEqual(
+            self.env.ref("account.menu_finance").id, menus[section.id]["app_id"]
+        )
+        self.assertEqual(set(menus[section.id]["children"]), set(section.child_id.ids))
+        self.assertEqual(len(section.child_id), 9)
+        for menu in section.child_id:
+            with self.subTest(menu=menu.name):
+                model = self.env[menu.action.res_model].with_user(accountant)
+                model.check_access("create" if menu.action.target == "new" else "read")
+                model.search([])
+        for user in (self.rep_a, self.head):
+            menus = self.env["ir.ui.menu"].with_user(user).load_menus(debug=False)
+            self.assertNotIn(section.id, menus)
 
     def test_rights_in_the_sales_section_without_developer_mode(self):
         arch = etree.fromstring(self.env.ref("base.user_groups_view").arch)
@@ -157,3 +189,46 @@ class TestKpiLabels(OrderApprovalCase):
             ._for_xml_id("key_account.action_key_account_kpi_report")
         )
         self.assertIn("'search_default_key_accounts': 1", action["context"])
+
+
+@tagged("post_install", "-at_install")
+class TestAccountingHome(WriteoffCase):
+    """Accounting, without a key-account level, finds the write-offs waiting
+    for its approval in Invoicing's Key Accounts menu; the KA head lands on
+    them in the Key Accounts app."""
+
+    def _lands_on(self, user, xmlid):
+        self.assertEqual(landing(self.env, user)["id"], self.env.ref(xmlid).id)
+
+    def test_write_offs_wait_in_each_approvers_place(self):
+        menus = (
+            self.env["ir.ui.menu"].with_user(self.accountant).load_menus(debug=False)
+        )
+        self.assertIn(
+            self.env.ref("key_account.menu_account_key_account_writeoffs_review").id,
+            menus,
+        )
+        self.assertNotIn(self.env.ref("key_account.menu_key_account_root").id, menus)
+        rep_menus = self.env["ir.ui.menu"].with_user(self.rep_a).load_menus(debug=False)
+        self.assertNotIn(
+            self.env.ref("key_account.menu_key_account_writeoffs_review").id,
+            rep_menus,
+        )
+        request = self._request(self.old, 50000.0)
+        request.with_user(self.rep_a).action_submit()
+        # The KA head decides first.
+        self._lands_on(self.head, "key_account.action_key_account_writeoff_to_review")
+        self._approve(request, self.head)
+        self._lands_on(self.head, "key_account.action_key_account_kpi_report")
+        self._lands_on(self.rep_a, "key_account.action_key_account_my_partners")
+        queue = (
+            self.env["ir.actions.act_window"]
+            .with_user(self.accountant)
+            ._for_xml_id("key_account.action_key_account_writeoff_to_review")
+        )
+        waiting = (
+            self.env["key_account.writeoff.request"]
+            .with_user(self.accountant)
+            .search(safe_eval(queue["domain"]))
+        )
+        self.assertEqual(waiting, request)

@@ -42,6 +42,7 @@ class TestReviewReport(ReportCase):
         return (
             self.env["ir.actions.report"]
             .with_user(user)
+            .with_context(lang=user.lang)  # as the web client sends it
             ._render_qweb_html(REPORT, partner.ids, data=data)[0]
             .decode()
         )
@@ -157,6 +158,17 @@ class TestReviewReport(ReportCase):
         self.assertIn(self.sunday.strftime("%d.%m.%Y"), html)
         self.assertNotIn(str(self.monday), html)
         self.assertNotIn(str(self.sunday), html)
+
+    def test_in_the_readers_language(self):
+        """An English-speaking customer's review reads in the Chinese rep's
+        language, labels and figures alike."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["key_account"], ["zh_CN"])
+        self.customer.lang = "en_US"
+        self.rep_a.lang = "zh_CN"
+        html = self._html(self.rep_a, self.customer, {})
+        self.assertIn("等级与信用", html)
+        self.assertNotIn("Tier and credit", html)
 
     def test_rep_cannot_print_other_customer(self):
         with self.assertRaises(AccessError):

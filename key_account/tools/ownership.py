@@ -138,17 +138,22 @@ def propose_owner(first_contacts, record_dates=None):
     return min(dated)[1]
 
 
-def distribute(customers, loads, excluded=None):
+def distribute(customers, loads, excluded=None, weights=None):
     """Balanced assignment of ``customers`` (ordered keys) to reps.
 
     ``loads`` maps rep → (account count, trailing revenue). Each customer goes
     to the rep whose load score is lowest, the score being the rep's share of
-    the average count plus their share of the average revenue; each new
-    customer adds one account. Ties go to the smaller rep key.
+    the average count plus their share of the average revenue, divided by
+    the rep's ability weight (``weights``: rep → weight above 0, default 1),
+    so a rep of weight 2 carries about twice the load of a rep of weight 1;
+    each new customer adds one account. Ties go to the smaller rep key.
     ``excluded`` maps a customer to the rep who may not get it (its current
     owner); a customer nobody may get is left out. Returns {customer: rep}.
     """
     excluded = excluded or {}
+    weights = {rep: float((weights or {}).get(rep, 1.0)) for rep in loads}
+    if any(not weight > 0 for weight in weights.values()):
+        raise ValueError("Ability weights must be above zero")
     if not loads:
         return {}
     counts = {rep: float(count) for rep, (count, _revenue) in loads.items()}
@@ -161,7 +166,10 @@ def distribute(customers, loads, excluded=None):
 
         def score(rep, avg_count=avg_count):
             rev_share = max(revenue[rep], 0.0) / avg_revenue if avg_revenue else 0.0
-            return (counts[rep] / avg_count + rev_share, rep)
+            # The half account (Sainte-Laguë) keeps each rep near their
+            # ability share whatever the weights; equal weights ignore it.
+            load = (counts[rep] + 0.5) / avg_count + rev_share
+            return (load / weights[rep], rep)
 
         allowed = [rep for rep in loads if rep != excluded.get(customer)]
         if not allowed:

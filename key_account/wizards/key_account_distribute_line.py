@@ -10,3 +10,7 @@ class KeyAccountDistributeLine(models.TransientModel):
     user_id = fields.Many2one("res.users", string="Rep")
     count = fields.Integer(string="Customers")
     revenue = fields.Float(string="12-Month Revenue")
+    ability = fields.Float(string="Ability Weight", digits=(16, 2))
+    planned = fields.Integer(
+        string="New Customers", help="Customers this distribution gives the rep."
+    )

@@ -7,8 +7,9 @@ from ..tools import is_blank
 
 class KeyAccountDistributeWizard(models.TransientModel):
     """Unassigned customers (campaign leads, orphans) spread over the reps by
-    load: number of customers and trailing 12-month invoiced revenue; reps
-    marked away are skipped (SPEC R46, R48)."""
+    load — number of customers and trailing 12-month invoiced revenue — and
+    by each rep's ability weight; reps marked away are skipped (SPEC R46,
+    R48)."""
 
     _name = "key_account.distribute.wizard"
     _description = "Distribute Customers"
@@ -46,10 +47,29 @@ class KeyAccountDistributeWizard(models.TransientModel):
     # === COMPUTE METHODS === #
     @api.depends("user_ids", "partner_ids")
     def _compute_line_ids(self):
+        """Each rep's load, ability and the customers the distribution would
+        give them (R46: the screen shows each rep's count)."""
+        Partner = self.env["res.partner"]
         for wizard in self:
-            loads = self.env["res.partner"]._key_account_rep_loads(wizard.user_ids)
+            users = wizard.user_ids.filtered(lambda u: not u.key_account_away)
+            loads = Partner._key_account_rep_loads(users)
+            weights = self.env["key_account.rep.ability"]._key_account_weights(
+                users, self.env.company
+            )
+            partners = wizard.partner_ids.commercial_partner_id
+            planned = {}
+            for user in partners._key_account_distribution_plan(users).values():
+                planned[user] = planned.get(user, 0) + 1
             wizard.line_ids = [Command.clear()] + [
-                Command.create({"user_id": user.id, "count": count, "revenue": revenue})
+                Command.create(
+                    {
+                        "user_id": user.id,
+                        "count": count,
+                        "revenue": revenue,
+                        "ability": weights[user],
+                        "planned": planned.get(user, 0),
+                    }
+                )
                 for user, (count, revenue) in loads.items()
             ]
 

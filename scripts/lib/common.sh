@@ -2,9 +2,16 @@
 # shellcheck shell=bash
 #
 # Environment knobs (all optional):
-#   ODOO_PYTHON              Python interpreter that imports Odoo 18 (default: python3)
+#   ODOO_PYTHON              Python interpreter that imports Odoo 18 (default: python3);
+#                            when it does not, the project virtual environment
+#                            $(key_account_cache_dir)/venv is used, which
+#                            scripts/run creates (scripts/lib/odoo_venv.sh)
+#   ODOO_SRC                 where scripts/run installs Odoo 18.0 from: a local
+#                            checkout, an archive (.tar.gz, .zip) or a git URL
+#                            (default: Odoo's official 18.0 branch on GitHub)
 #   KEY_ACCOUNT_ADDONS_DIR   folder holding the key_account addon (default: the repository)
-#   KEY_ACCOUNT_CACHE_DIR    cache folder: disposable PostgreSQL cluster, run-time data
+#   KEY_ACCOUNT_CACHE_DIR    cache folder: disposable PostgreSQL cluster, run-time data,
+#                            the project virtual environment with Odoo
 #                            (default: ~/.cache/key_account; /var/cache/key_account as root)
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -65,31 +72,70 @@ pip_install() {
 }
 
 odoo_importable() {
-    "$ODOO_PY" -c 'import odoo.release, sys; sys.exit(0 if odoo.release.version_info[0] == 18 else 1)' \
+    # odoo_importable [PYTHON]: Odoo 18 imports from PYTHON (default $ODOO_PY).
+    "${1:-$ODOO_PY}" -c 'import odoo.release, sys; sys.exit(0 if odoo.release.version_info[0] == 18 else 1)' \
         >/dev/null 2>&1
 }
 
+odoo_venv_dir() {
+    # The project virtual environment with Odoo, which scripts/run creates
+    # when $ODOO_PY has no Odoo 18 (never inside the repository).
+    printf '%s/venv\n' "$(key_account_cache_dir)"
+}
+
+select_odoo_python() {
+    # Keeps $ODOO_PY when it imports Odoo 18, else switches to the project
+    # virtual environment when that one does; fails when neither does.
+    odoo_importable && return 0
+    local venv_py
+    venv_py="$(odoo_venv_dir)/bin/python"
+    if [ -x "$venv_py" ] && odoo_importable "$venv_py"; then
+        ODOO_PY="$venv_py"
+        return 0
+    fi
+    return 1
+}
+
 require_odoo() {
-    odoo_importable || die "Odoo 18 Community must be importable from $ODOO_PY: install Odoo 18.0 from source into it, or set ODOO_PYTHON to an interpreter that has it"
+    select_odoo_python || die "Odoo 18 Community is importable neither from $ODOO_PY nor from $(odoo_venv_dir): scripts/run installs it there (from ODOO_SRC, else Odoo's 18.0 branch), or set ODOO_PYTHON to an interpreter that has it"
 }
 
 odoo_core_addons() {
-    # The odoo/addons folder of the imported odoo package that holds base and
-    # sale; never a top-level addons/ folder that may be stale.
+    # The folders of Odoo's core addons, one a line. An installed or
+    # released Odoo keeps them all in the odoo package's odoo/addons: that
+    # folder, never a stale top-level addons/ beside it. A git checkout
+    # keeps base there and the others in the addons/ folder beside the odoo
+    # package: both, base's first.
     "$ODOO_PY" - <<'PY'
 import os
+
+import odoo
 import odoo.addons
 
-for path in odoo.addons.__path__:
-    if all(os.path.isdir(os.path.join(path, name)) for name in ("base", "sale")):
-        print(path)
-        break
+
+def holds(path, *names):
+    return all(
+        os.path.isfile(os.path.join(path, name, "__manifest__.py")) for name in names
+    )
+
+
+paths = list(odoo.addons.__path__)
+both = [path for path in paths if holds(path, "base", "sale")]
+if both:
+    print(both[0])
+else:
+    beside = os.path.join(os.path.dirname(os.path.dirname(odoo.__file__)), "addons")
+    base = next((path for path in paths if holds(path, "base")), None)
+    sale = next((path for path in [*paths, beside] if holds(path, "sale")), None)
+    if base and sale:
+        print(base)
+        print(sale)
 PY
 }
 
 odoo_addons_path() {
     local core
-    core="$(odoo_core_addons)"
+    core="$(odoo_core_addons | paste -sd, -)"
     [ -n "$core" ] || die "cannot find Odoo's core addons (base, sale) in the odoo package of $ODOO_PY"
     [ -f "$ADDONS_DIR/key_account/__manifest__.py" ] || die "no key_account addon in $ADDONS_DIR"
     printf '%s,%s\n' "$core" "$ADDONS_DIR"
