@@ -5,7 +5,7 @@
     "designation requests, order approvals, authority matrix, delegation, "
     "credit hold, agreements, receivables, commissions on collected amounts, "
     "customer file, signers, confidentiality",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/Sales",
     "website": "https://github.com/key-account/key_account",
     "author": "Key Account Contributors",
@@ -73,6 +73,7 @@
         "views/key_account_stock_hold_views.xml",
         "report/key_account_report_digest_templates.xml",
         "report/key_account_review_report.xml",
+        "report/key_account_stock_report.xml",
         "data/key_account_report_digest_data.xml",
         "views/key_account_report_digest_views.xml",
         "data/survey_data.xml",

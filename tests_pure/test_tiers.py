@@ -1,7 +1,7 @@
 from hypothesis import given, strategies as st
 import pytest
 
-from key_account_tools import average_days_to_pay, suggest_tier
+from key_account_tools import average_days_to_pay, suggest_tier, tier_move
 
 TIERS = [("A", 300_000.0), ("B", 100_000.0), ("C", 0.0)]
 
@@ -131,3 +131,37 @@ def test_average_days_between_min_and_max(pairs):
 @given(pairs=pairs)
 def test_average_days_ignores_order(pairs):
     assert average_days_to_pay(pairs) == average_days_to_pay(list(reversed(pairs)))
+
+
+# --------------------------------------------------------------------------
+# tier_move
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("current", "new", "move"),
+    [
+        (None, (30, 3), "new"),
+        ((20, 2), (10, 1), "up"),
+        ((20, 2), (30, 3), "down"),
+        ((20, 2), (20, 2), "same"),
+        ((20, 2), None, None),
+        (None, None, None),
+        # Same sequence: the id breaks the tie, as in the tiers' order.
+        ((10, 1), (10, 2), "down"),
+    ],
+)
+def test_tier_move_examples(current, new, move):
+    assert tier_move(current, new) == move
+
+
+ranks = st.tuples(st.integers(0, 100), st.integers(1, 50))
+
+
+@given(a=ranks, b=ranks)
+def test_tier_move_is_antisymmetric(a, b):
+    forward, backward = tier_move(a, b), tier_move(b, a)
+    if a == b:
+        assert forward == backward == "same"
+    else:
+        assert {forward, backward} == {"up", "down"}

@@ -134,6 +134,8 @@ from . import survey_user_input
 from . import key_account_weekly_report
 from . import key_account_report_digest
 from . import key_account_review_report
+from . import key_account_stock_report
+from . import mail_activity_stock_report
 from . import key_account_target
 from . import key_account_kpi_report
 from . import key_account_kpi

@@ -1,11 +1,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import fields, models
 
+# ``suspension`` keeps its first technical key: it is the revocation that
+# ends the key-account status (SPEC R6).
 REQUEST_KINDS = [
     ("designation", "Designation"),
     ("tier_change", "Tier Change"),
     ("credit_change", "Credit Change"),
-    ("suspension", "Suspension"),
+    ("suspension", "Revocation"),
 ]
 
 

@@ -236,7 +236,7 @@ class KeyAccountKpi(models.AbstractModel):
     def _churn_by_user(self, user_ids, date_from, date_to):
         """{user id: (key accounts at the start, lost in the period)}.
 
-        A key account is lost when suspended (approved suspension request)
+        A key account is lost when revoked (approved revocation request)
         or after ``key_account_churn_months`` months without an invoice
         (counted from its last invoice, or its designation). It counts at the
         start when designated before the period and not lost yet."""
@@ -257,6 +257,8 @@ class KeyAccountKpi(models.AbstractModel):
         for partner in partners:
             since = partner.key_account_since
             stop = suspended.get(partner.id)
+            if stop and stop < since:
+                stop = None  # revoked before its designation again
             if stop and stop < date_from:
                 continue
             if partner.key_account_state == "suspended" and not stop:
@@ -275,7 +277,7 @@ class KeyAccountKpi(models.AbstractModel):
         return {user_id: tuple(counts) for user_id, counts in result.items()}
 
     def _suspension_dates(self, partners):
-        """{partner id: date of its last approved suspension}. As the system:
+        """{partner id: date of its last approved revocation}. As the system:
         a rep reads only the requests he made, not the KA head's."""
         groups = (
             self.env["key_account.request"]

@@ -32,7 +32,18 @@ DRAFT_FIELDS = (
     "evaluation",
     "reason",
     "document_ids",
+    "principal_id",
+    "contact_ids",
 )
+# What the reviewer whose turn it is sets on a submitted designation: the
+# approver chooses the tier (SPEC R5).
+REVIEWER_FIELDS = ("tier_id",)
+TIER_MOVES = [
+    ("new", "First Tier"),
+    ("up", "Upgrade"),
+    ("down", "Downgrade"),
+    ("same", "Same Tier"),
+]
 
 
 class KeyAccountRequest(models.Model):
@@ -105,7 +116,52 @@ class KeyAccountRequest(models.Model):
         tracking=True,
         help="Key-account class the customer gets on approval: it gives the "
         "default credit limit, payment term and advance payment, the visit "
-        "frequency and the satisfaction survey interval.",
+        "frequency, the satisfaction survey interval and the compensation "
+        "limits. On a designation the approver whose turn it is may choose "
+        "another tier before approving.",
+    )
+    suggested_tier_id = fields.Many2one(
+        "key_account.tier",
+        compute="_compute_suggested_tier_id",
+        help="The tier whose minimum annual amount the expected contract "
+        "amount reaches (Configuration > Tiers).",
+    )
+    previous_tier_id = fields.Many2one(
+        "key_account.tier",
+        string="Tier When Submitted",
+        readonly=True,
+        copy=False,
+        help="The customer's tier when the request was submitted.",
+    )
+    tier_move = fields.Selection(
+        TIER_MOVES,
+        compute="_compute_tier_move",
+        store=True,
+        help="Upgrade: approved along the amount bands like a designation. "
+        "Downgrade: the KA head decides alone.",
+    )
+    follows_bands = fields.Boolean(
+        string="Follows the Amount Bands",
+        compute="_compute_tier_move",
+        store=True,
+        help="Designations and upgrades are approved along the amount bands "
+        "of the expected contract amount; downgrades, credit changes and "
+        "revocations by the KA head alone.",
+    )
+    principal_id = fields.Many2one(
+        "res.partner",
+        tracking=True,
+        help="The customer's principal or decision maker, a contact of the "
+        "customer with a phone number or e-mail address. On approval the "
+        "customer file names this person as its decision maker.",
+    )
+    contact_ids = fields.Many2many(
+        "res.partner",
+        "key_account_request_contact_rel",
+        "request_id",
+        "partner_id",
+        string="Other Contacts",
+        help="Other people of the customer the key-account team deals with.",
     )
     rep_id = fields.Many2one(
         "res.users",
@@ -194,6 +250,36 @@ class KeyAccountRequest(models.Model):
                 company._key_account_band_thresholds(),
             )
             request.amount_band = str(band)
+
+    @api.depends("expected_amount", "company_id")
+    def _compute_suggested_tier_id(self):
+        Tier = self.env["key_account.tier"]
+        for request in self:
+            request.suggested_tier_id = Tier._suggest_for_amount(
+                request.expected_amount, request.company_id or self.env.company
+            )
+
+    @api.depends(
+        "kind",
+        "state",
+        "tier_id",
+        "previous_tier_id",
+        "partner_id.key_account_tier_id",
+    )
+    def _compute_tier_move(self):
+        for request in self:
+            move = False
+            if request.kind == "tier_change":
+                current = (
+                    request.partner_id.key_account_tier_id
+                    if request.state == "draft"
+                    else request.previous_tier_id
+                )
+                move = request.tier_id._move_from(current) or False
+            request.tier_move = move
+            request.follows_bands = request.kind == "designation" or (
+                request.kind == "tier_change" and move != "down"
+            )
 
     @api.depends("kind", "company_id")
     def _compute_checklist_type_ids(self):
@@ -286,6 +372,14 @@ class KeyAccountRequest(models.Model):
         self.credit_limit = partner.key_account_credit_limit
         if partner.key_account_tier_id:
             self.tier_id = partner.key_account_tier_id
+        self.principal_id = partner.key_account_decision_maker_id
+
+    @api.onchange("expected_amount")
+    def _onchange_expected_amount(self):
+        """A designation proposes the suggested tier once an amount is
+        given; the rep and the approver may choose another."""
+        if self.kind == "designation" and self.expected_amount > 0:
+            self.tier_id = self.suggested_tier_id or self.tier_id
 
     @api.onchange("tier_id")
     def _onchange_tier_id(self):
@@ -308,6 +402,13 @@ class KeyAccountRequest(models.Model):
         if "kind" in vals or "partner_id" in vals:
             self._sync_document_lines()
         return res
+
+    def _key_account_check_write(self, vals):
+        """The reviewer whose turn it is chooses the tier of a submitted
+        designation (SPEC R5); everything else as the guard declares."""
+        if set(vals) <= set(REVIEWER_FIELDS) and self._key_account_reviewer_turn():
+            return
+        return super()._key_account_check_write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
@@ -333,6 +434,11 @@ class KeyAccountRequest(models.Model):
         self.ensure_one()
         if self.kind == "designation":
             self.partner_id._key_account_mark_requested()
+        # The route is chosen on the tier the customer has now; the request
+        # keeps it for its history.
+        self._key_account_system_write(
+            {"previous_tier_id": self.partner_id.key_account_tier_id.id}
+        )
         self._set_state("submitted")
         with system_write():
             reviews = self.request_validation()
@@ -392,6 +498,12 @@ class KeyAccountRequest(models.Model):
     def _key_account_owner_ids(self):
         return self.requester_id | self.rep_id
 
+    @api.model
+    def _get_under_validation_exceptions(self):
+        """The approver chooses the tier during the review (the guard lets
+        only the reviewer whose turn it is, on a designation)."""
+        return super()._get_under_validation_exceptions() + list(REVIEWER_FIELDS)
+
     def _validate_tier(self, tiers=False):
         res = super()._validate_tier(tiers)
         if self.validation_status == "validated" and self.state == "submitted":
@@ -427,6 +539,19 @@ class KeyAccountRequest(models.Model):
         return res
 
     # === BUSINESS METHODS === #
+    def _key_account_reviewer_turn(self):
+        """Whether the current user is a reviewer whose turn it is on each
+        of these submitted designations."""
+        user = self.env.user
+        return bool(self) and all(
+            request.kind == "designation"
+            and request.state == "submitted"
+            and request.sudo().review_ids.filtered(
+                lambda r: r.status == "pending" and user in r.reviewer_ids
+            )
+            for request in self
+        )
+
     def _check_owner_or_director(self):
         self.ensure_one()
         if self.env.uid not in (self.requester_id.id, self.rep_id.id) and not (
@@ -472,12 +597,25 @@ class KeyAccountRequest(models.Model):
                     )
                 )
             problems += self._eligibility_problems()
+            problems += self._contact_problems()
         elif not partner.is_key_account:
             problems.append(
                 self.env._("%s is not a key account.", partner.display_name)
             )
         if self.kind in ("designation", "tier_change") and not self.tier_id:
             problems.append(self.env._("Choose the proposed tier."))
+        if (
+            self.kind == "tier_change"
+            and self.tier_id
+            and self.tier_id == partner.key_account_tier_id
+        ):
+            problems.append(
+                self.env._(
+                    "%(customer)s already has the tier %(tier)s.",
+                    customer=partner.display_name,
+                    tier=self.tier_id.name,
+                )
+            )
         if self.kind != "designation" and not (self.reason or "").strip():
             problems.append(self.env._("Give the reason for the change."))
         if self.credit_limit < 0 or self.expected_amount < 0:
@@ -514,6 +652,39 @@ class KeyAccountRequest(models.Model):
                     "Receivables more than %(months)s months overdue: %(invoices)s",
                     months=company.key_account_overdue_months,
                     invoices=", ".join(overdue.mapped("name")),
+                )
+            )
+        return problems
+
+    def _contact_problems(self):
+        """The principal and the other contacts are people of the customer;
+        the principal can be reached (SPEC R2)."""
+        self.ensure_one()
+        problems = []
+        customer = self.partner_id.commercial_partner_id
+        principal = self.principal_id
+        if not principal:
+            problems.append(
+                self.env._(
+                    "Name the customer's principal (decision maker) among its contacts."
+                )
+            )
+        elif not (principal.phone or principal.mobile or principal.email):
+            problems.append(
+                self.env._(
+                    "Give a phone number or e-mail address of the principal %s.",
+                    principal.name,
+                )
+            )
+        strangers = (principal | self.contact_ids).filtered(
+            lambda c: c == customer or c.commercial_partner_id != customer
+        )
+        if strangers:
+            problems.append(
+                self.env._(
+                    "%(contacts)s: not contacts of %(customer)s.",
+                    contacts=", ".join(strangers.mapped("display_name")),
+                    customer=customer.display_name,
                 )
             )
         return problems
@@ -577,10 +748,16 @@ class KeyAccountRequest(models.Model):
                 vals["key_account_file_number"] = self.env["ir.sequence"].next_by_code(
                     "key_account.file"
                 )
+            if self.principal_id:
+                vals["key_account_decision_maker_id"] = self.principal_id.id
         if self.kind == "suspension":
-            vals["key_account_state"] = "suspended"
+            # A revocation ends the status; only key accounts have a tier.
+            vals.update(key_account_state="suspended", key_account_tier_id=False)
         if self.kind in ("designation", "tier_change") and self.tier_id:
             vals["key_account_tier_id"] = self.tier_id.id
+            vals["key_account_performance_priced"] = (
+                self.tier_id.compensation_class == "performance"
+            )
         if self.kind in ("designation", "credit_change", "tier_change"):
             if self.credit_level_id:
                 vals["key_account_credit_level_id"] = self.credit_level_id.id

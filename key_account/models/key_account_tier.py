@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
+from ..tools import suggest_tier, tier_move
+
 
 class KeyAccountTier(models.Model):
     _name = "key_account.tier"
@@ -13,7 +15,12 @@ class KeyAccountTier(models.Model):
     # === FIELDS === #
     name = fields.Char(required=True, translate=True)
     code = fields.Char(required=True)
-    sequence = fields.Integer(default=10)
+    sequence = fields.Integer(
+        default=10,
+        help="Tiers are listed from the highest to the lowest: moving a "
+        "customer to a tier further down the list is a downgrade, which the "
+        "KA head decides alone.",
+    )
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(
         "res.company",
@@ -37,9 +44,11 @@ class KeyAccountTier(models.Model):
         "agreements ask for (0 % for key accounts).",
     )
     min_annual_revenue = fields.Monetary(
-        string="Minimum 12-Month Revenue",
-        help="Trailing twelve-month invoiced revenue from which the monthly "
-        "suggestion proposes this tier.",
+        string="Minimum Annual Amount",
+        help="From this yearly amount on, this tier is suggested: on a "
+        "designation request from the expected contract amount, and every "
+        "month from the customer's invoiced revenue of the last twelve "
+        "months.",
     )
     visit_interval_days = fields.Integer(
         string="Visit Every (Days)",
@@ -48,6 +57,18 @@ class KeyAccountTier(models.Model):
     survey_interval_days = fields.Integer(
         string="Satisfaction Survey Every (Days)",
         default=180,
+    )
+    compensation_class = fields.Selection(
+        [
+            ("standard", "Standard"),
+            ("performance", "Performance-Priced"),
+        ],
+        required=True,
+        default="standard",
+        help="Which limits apply when the rep gives this tier's customers "
+        "compensation volume: the standard ones, or the higher ones of "
+        "customers priced on results (CPM, CPS, CPA). The customer takes it "
+        "when a designation or tier change to this tier is approved.",
     )
     stock_policy = fields.Selection(
         [("warn", "Confirm and Warn"), ("block", "Refuse Confirmation")],
@@ -110,3 +131,19 @@ class KeyAccountTier(models.Model):
         """(tier, minimum revenue) pairs of ``company`` for the suggestion."""
         tiers = self.search([("company_id", "=", company.id)])
         return [(tier, tier.min_annual_revenue) for tier in tiers]
+
+    @api.model
+    def _suggest_for_amount(self, amount, company):
+        """The tier of ``company`` suggested for a yearly ``amount`` (the
+        highest minimum not above it), or an empty recordset."""
+        return suggest_tier(amount, self._suggestion_table(company)) or self.browse()
+
+    def _rank(self):
+        """Position in the tiers' order, the highest tier first; ``None``
+        without a tier."""
+        return (self.sequence, self.id) if self else None
+
+    def _move_from(self, current):
+        """``"new"``, ``"up"``, ``"down"`` or ``"same"``: a customer of tier
+        ``current`` moving to this tier (see ``tools.tier_move``)."""
+        return tier_move(current._rank(), self._rank())

@@ -15,7 +15,8 @@ class KeyAccountTierSuggestion(models.Model):
     _description = "Key Account Tier Suggestion"
     _inherit = ["key_account.guard.mixin"]
     # Suggestions come from the monthly check; a director may change the
-    # proposed tier before applying it.
+    # proposed tier before applying it. Applying drafts a tier-change request:
+    # directors change tiers only through requests (SPEC R6).
     _key_account_user_fields = {"pending": ("tier_id",)}
     _key_account_create_fields = ()
     _key_account_transitions = {
@@ -48,12 +49,24 @@ class KeyAccountTierSuggestion(models.Model):
         default="pending",
         required=True,
         index=True,
+        help="Applied: a tier-change request was drafted for the customer "
+        "(none when it already has the suggested tier).",
+    )
+    request_id = fields.Many2one(
+        "key_account.request",
+        string="Tier-Change Request",
+        readonly=True,
+        index="btree_not_null",
+        help="The draft tier-change request applying the suggestion: attach "
+        "its documents and submit it for approval.",
     )
     user_id = fields.Many2one(related="partner_id.user_id", string="Rep")
 
     # === ACTION METHODS === #
     def action_apply(self):
-        """A director applies suggestions in bulk; the chatter records it."""
+        """A director applies suggestions in bulk: each customer whose tier
+        should change gets a draft tier-change request, approved like any
+        other (a downgrade by the KA head alone)."""
         if not self.env["res.partner"]._key_account_is_director():
             raise AccessError(
                 self.env._("Only a key-account director can apply tier suggestions.")
@@ -63,13 +76,30 @@ class KeyAccountTierSuggestion(models.Model):
             raise UserError(
                 self.env._("Some suggestions propose no tier; dismiss them instead.")
             )
-        for suggestion in todo:
-            if suggestion.tier_id != suggestion.partner_id.key_account_tier_id:
-                suggestion.partner_id.write(
-                    {"key_account_tier_id": suggestion.tier_id.id}
-                )
+        changes = todo.filtered(lambda s: s.tier_id != s.partner_id.key_account_tier_id)
+        changes._check_no_open_request()
+        requests = self.env["key_account.request"]
+        for suggestion in changes:
+            request = suggestion._create_request()
+            suggestion._key_account_system_write({"request_id": request.id})
+            requests |= request
         todo._key_account_system_write({"state": "applied"})
-        return True
+        if not requests:
+            return True
+        action = {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Tier-Change Requests"),
+            "res_model": "key_account.request",
+        }
+        if len(requests) == 1:
+            action.update(view_mode="form", views=[(False, "form")], res_id=requests.id)
+        else:
+            action.update(
+                view_mode="list,form",
+                views=[(False, "list"), (False, "form")],
+                domain=[("id", "in", requests.ids)],
+            )
+        return action
 
     def action_dismiss(self):
         if not self.env["res.partner"]._key_account_is_director():
@@ -82,6 +112,79 @@ class KeyAccountTierSuggestion(models.Model):
         return True
 
     # === BUSINESS METHODS === #
+    def _check_no_open_request(self):
+        """One tier change at a time per customer."""
+        open_requests = self.env["key_account.request"].search(
+            [
+                ("partner_id", "in", self.partner_id.ids),
+                ("kind", "=", "tier_change"),
+                ("state", "in", ("draft", "submitted")),
+            ]
+        )
+        if open_requests:
+            raise UserError(
+                self.env._(
+                    "A tier change is already requested for: %s. Finish or "
+                    "cancel it first, or dismiss the suggestion.",
+                    ", ".join(
+                        f"{r.partner_id.display_name} ({r.name})" for r in open_requests
+                    ),
+                )
+            )
+
+    def _create_request(self):
+        """Draft the tier-change request applying this suggestion, in the
+        name of the customer's rep, who attaches the office's evaluation and
+        submits it (the director who applied it decides it, never his own
+        request). As the system: the director may not file in another's
+        name."""
+        self.ensure_one()
+        rep = self.partner_id.user_id or self.env.user
+        request = (
+            self.env["key_account.request"]
+            .sudo()
+            .with_context(mail_create_nolog=True)
+            .create(dict(self._prepare_request_vals(), requester_id=rep.id))
+        )
+        request.message_post(
+            body=self.env._(
+                "Drafted by %(user)s from the monthly tier suggestion.",
+                user=self.env.user.name,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        if rep != self.env.user:
+            request.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=rep.id,
+                summary=self.env._("Submit the suggested tier change"),
+                note=self.env._(
+                    "Attach the office's evaluation and submit the request, or "
+                    "cancel it."
+                ),
+            )
+        return request.with_env(self.env)
+
+    def _prepare_request_vals(self):
+        """The draft tier-change request applying this suggestion."""
+        self.ensure_one()
+        partner = self.partner_id
+        currency = self.company_id.currency_id
+        return {
+            "kind": "tier_change",
+            "partner_id": partner.id,
+            "company_id": self.company_id.id,
+            "tier_id": self.tier_id.id,
+            "rep_id": (partner.user_id or self.env.user).id,
+            "expected_amount": max(self.revenue, 0.0),
+            "reason": self.env._(
+                "Suggested by the monthly tier check: %(revenue)s invoiced in "
+                "the last twelve months, paid in %(days)s days on average.",
+                revenue=currency.format(self.revenue),
+                days=f"{self.days_to_pay:.1f}",
+            ),
+        }
+
     @api.model
     def _cron_suggest(self, batch_size=None):
         """Monthly: trailing-12-month revenue and days to pay per key account.

@@ -21,30 +21,41 @@ MATCH_SOURCE_KEYS = {
     "email": "key_account_email_domain",
 }
 
+# The technical keys stay those of the first versions: stored statuses and
+# requests keep their meaning. ``suspended`` is the status a revocation
+# leaves: the customer is no longer a key account; its file and history stay.
 KEY_ACCOUNT_STATES = [
     ("prospect", "Prospect"),
     ("requested", "Requested"),
     ("key_account", "Key Account"),
-    ("suspended", "Suspended"),
+    ("suspended", "Revoked"),
 ]
 
-# Fields only an approved request or a KA director may change on a key
-# account (SPEC R3, R6, R8). ``key_account_state`` and the tier are guarded on
-# every partner, so nobody turns a prospect into a key account by hand; nor
-# does a rep raise his own compensation limit by calling his customer
-# performance-priced (R35).
-ALWAYS_GUARDED = (
+# Fields only an approved request changes, whoever asks, directors included
+# (SPEC R3, R6, R8): the approval applies them as the system
+# (``key_account.request._apply_approval``). The status, tier and
+# designation data on every customer, so nobody turns a prospect into a key
+# account by hand; the credit profile on a key account.
+REQUEST_ONLY = (
     "key_account_state",
     "key_account_tier_id",
     "key_account_since",
     "key_account_file_number",
-    "key_account_performance_priced",
 )
-KEY_ACCOUNT_GUARDED = (
+REQUEST_ONLY_KEY_ACCOUNT = (
     "key_account_credit_level_id",
     "credit_limit",
     "use_partner_credit_limit",
     "property_payment_term_id",
+)
+# Fields only a KA director changes: nor does a rep raise his own
+# compensation limit by calling his customer performance-priced (R35).
+ALWAYS_GUARDED = (
+    *REQUEST_ONLY,
+    "key_account_performance_priced",
+)
+KEY_ACCOUNT_GUARDED = (
+    *REQUEST_ONLY_KEY_ACCOUNT,
     "active",
     "key_account_warehouse_id",
     "key_account_analytic_account_id",
@@ -72,6 +83,7 @@ class ResPartner(models.Model):
     # ``write`` (``_key_account_check_guarded``).
     _key_account_transitions = {
         "action_key_account_request": (None, ("rep", "office_manager")),
+        "action_key_account_revoke": (None, ("rep", "office_manager")),
         "action_key_account_change_executive": (None, ("head",)),
         "action_key_account_reassign": (None, ("head", "office_manager")),
         "action_key_account_log_visit": (None, ("rep", "director")),
@@ -110,7 +122,6 @@ class ResPartner(models.Model):
         if "user_id" in vals:
             self._key_account_check_owner_change(vals["user_id"])
         tracked = self._key_account_snapshot(vals)
-        vals, credit_vals = self._key_account_split_credit(vals)
         key_accounts = (
             self.filtered("is_key_account") if "key_account_state" in vals else None
         )
@@ -120,8 +131,6 @@ class ResPartner(models.Model):
             else {}
         )
         res = super().write(vals)
-        if credit_vals:
-            super(ResPartner, self.sudo()).write(credit_vals)
         self._key_account_log_changes(tracked)
         if key_accounts is not None:
             (
@@ -168,15 +177,19 @@ class ResPartner(models.Model):
         )
 
     def _key_account_check_guarded(self, vals, partners=None):
-        """Refuse guarded key-account fields to anyone below director.
+        """Refuse the request-only fields to everyone (directors included)
+        and the other guarded key-account fields to anyone below director.
 
         Checked server-side on create and write, so RPC callers cannot skip
-        it; approved requests apply their changes through
+        it; approved requests apply their changes as the system through
         ``key_account.request._apply_approval``.
         """
-        if self._key_account_is_director():
+        if self.env.su:
             return
         partners = partners if partners is not None else self.browse()
+        key_accounts = any(
+            p.is_key_account and p.commercial_partner_id == p for p in partners
+        )
         touched = [
             name for name in ALWAYS_GUARDED if name in vals and (partners or vals[name])
         ]
@@ -185,19 +198,36 @@ class ResPartner(models.Model):
         )
         if harmless_state and "key_account_state" in touched:
             touched.remove("key_account_state")
-        if any(p.is_key_account and p.commercial_partner_id == p for p in partners):
+        if key_accounts:
             touched += [name for name in KEY_ACCOUNT_GUARDED if name in vals]
-        if touched:
-            names = ", ".join(
-                self._fields[f].get_description(self.env)["string"] for f in touched
+        request_only = [
+            name
+            for name in touched
+            if name in REQUEST_ONLY or name in REQUEST_ONLY_KEY_ACCOUNT
+        ]
+        if request_only:
+            raise AccessError(
+                self.env._(
+                    "%(fields)s change only through an approved key-account "
+                    "request (designation, tier change, credit change or "
+                    "revocation).",
+                    fields=self._key_account_field_labels(request_only),
+                )
             )
+        if touched and not self._key_account_is_director():
             raise AccessError(
                 self.env._(
                     "Only an approved key-account request or a key-account "
                     "director can change: %(fields)s.",
-                    fields=names,
+                    fields=self._key_account_field_labels(touched),
                 )
             )
+
+    @api.model
+    def _key_account_field_labels(self, names):
+        return ", ".join(
+            self._fields[name].get_description(self.env)["string"] for name in names
+        )
 
     @api.model
     def _key_account_guarded_default(self, name):

@@ -6,17 +6,15 @@ from ..tools import overdue_more_than
 
 
 class ResPartner(models.Model):
-    """Credit of a key account: level, limit, settlement, the director's
-    credit-limit write, overdue exposure and credit investigations (SPEC
-    R7–R9, overdue ladder R38–R41)."""
+    """Credit of a key account: level, limit, settlement, overdue exposure
+    and credit investigations (SPEC R7–R9, overdue ladder R38–R41)."""
 
     _inherit = "res.partner"
 
     # === FIELDS === #
     # The core credit limit stays an accounting field; reps and KA staff read
     # it on the Key Account page through ``key_account_credit_limit``. On a key
-    # account it is changed by an approved request or a KA director
-    # (``_key_account_check_guarded``, ``_key_account_split_credit``).
+    # account only an approved request changes it (``_key_account_check_guarded``).
     key_account_credit_limit = fields.Float(
         string="Key-Account Credit Limit",
         compute="_compute_key_account_credit_limit",
@@ -90,24 +88,6 @@ class ResPartner(models.Model):
         return super().write(vals)
 
     # === BUSINESS METHODS === #
-    def _key_account_split_credit(self, vals):
-        """A key-account director sets the credit limit of a key account
-        (SPEC R8) without the accounting group that guards the core field:
-        ``(vals without it, {credit_limit: value})``, the latter written as
-        superuser by ``write``. Anyone else keeps the core field's rule."""
-        if (
-            self.env.su
-            or "credit_limit" not in vals
-            or self._fields["credit_limit"].is_accessible(self.env)
-            or not self._key_account_is_director()
-        ):
-            return vals, {}
-        becomes_key = vals.get("key_account_state") in ("key_account", "suspended")
-        if not (becomes_key or all(p.is_key_account for p in self)):
-            return vals, {}
-        vals = dict(vals)
-        return vals, {"credit_limit": vals.pop("credit_limit")}
-
     def _key_account_open_investigation(self, reason, trigger="other"):
         """R9: a credit anomaly (``trigger``, see the investigation) opens an
         investigation for the KA clerk, due in N working days; one open

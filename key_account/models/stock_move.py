@@ -32,7 +32,9 @@ class StockMove(models.Model):
         self.ensure_one()
         move = self.sudo()
         orders = move.sale_line_id.order_id | move.group_id.sale_id
-        holders = orders.partner_id.commercial_partner_id.filtered("is_key_account")
+        # Not only key accounts: a revoked customer's orders still take the
+        # stock held for it until the stock manager releases it.
+        holders = orders.partner_id.commercial_partner_id
         if move.picking_id.key_account_release_approved_by_id:
             holders |= move.location_id.key_account_holder_id
         return holders.ids

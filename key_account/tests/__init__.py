@@ -10,8 +10,10 @@ from . import test_signer
 from . import test_signer_order
 from . import test_partner_date
 from . import test_suggestion
+from . import test_designation_lifecycle
 from . import test_tour
 from . import test_tour_signer
+from . import test_tour_revocation
 from . import test_rpc
 from . import test_sensitive
 from . import test_order_approval

@@ -44,7 +44,8 @@ class TestAgreement(OrderApprovalCase):
         )
         cls.company.key_account_floor_pricelist_id = cls.floor
         cls.term_immediate = cls.env.ref("account.account_payment_term_immediate")
-        cls.customer.with_user(cls.head).property_payment_term_id = cls.term_30
+        # Setup shortcut: as an approved credit-change request sets it.
+        cls.customer.sudo().property_payment_term_id = cls.term_30
         cls.term_45 = cls.env.ref("account.account_payment_term_45days")
         cls.term_60 = cls.env["account.payment.term"].create(
             {

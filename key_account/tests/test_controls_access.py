@@ -342,8 +342,10 @@ class TestControlsAccess(KeyAccountCase):
         shop.with_user(accountant).write({"credit_limit": 5000.0})
         self.assertEqual(shop.credit_limit, 5000.0)
         # The rep reads his key account's limit through the key-account field;
-        # a key-account director sets it.
-        self.customer.with_user(self.head).write({"credit_limit": 80000.0})
+        # only an approved credit-change request sets it, not even a director.
+        with self.assertRaises(AccessError):
+            self.customer.with_user(self.head).write({"credit_limit": 80000.0})
+        self.customer.sudo().write({"credit_limit": 80000.0})  # as the approval
         self.assertEqual(self.customer.credit_limit, 80000.0)
         self.env.invalidate_all()
         self.assertEqual(

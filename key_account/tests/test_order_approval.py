@@ -275,7 +275,8 @@ class TestAuthorityMatrix(OrderApprovalCase):
         self.assertEqual(order.key_account_authority_level, "rep")
 
     def test_payment_term_longer_than_customers(self):
-        self.customer.with_user(self.head).property_payment_term_id = self.term_30
+        # Setup shortcut: as an approved credit-change request sets it.
+        self.customer.sudo().property_payment_term_id = self.term_30
         order = self._order(1000.0)
         order.with_user(self.rep_a).payment_term_id = self.env.ref(
             "account.account_payment_term_45days"

@@ -73,33 +73,37 @@ class TestActiveReps(KeyAccountCase):
                 }
             )
         self.assertFalse(self.prospect.is_key_account)
-        # Suspending a key account whose owner left still works.
-        self.left_behind.with_user(self.head).key_account_state = "suspended"
+        # Revoking a key account whose owner left still works (as its
+        # approved revocation applies it).
+        self.left_behind.sudo().key_account_state = "suspended"
         self.assertEqual(self.left_behind.key_account_state, "suspended")
 
     def test_import_refused_too(self):
-        result = (
-            self.env["res.partner"]
-            .with_user(self.head)
-            .load(
-                [
-                    "name",
-                    "is_company",
-                    "key_account_state",
-                    "key_account_tier_id/.id",
-                    "key_account_executive_id/.id",
-                ],
-                [
-                    [
-                        "Imported Ltd",
-                        "1",
-                        "key_account",
-                        str(self.tier_b.id),
-                        str(self.clerk.id),
-                    ]
-                ],
-            )
+        fields = [
+            "name",
+            "is_company",
+            "key_account_state",
+            "key_account_tier_id/.id",
+            "key_account_executive_id/.id",
+        ]
+        rows = [
+            [
+                "Imported Ltd",
+                "1",
+                "key_account",
+                str(self.tier_b.id),
+                str(self.clerk.id),
+            ]
+        ]
+        # A director imports no key account: only approved requests designate.
+        result = self.env["res.partner"].with_user(self.head).load(fields, rows)
+        self.assertFalse(result["ids"])
+        self.assertIn(
+            "approved key-account request",
+            " ".join(m["message"] for m in result["messages"]),
         )
+        # Nor does an administrator's import with an inactive rep.
+        result = self.env["res.partner"].sudo().load(fields, rows)
         self.assertFalse(result["ids"])
         self.assertIn(
             "only an active rep", " ".join(m["message"] for m in result["messages"])

@@ -79,11 +79,57 @@ class TestPartnerGuard(KeyAccountCase):
         self.assertTrue(contact.is_key_account)
         self.assertEqual(contact.credit_limit, 100000.0)
 
-    def test_director_change_logged(self):
-        self._flush_tracking()
-        self.customer.with_user(self.head).write(
-            {"credit_limit": 150000.0, "key_account_tier_id": self.tier_a.id}
+    def test_directors_change_tier_credit_and_status_only_by_request(self):
+        """SPEC R6, R8: not even a director writes them by hand."""
+        partner = self.customer.with_user(self.head)
+        for vals in (
+            {"key_account_tier_id": self.tier_a.id},
+            {"key_account_state": "suspended"},
+            {"credit_limit": 150000.0},
+            {"property_payment_term_id": self.term_30.id},
+            {"key_account_credit_level_id": self.level_watch.id},
+            {"key_account_since": "2020-01-01"},
+        ):
+            with self.subTest(vals=vals), self.assertRaises(AccessError):
+                partner.write(vals)
+        with self.assertRaises(AccessError):
+            self.env["res.partner"].with_user(self.head).create(
+                {
+                    "name": "Gamma",
+                    "is_company": True,
+                    "key_account_state": "key_account",
+                }
+            )
+        self.assertRecordValues(
+            self.customer,
+            [
+                {
+                    "key_account_tier_id": self.tier_b.id,
+                    "key_account_state": "key_account",
+                    "credit_limit": 100000.0,
+                    "key_account_credit_level_id": self.level_good.id,
+                }
+            ],
         )
+        # The director keeps the other key-account data.
+        warehouse = self.env["stock.warehouse"].search([], limit=1)
+        partner.write({"key_account_warehouse_id": warehouse.id})
+        self.assertEqual(self.customer.key_account_warehouse_id, warehouse)
+
+    def test_approved_change_logged(self):
+        self._flush_tracking()
+        request = self._new_request(
+            kind="tier_change",
+            tier_id=self.tier_a.id,
+            credit_limit=150000.0,
+            expected_amount=350000.0,
+            reason="Revenue above 300,000",
+        )
+        self._attach(request)
+        request.with_user(self.rep_a).action_submit()
+        for reviewer in (self.head, self.deputy_sd, self.sd):
+            self._approve(request, reviewer)
+        self.assertEqual(request.state, "approved")
         body = " ".join(self.customer.message_ids.mapped("body"))
         self.assertIn("Credit Limit: 100000.0 → 150000.0", body)
         tracked = self._tracked(self.customer, "key_account_tier_id")

@@ -268,13 +268,14 @@ class TestRequest(KeyAccountCase):
         self.assertIn("not a key account", str(err.exception))
         self.assertIn("reason", str(err.exception))
 
-    def test_suspension(self):
+    def test_revocation(self):
         self._make_key_account(self.customer)
         request = self._new_request(kind="suspension", reason="Stopped ordering")
         request.with_user(self.rep_a).action_submit()
         self._approve(request, self.head)
         self.assertEqual(self.customer.key_account_state, "suspended")
-        self.assertTrue(self.customer.is_key_account)
+        self.assertFalse(self.customer.is_key_account)
+        self.assertFalse(self.customer.key_account_tier_id)
 
     def test_cancel_restores_prospect(self):
         request = self._new_request()

@@ -23,7 +23,8 @@ class TestReviewReport(ReportCase):
         cls.env["ir.config_parameter"].sudo().set_param(
             "report.url", "http://127.0.0.1:9"
         )
-        cls.customer.with_user(cls.head).write(
+        # Setup shortcut: as an approved credit-change request sets them.
+        cls.customer.sudo().write(
             {"credit_limit": 50000.0, "key_account_credit_level_id": cls.level_good.id}
         )
 
@@ -148,7 +149,7 @@ class TestReviewReport(ReportCase):
 
     def test_dates_in_the_readers_format(self):
         self._business()
-        self.customer.with_user(self.head).key_account_since = self.monday
+        self.customer.sudo().key_account_since = self.monday  # setup shortcut
         lang = self.env["res.lang"]._lang_get(self.rep_a.lang)
         lang.date_format = "%d.%m.%Y"
         data = {"date_from": str(self.monday), "date_to": str(self.sunday)}

@@ -134,11 +134,12 @@ class TestRoleTours(HttpCase):
     # Setup helpers
     @classmethod
     def _key_account(cls, name, tier):
-        """A customer of the rep, designated by the KA head."""
+        """A customer of the rep, designated (setup shortcut: written as the
+        system, as an approved designation request applies it)."""
         partner = cls.env["res.partner"].create(
             {"name": name, "is_company": True, "user_id": cls.rep.id}
         )
-        partner.with_user(cls.head).write(
+        partner.sudo().write(
             {
                 "key_account_state": "key_account",
                 "key_account_tier_id": tier.id,
@@ -291,10 +292,27 @@ class TestRoleTours(HttpCase):
             self.env.ref("key_account.tier_a") | self.env.ref("key_account.tier_c"),
         )
         self._tour(self.director, lang, "key_account_director_tour")
+        # Applying drafts a tier-change request for the rep to submit; the
+        # tier changes once it is approved.
+        requests = self.env["key_account.request"].search(
+            [("partner_id", "in", (self.overdue_customer | self.billing_customer).ids)]
+        )
+        self.assertRecordValues(
+            requests,
+            [
+                {
+                    "partner_id": self.overdue_customer.id,
+                    "kind": "tier_change",
+                    "state": "draft",
+                    "tier_id": self.env.ref("key_account.tier_a").id,
+                    "requester_id": self.rep.id,
+                }
+            ],
+        )
         self.overdue_customer.invalidate_recordset()
         self.assertEqual(
             self.overdue_customer.key_account_tier_id,
-            self.env.ref("key_account.tier_a"),
+            self.env.ref("key_account.tier_c"),
         )
         self.assertEqual(
             self.billing_customer.key_account_tier_id,

@@ -17,7 +17,8 @@ class SignerOrderCase(OrderApprovalCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.company.key_account_signer_policy = "on_account"
-        cls.customer.with_user(cls.head).property_payment_term_id = cls.term_30
+        # Setup shortcut: as an approved credit-change request sets it.
+        cls.customer.sudo().property_payment_term_id = cls.term_30
         cls.zhang = cls.env["res.partner"].create(
             {"name": "Zhang Wei", "parent_id": cls.customer.id}
         )

@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from freezegun import freeze_time
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common import KeyAccountCase
@@ -92,15 +92,82 @@ class TestTierSuggestion(KeyAccountCase):
         self.assertEqual(done, 8)
 
     @freeze_time("2025-06-15")
-    def test_director_applies_in_bulk(self):
+    def test_director_applies_in_bulk_through_requests(self):
+        """SPEC R6: applying drafts tier-change requests; the tiers change
+        once they are approved (an upgrade along the bands, a downgrade by
+        the KA head alone)."""
         self._invoice(self.customer, 350000.0, "2025-02-01")
         self.Suggestion._cron_suggest()
         suggestions = self.Suggestion.search([])
         with self.assertRaises(AccessError):
             suggestions.with_user(self.rep_a).action_apply()
-        suggestions.with_user(self.head).action_apply()
-        self.assertEqual(self.customer.key_account_tier_id, self.tier_a)
-        self.assertEqual(self.customer_b.key_account_tier_id, self.tier_c)
+        action = suggestions.with_user(self.head).action_apply()
         self.assertEqual(set(suggestions.mapped("state")), {"applied"})
-        tracking = self._tracked(self.customer, "key_account_tier_id")
-        self.assertEqual(tracking[:1].new_value_char, "A – Strategic")
+        requests = suggestions.request_id
+        self.assertEqual(
+            self.env["key_account.request"].search(action["domain"]), requests
+        )
+        self.assertRecordValues(
+            requests.sorted(lambda r: r.partner_id != self.customer),
+            [
+                {
+                    "kind": "tier_change",
+                    "state": "draft",
+                    "partner_id": self.customer.id,
+                    "tier_id": self.tier_a.id,
+                    "requester_id": self.rep_a.id,
+                    "rep_id": self.rep_a.id,
+                    "expected_amount": 350000.0,
+                    "tier_move": "up",
+                },
+                {
+                    "kind": "tier_change",
+                    "state": "draft",
+                    "partner_id": self.customer_b.id,
+                    "tier_id": self.tier_c.id,
+                    "requester_id": self.rep_b.id,
+                    "rep_id": self.rep_b.id,
+                    "expected_amount": 0.0,
+                    "tier_move": "down",
+                },
+            ],
+        )
+        upgrade = requests.filtered(lambda r: r.partner_id == self.customer)
+        self.assertIn("350,000.00 invoiced in the last twelve months", upgrade.reason)
+        # Each rep has it to submit; nothing changed yet.
+        self.assertEqual(
+            requests.activity_ids.user_id, self.rep_a | self.rep_b, "one each"
+        )
+        self.assertEqual(self.customer.key_account_tier_id, self.tier_c)
+        self.assertEqual(self.customer_b.key_account_tier_id, self.tier_b)
+        # The downgrade: submitted by its rep, decided by the KA head alone.
+        downgrade = requests.filtered(lambda r: r.partner_id == self.customer_b)
+        self.assertEqual(
+            self.env["key_account.request"]
+            .with_user(self.rep_b)
+            .search([("state", "=", "draft")]),
+            downgrade,
+        )
+        self._attach(downgrade, self.rep_b)
+        downgrade.with_user(self.rep_b).action_submit()
+        self.assertEqual(
+            downgrade.review_ids.definition_id,
+            self.env.ref("key_account.tier_request_ka_head"),
+        )
+        self._approve(downgrade, self.head)
+        self.assertEqual(self.customer_b.key_account_tier_id, self.tier_c)
+        tracking = self._tracked(self.customer_b, "key_account_tier_id")
+        self.assertEqual(tracking[:1].new_value_char, "C – Potential")
+
+    @freeze_time("2025-06-15")
+    def test_one_tier_change_request_at_a_time(self):
+        self._invoice(self.customer, 350000.0, "2025-02-01")
+        open_request = self._new_request(
+            kind="tier_change", tier_id=self.tier_b.id, reason="Growing"
+        )
+        self.Suggestion._cron_suggest()
+        suggestion = self.Suggestion.search([("partner_id", "=", self.customer.id)])
+        with self.assertRaisesRegex(UserError, open_request.name):
+            suggestion.with_user(self.head).action_apply()
+        self.assertEqual(suggestion.state, "pending")
+        self.assertFalse(suggestion.request_id)

@@ -29,12 +29,9 @@ class TestWarehouse(OrderApprovalCase):
         cls.office = cls.env["stock.warehouse"].create(
             {"name": "Shanghai KA Office", "code": "SHKA"}
         )
-        cls.customer.with_user(cls.head).write(
-            {
-                "key_account_warehouse_id": cls.office.id,
-                "key_account_file_number": "KA-2026-007",
-            }
-        )
+        cls.customer.with_user(cls.head).key_account_warehouse_id = cls.office
+        # Setup shortcut: the file number an approved designation gives.
+        cls.customer.sudo().key_account_file_number = "KA-2026-007"
         cls.storable = cls.env["product.product"].create(
             {
                 "name": "Toner",

@@ -86,7 +86,7 @@ from .kpi import (
 )
 from .signers import signer_state
 from .text import is_blank
-from .tiers import average_days_to_pay, suggest_tier
+from .tiers import average_days_to_pay, suggest_tier, tier_move
 from .visits import (
     deviates,
     is_vague,
@@ -138,6 +138,7 @@ __all__ = [
     "reminder_is_due",
     "signer_state",
     "suggest_tier",
+    "tier_move",
     "is_blank",
     "volume_window",
     "FREQUENCIES",

@@ -1,4 +1,5 @@
-"""Tier suggestion from trailing revenue and payment behaviour (SPEC R5)."""
+"""Tier suggestion from an annual amount and payment behaviour; tier moves
+(SPEC R5, R6)."""
 
 import math
 
@@ -16,6 +17,24 @@ def suggest_tier(revenue, tiers):
         if revenue >= minimum and (best_min is None or minimum > best_min):
             best_code, best_min = code, minimum
     return best_code
+
+
+def tier_move(current_rank, new_rank):
+    """How a customer moves from the tier ranked ``current_rank`` to the one
+    ranked ``new_rank``: ``"new"`` without a current tier, else ``"up"``,
+    ``"down"`` or ``"same"``.
+
+    Ranks are comparable values (e.g. ``(sequence, id)``) in the order tiers
+    are listed, the highest tier first: a move down the list is a
+    downgrade. ``None`` for ``new_rank`` means no tier proposed.
+    """
+    if new_rank is None:
+        return None
+    if current_rank is None:
+        return "new"
+    if new_rank == current_rank:
+        return "same"
+    return "down" if new_rank > current_rank else "up"
 
 
 def average_days_to_pay(pairs):

@@ -283,7 +283,7 @@ registry.category("web_tour.tours").add("key_account_accountant_tour", {
 });
 
 // The director lands on the KPI overview of key accounts, looks at the
-// aging and applies the tier the monthly check suggests.
+// aging and requests the tier the monthly check suggests.
 registry.category("web_tour.tours").add("key_account_director_tour", {
     steps: () => [
         ...openApp(KEY_ACCOUNTS_APP),
@@ -309,8 +309,20 @@ registry.category("web_tour.tours").add("key_account_director_tour", {
             run: "click",
         },
         {
-            content: "Apply the suggested tier",
+            content: "Request the suggested tier",
             trigger: "button[name='action_apply']",
+            run: "click",
+        },
+        {
+            content: "The tier-change request it drafted opens",
+            trigger: ".o_form_view .o_field_widget[name='partner_id'] input:value('Yangtze Paper Mills')",
+        },
+        {
+            trigger: ".o_form_view .o_field_widget[name='kind'] select",
+        },
+        {
+            content: "Back to the suggestions",
+            trigger: ".o_breadcrumb .breadcrumb-item a",
             run: "click",
         },
         {
