@@ -50,9 +50,6 @@ class KeyAccountApprovalMixin(models.AbstractModel):
     _key_account_transitions = TRANSITIONS
 
     # === FIELDS === #
-    name = fields.Char(
-        string="Reference", required=True, copy=False, readonly=True, default="/"
-    )
     requester_id = fields.Many2one(
         "res.users",
         string="Requested By",

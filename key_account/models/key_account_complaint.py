@@ -92,9 +92,6 @@ class KeyAccountComplaint(models.Model):
     _order = "date desc, id desc"
 
     # === FIELDS === #
-    name = fields.Char(
-        string="Reference", required=True, copy=False, readonly=True, default="/"
-    )
     partner_id = fields.Many2one(
         "res.partner",
         string="Customer",

@@ -61,9 +61,6 @@ class KeyAccountCreditInvestigation(models.Model):
     }
 
     # === FIELDS === #
-    name = fields.Char(
-        string="Reference", required=True, copy=False, readonly=True, default="/"
-    )
     partner_id = fields.Many2one(
         "res.partner",
         string="Customer",

@@ -53,9 +53,6 @@ class KeyAccountRebateIncident(models.Model):
     }
 
     # === FIELDS === #
-    name = fields.Char(
-        string="Reference", required=True, copy=False, readonly=True, default="/"
-    )
     partner_id = fields.Many2one(
         "res.partner",
         string="Customer",

@@ -76,9 +76,6 @@ class KeyAccountRequest(models.Model):
     _tier_validation_manual_config = False
 
     # === FIELDS === #
-    name = fields.Char(
-        string="Reference", required=True, copy=False, readonly=True, default="/"
-    )
     kind = fields.Selection(
         REQUEST_KINDS, required=True, default="designation", tracking=True
     )

@@ -62,9 +62,6 @@ class KeyAccountSatisfaction(models.Model):
     _order = "date desc, id desc"
 
     # === FIELDS === #
-    name = fields.Char(
-        string="Reference", required=True, copy=False, readonly=True, default="/"
-    )
     partner_id = fields.Many2one(
         "res.partner",
         string="Customer",

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, models
+from odoo import api, fields, models
 
 
 class KeyAccountSequenceMixin(models.AbstractModel):
@@ -10,6 +10,11 @@ class KeyAccountSequenceMixin(models.AbstractModel):
     _description = "Numbered Key-Account Document"
     # Code of the ir.sequence numbering the documents.
     _key_account_sequence = None
+
+    # === FIELDS === #
+    name = fields.Char(
+        string="Reference", required=True, copy=False, readonly=True, default="/"
+    )
 
     # === CRUD METHODS === #
     @api.model_create_multi

@@ -40,7 +40,6 @@ class KeyAccountSettlement(models.Model):
     }
 
     # === FIELDS === #
-    name = fields.Char(required=True, readonly=True, copy=False, default="/")
     kind = fields.Selection(
         [("commission", "Commission"), ("rebate", "Customer Rebate Payout")],
         required=True,

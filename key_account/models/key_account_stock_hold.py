@@ -66,9 +66,6 @@ class KeyAccountStockHold(models.Model):
     }
 
     # === FIELDS === #
-    name = fields.Char(
-        string="Reference", required=True, copy=False, readonly=True, default="/"
-    )
     partner_id = fields.Many2one(
         "res.partner",
         string="Key Account",
