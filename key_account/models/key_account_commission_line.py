@@ -335,9 +335,22 @@ class KeyAccountCommissionLine(models.Model):
         partial_ids = [ref for kind, ref in keys if kind == "partial"]
         invoice_ids = [ref for kind, ref in keys if kind == "invoice"]
         self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                """
+        self.env.cr.execute(self._allocation_query(partial_ids, invoice_ids))
+        rows = {}
+        for record in self.env.cr.fetchall():
+            rows.setdefault(record[0], {"partials": []})["partials"].append(
+                self._prepare_allocation(record)
+            )
+        return rows
+
+    @api.model
+    def _allocation_query(self, partial_ids, invoice_ids):
+        """The query of ``_allocation_rows``: one row per reconciliation of
+        the key-account invoices concerned (invoice, reconciliation, date,
+        amount, other move, kind, whether it has lines). An addon that
+        classifies collections otherwise overrides it, keeping the columns."""
+        return SQL(
+            """
                 WITH invoice AS (
                     SELECT DISTINCT l.move_id AS id
                       FROM account_partial_reconcile p
@@ -392,31 +405,22 @@ class KeyAccountCommissionLine(models.Model):
                   JOIN account_journal j ON j.id = other.journal_id
                  ORDER BY e.id, p.id
                 """,
-                partials=partial_ids,
-                invoices=invoice_ids,
-            )
+            partials=partial_ids,
+            invoices=invoice_ids,
         )
-        rows = {}
-        for (
-            invoice_id,
-            pid,
-            date,
-            amount,
-            other_id,
-            kind,
-            generated,
-        ) in self.env.cr.fetchall():
-            rows.setdefault(invoice_id, {"partials": []})["partials"].append(
-                {
-                    "id": pid,
-                    "amount": abs(amount or 0.0),
-                    "date": date,
-                    "payment_move_id": other_id,
-                    "kind": kind,
-                    "generated": generated,
-                }
-            )
-        return rows
+
+    @api.model
+    def _prepare_allocation(self, record):
+        """The reconciliation a row of ``_allocation_query`` describes."""
+        _invoice_id, pid, date, amount, other_id, kind, generated = record
+        return {
+            "id": pid,
+            "amount": abs(amount or 0.0),
+            "date": date,
+            "payment_move_id": other_id,
+            "kind": kind,
+            "generated": generated,
+        }
 
     def _create_due_lines(self, rows, new_ids, reversal):
         """Walk each invoice's reconciliations in order; the new ones (or the
@@ -428,25 +432,9 @@ class KeyAccountCommissionLine(models.Model):
         rates = self._invoice_rates(facts)
         vals_list = []
         for invoice_id, invoice in facts.items():
-            partials = rows[invoice_id]["partials"]
-            # Removed allocations are walked after the remaining ones: the
-            # state before undoing them, then each is taken away in turn.
-            if reversal:
-                removed = [p for p in partials if p["kind"] == "removed"]
-                collected = sum(
-                    p["amount"] for p in partials if p["kind"] == "collection"
-                ) + sum(p["removed_amount"] for p in removed)
-                steps = []
-                for partial in removed:
-                    collected -= partial["removed_amount"]
-                    steps.append((partial, collected))
-            else:
-                collected, steps = 0.0, []
-                for partial in partials:
-                    if partial["kind"] == "collection":
-                        collected += partial["amount"]
-                    if partial["id"] in new_ids:
-                        steps.append((partial, collected))
+            steps = self._allocation_steps(
+                rows[invoice_id]["partials"], new_ids, reversal
+            )
             for partial, collected_after in steps:
                 if partial["kind"] == "writeoff":
                     vals_list += self._writeoff_vals(
@@ -463,6 +451,30 @@ class KeyAccountCommissionLine(models.Model):
                     )
         return self._insert_lines(vals_list)
 
+    @api.model
+    def _allocation_steps(self, partials, new_ids, reversal):
+        """[(reconciliation, amount collected after it)] of the new (or the
+        removed) reconciliations of one invoice. Removed ones are walked
+        after the remaining ones: the state before undoing them, then each is
+        taken away in turn."""
+        if reversal:
+            removed = [p for p in partials if p["kind"] == "removed"]
+            collected = sum(
+                p["amount"] for p in partials if p["kind"] == "collection"
+            ) + sum(p["removed_amount"] for p in removed)
+            steps = []
+            for partial in removed:
+                collected -= partial["removed_amount"]
+                steps.append((partial, collected))
+            return steps
+        collected, steps = 0.0, []
+        for partial in partials:
+            if partial["kind"] == "collection":
+                collected += partial["amount"]
+            if partial["id"] in new_ids:
+                steps.append((partial, collected))
+        return steps
+
     def _invoice_facts(self, invoice_ids):
         """{invoice id: {...}} of the invoices ``invoice_ids`` that exist, in
         that order: what their lines need, with their company's settings
@@ -472,9 +484,25 @@ class KeyAccountCommissionLine(models.Model):
         fields of each invoice would cost more than the rest of the
         generation. As the system: lines are system records, whoever
         reconciles."""
-        self.env.cr.execute(
-            SQL(
-                """
+        self.env.cr.execute(self._invoice_facts_query(invoice_ids))
+        found = {row[0]: row for row in self.env.cr.fetchall()}
+        terms = self._company_terms(
+            self.env["res.company"].browse({row[2] for row in found.values()})
+        )
+        return {
+            invoice_id: self._prepare_invoice_facts(
+                found[invoice_id], terms[found[invoice_id][2]]
+            )
+            for invoice_id in invoice_ids
+            if invoice_id in found
+        }
+
+    @api.model
+    def _invoice_facts_query(self, invoice_ids):
+        """The query of ``_invoice_facts``: one row per invoice, the columns
+        ``_prepare_invoice_facts`` reads."""
+        return SQL(
+            """
                 SELECT m.id, m.move_type, m.company_id, m.commercial_partner_id,
                        cp.key_account_tier_id, m.invoice_user_id,
                        m.key_account_executive_id, m.amount_total,
@@ -486,64 +514,58 @@ class KeyAccountCommissionLine(models.Model):
                   LEFT JOIN res_partner cp ON cp.id = m.commercial_partner_id
                  WHERE m.id = ANY(%s)
                 """,
-                invoice_ids,
-            )
+            invoice_ids,
         )
-        found = {row[0]: row for row in self.env.cr.fetchall()}
-        terms = self._company_terms(
-            self.env["res.company"].browse({row[2] for row in found.values()})
-        )
-        facts = {}
-        for invoice_id in invoice_ids:
-            if invoice_id not in found:
-                continue
-            (
-                _id,
-                move_type,
-                company_id,
-                partner_id,
-                tier_id,
-                rep_id,
-                executive_id,
-                amount_total,
-                total_signed,
-                untaxed_signed,
-                commission_rate,
-                rebate_rate,
-                rounding,
-            ) = found[invoice_id]
-            company_terms = terms[company_id]
-            facts[invoice_id] = {
-                "id": invoice_id,
-                "terms": company_terms,
-                "company_id": company_id,
-                "sign": -1 if move_type == "out_refund" else 1,
-                "amount_total": amount_total or 0.0,
-                "total": abs(total_signed or 0.0),
-                "untaxed": abs(untaxed_signed or 0.0),
-                "rep_id": rep_id or False,
+
+    @api.model
+    def _prepare_invoice_facts(self, row, company_terms):
+        """What the lines of one invoice need, from its row of
+        ``_invoice_facts_query`` and its company's ``_company_terms``."""
+        (
+            invoice_id,
+            move_type,
+            company_id,
+            partner_id,
+            tier_id,
+            rep_id,
+            executive_id,
+            amount_total,
+            total_signed,
+            untaxed_signed,
+            commission_rate,
+            rebate_rate,
+            rounding,
+        ) = row
+        return {
+            "id": invoice_id,
+            "terms": company_terms,
+            "company_id": company_id,
+            "sign": -1 if move_type == "out_refund" else 1,
+            "amount_total": amount_total or 0.0,
+            "total": abs(total_signed or 0.0),
+            "untaxed": abs(untaxed_signed or 0.0),
+            "rep_id": rep_id or False,
+            "tier_id": tier_id or False,
+            "has_executive": bool(executive_id and executive_id != rep_id),
+            "commission_rate": commission_rate or 0.0,
+            "rebate_rate": rebate_rate or 0.0,
+            "users": {
+                "rep": rep_id or False,
+                "executive": executive_id or False,
+                "director": company_terms["head"].id,
+                "customer": False,
+            },
+            # The collected amount is rounded in the invoice's currency,
+            # as the ORM stores it.
+            "rounding": rounding,
+            # What every line of the invoice shares.
+            "common": {
+                "partner_id": partner_id or False,
                 "tier_id": tier_id or False,
-                "has_executive": bool(executive_id and executive_id != rep_id),
-                "commission_rate": commission_rate or 0.0,
-                "rebate_rate": rebate_rate or 0.0,
-                "users": {
-                    "rep": rep_id or False,
-                    "executive": executive_id or False,
-                    "director": company_terms["head"].id,
-                    "customer": False,
-                },
-                # The collected amount is rounded in the invoice's currency,
-                # as the ORM stores it.
-                "rounding": rounding,
-                # What every line of the invoice shares.
-                "common": {
-                    "partner_id": partner_id or False,
-                    "tier_id": tier_id or False,
-                    "move_id": invoice_id,
-                    "company_id": company_id,
-                },
-            }
-        return facts
+                "move_id": invoice_id,
+                "company_id": company_id,
+            },
+        }
 
     def _company_terms(self, companies):
         """{company id: {...}}: the commission settings of each company,
@@ -765,6 +787,41 @@ class KeyAccountCommissionLine(models.Model):
         columns = self._insert_columns()
         if columns is None:
             return self.sudo().create(vals_list)
+        values = self._insert_values(vals_list, columns)
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO key_account_commission_line
+                          (%s, create_uid, write_uid, create_date, write_date)
+                   SELECT *, %s, %s, now() AT TIME ZONE 'UTC',
+                          now() AT TIME ZONE 'UTC'
+                     FROM unnest(%s)
+                RETURNING id""",
+                SQL(", ").join(SQL.identifier(name) for name in columns),
+                self.env.uid,
+                self.env.uid,
+                SQL(", ").join(
+                    SQL(
+                        "%s::%s[]",
+                        _array_literal(column, columns[name]),
+                        SQL(columns[name]),
+                    )
+                    for name, column in values.items()
+                ),
+            )
+        )
+        lines = self.sudo().browse(id_ for (id_,) in self.env.cr.fetchall())
+        # The invoices' line lists in cache (also seen through the bank
+        # statement lines, which inherit account.move) miss the new lines.
+        listing = ["key_account_commission_line_ids", "key_account_commission_count"]
+        self.env["account.move"].invalidate_model(listing, flush=False)
+        self.env["account.bank.statement.line"].invalidate_model(listing, flush=False)
+        return lines
+
+    @api.model
+    def _insert_values(self, vals_list, columns):
+        """{column: [value of each line]}: ``vals_list`` with the defaults of
+        the columns none gives, the company's currency, floats rounded to
+        their digits and False stored as the ORM stores it."""
         currencies = {
             company.id: company.currency_id.id
             for company in self.env["res.company"].browse(
@@ -805,34 +862,7 @@ class KeyAccountCommissionLine(models.Model):
             for name, append, false in appends:
                 value = vals.get(name)
                 append(false if value is False else value)
-        self.env.cr.execute(
-            SQL(
-                """INSERT INTO key_account_commission_line
-                          (%s, create_uid, write_uid, create_date, write_date)
-                   SELECT *, %s, %s, now() AT TIME ZONE 'UTC',
-                          now() AT TIME ZONE 'UTC'
-                     FROM unnest(%s)
-                RETURNING id""",
-                SQL(", ").join(SQL.identifier(name) for name in columns),
-                self.env.uid,
-                self.env.uid,
-                SQL(", ").join(
-                    SQL(
-                        "%s::%s[]",
-                        _array_literal(column, columns[name]),
-                        SQL(columns[name]),
-                    )
-                    for name, column in values.items()
-                ),
-            )
-        )
-        lines = self.sudo().browse(id_ for (id_,) in self.env.cr.fetchall())
-        # The invoices' line lists in cache (also seen through the bank
-        # statement lines, which inherit account.move) miss the new lines.
-        listing = ["key_account_commission_line_ids", "key_account_commission_count"]
-        self.env["account.move"].invalidate_model(listing, flush=False)
-        self.env["account.bank.statement.line"].invalidate_model(listing, flush=False)
-        return lines
+        return values
 
     @api.model
     def _insert_columns(self):
