@@ -65,6 +65,7 @@
         "views/key_account_partner_date_views.xml",
         "views/key_account_tier_suggestion_views.xml",
         "views/res_partner_views.xml",
+        "views/key_account_document_views.xml",
         "views/res_partner_care_views.xml",
         "views/res_partner_ownership_views.xml",
         "views/res_config_settings_views.xml",

@@ -25,6 +25,7 @@ from . import res_company_warehouse
 from . import res_company_report
 from . import res_company_kpi
 from . import res_company_signer
+from . import res_company_document
 from . import res_config_settings
 
 # Designation, tiers, credit and the customer file (R1–R10, R67–R72, R87)
@@ -42,6 +43,10 @@ from . import res_partner_assignment
 from . import res_partner_care
 from . import key_account_signer
 from . import key_account_sensitive_info
+from . import key_account_document
+from . import key_account_document_access
+from . import key_account_document_leak
+from . import res_partner_document
 from . import key_account_partner_date
 from . import key_account_request_document
 from . import key_account_request

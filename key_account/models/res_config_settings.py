@@ -32,6 +32,12 @@ class ResConfigSettings(models.TransientModel):
     key_account_sensitive_enabled = fields.Boolean(
         related="company_id.key_account_sensitive_enabled", readonly=False
     )
+    key_account_document_level = fields.Selection(
+        related="company_id.key_account_document_level", readonly=False
+    )
+    key_account_general_manager_id = fields.Many2one(
+        related="company_id.key_account_general_manager_id", readonly=False
+    )
     key_account_date_reminder_days = fields.Integer(
         related="company_id.key_account_date_reminder_days", readonly=False
     )

@@ -53,6 +53,7 @@ class TierDefinition(models.Model):
             "key_account.exception.request",
             "key_account.writeoff.request",
             "key_account.agreement",
+            "key_account.document",
         ]
 
     def _get_review_needing_reminder(self):
