@@ -50,6 +50,10 @@ class ResConfigSettings(models.TransientModel):
     key_account_delegation_same_level = fields.Boolean(
         related="company_id.key_account_delegation_same_level", readonly=False
     )
+    key_account_delegation_authorization_required = fields.Boolean(
+        related="company_id.key_account_delegation_authorization_required",
+        readonly=False,
+    )
     key_account_credit_policy = fields.Selection(
         related="company_id.key_account_credit_policy", readonly=False
     )
