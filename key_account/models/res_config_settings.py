@@ -87,6 +87,9 @@ class ResConfigSettings(models.TransientModel):
     key_account_doubtful_account_id = fields.Many2one(
         related="company_id.key_account_doubtful_account_id", readonly=False
     )
+    key_account_short_payment_account_id = fields.Many2one(
+        related="company_id.key_account_short_payment_account_id", readonly=False
+    )
     key_account_commission_base = fields.Selection(
         related="company_id.key_account_commission_base", readonly=False
     )
