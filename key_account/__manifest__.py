@@ -52,6 +52,7 @@
         "views/sale_order_complaint_views.xml",
         "views/sale_order_signer_views.xml",
         "views/account_move_views.xml",
+        "views/account_payment_register_views.xml",
         "views/key_account_aging_report_views.xml",
         "wizards/key_account_writeoff_recovery_views.xml",
         "views/key_account_writeoff_request_views.xml",

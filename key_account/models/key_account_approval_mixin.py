@@ -148,11 +148,15 @@ class KeyAccountApprovalMixin(models.AbstractModel):
                     "%(name)s rejected: %(reason)s", name=self.name, reason=reason
                 ),
                 subtype_xmlid="mail.mt_comment",
-                partner_ids=self.requester_id.partner_id.ids,
+                partner_ids=self._key_account_decision_partners().ids,
             )
         return res
 
     # Hooks for the models
+    def _key_account_decision_partners(self):
+        """Partners told of the decision (approval or rejection)."""
+        return self.requester_id.partner_id
+
     def _submission_problems(self):
         """Translated reasons the request cannot be submitted yet."""
         return []

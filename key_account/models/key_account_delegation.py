@@ -52,10 +52,17 @@ class KeyAccountDelegation(models.Model):
         string="Approval Steps",
         help="Steps the delegate may decide; leave empty for all of them.",
     )
-    authorization = fields.Binary(string="Signed Authorization", attachment=True)
+    authorization = fields.Binary(
+        string="Signed Authorization",
+        attachment=True,
+        help="The absent approver's signed authorization (delegation in writing).",
+    )
     authorization_filename = fields.Char()
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
+    )
+    authorization_required = fields.Boolean(
+        related="company_id.key_account_delegation_authorization_required"
     )
     active = fields.Boolean(default=True, tracking=True)
     state = fields.Selection(
@@ -125,6 +132,29 @@ class KeyAccountDelegation(models.Model):
                     )
                 return
 
+    @api.constrains("authorization", "active", "company_id")
+    def _check_authorization(self):
+        """R15: a delegation is in writing. Recorded or made active again
+        without the signed authorization, it is refused (company setting)."""
+        missing = self.filtered(lambda d: d.active and not d._is_authorized())
+        if missing:
+            raise ValidationError(
+                self.env._(
+                    "Attach the signed authorization of %(user)s to the "
+                    "delegation: an approval is delegated in writing only.",
+                    user=missing[0].user_id.name,
+                )
+            )
+
+    def _is_authorized(self):
+        """Whether the delegation carries the signed authorization the
+        company asks for."""
+        self.ensure_one()
+        return bool(
+            not self.company_id.key_account_delegation_authorization_required
+            or self.with_context(bin_size=True).authorization
+        )
+
     @api.constrains("reason")
     def _check_reason(self):
         if any(is_blank(record.reason) for record in self):
@@ -192,7 +222,9 @@ class KeyAccountDelegation(models.Model):
 
     @api.model
     def _running(self, users, date=None):
-        """Delegations running on ``date`` (today) for ``users``."""
+        """Delegations running on ``date`` (today) for ``users``; one recorded
+        before the company asked for the signed authorization grants nothing
+        until the authorization is attached."""
         date = date or fields.Date.context_today(self)
         return (
             self.sudo()
@@ -204,6 +236,7 @@ class KeyAccountDelegation(models.Model):
                     ("date_to", ">=", date),
                 ]
             )
+            .filtered(lambda d: d._is_authorized())
         )
 
     def _covers(self, definition):

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
 from ..tools import is_blank
@@ -31,6 +31,7 @@ class KeyAccountExceptionRequest(models.Model):
             "exception_type",
             "partner_id",
             "requested_value",
+            "amount",
             "justification",
             "notify_user_ids",
             "company_id",
@@ -79,12 +80,32 @@ class KeyAccountExceptionRequest(models.Model):
     justification = fields.Text(required=True, tracking=True)
     notify_user_ids = fields.Many2many(
         "res.users",
-        string="Also Notify",
-        help="Account-executive manager or customer-support colleague to keep "
-        "informed.",
+        string="Notify",
+        compute="_compute_notify_user_ids",
+        store=True,
+        readonly=False,
+        precompute=True,
+        domain="[('share', '=', False)]",
+        help="Colleagues told of the request and of its decision. The "
+        "customer-support supervisors (Contract Review role) are ticked by "
+        "default, the account-executive managers (AE Manager role) too when "
+        "an account executive serves the customer; untick or add colleagues.",
     )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    amount = fields.Monetary(
+        tracking=True,
+        help="Short payments: the difference the customer left unpaid, written "
+        "off once the exception is approved.",
+    )
+    writeoff_id = fields.Many2one(
+        "key_account.writeoff.request",
+        string="Write-Off",
+        readonly=True,
+        copy=False,
+        help="The write-off of the short payment, posted on approval.",
     )
 
     # === COMPUTE METHODS === #
@@ -104,6 +125,28 @@ class KeyAccountExceptionRequest(models.Model):
                 else "director"
             )
 
+    @api.depends("partner_id", "company_id")
+    def _compute_notify_user_ids(self):
+        for request in self:
+            request.notify_user_ids = request._default_notify_users()
+
+    def _default_notify_users(self):
+        """R18: the customer-support supervisors, and the account-executive
+        managers when an account executive serves the customer, of the
+        request's company (never the requester)."""
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        groups = self.env.ref("key_account.group_key_account_contract_reviewer")
+        if self.partner_id.commercial_partner_id.key_account_executive_id:
+            groups |= self.env.ref("key_account.group_key_account_ae_manager")
+        return groups.sudo().users.filtered(
+            lambda user: (
+                not user.share
+                and company in user.company_ids
+                and user != (self.requester_id or self.env.user)
+            )
+        )
+
     # === CONSTRAINT METHODS === #
     @api.constrains("justification")
     def _check_justification(self):
@@ -117,6 +160,8 @@ class KeyAccountExceptionRequest(models.Model):
 
     # === ACTION METHODS === #
     def _submission_problems(self):
+        if self.exception_type == "short_payment":
+            return self._short_payment_problems()
         if self.required_level == "rep":
             return [
                 self.env._(
@@ -126,6 +171,14 @@ class KeyAccountExceptionRequest(models.Model):
                 )
             ]
         return []
+
+    def _before_submit(self):
+        if self.exception_type == "short_payment":
+            # The authority follows the difference's share of the invoice,
+            # not a figure the requester types (R17).
+            self._key_account_system_write(
+                {"requested_value": self._short_payment_percent()}
+            )
 
     def _after_submit(self):
         self._notify_reviewers_and_colleagues()
@@ -138,7 +191,25 @@ class KeyAccountExceptionRequest(models.Model):
         self.message_post(
             body=self.env._("Exception approved."),
             subtype_xmlid="mail.mt_comment",
-            partner_ids=self.requester_id.partner_id.ids,
+            partner_ids=self._key_account_decision_partners().ids,
+        )
+        self._notify_decision(self.env._("Exception approved."))
+        if self.exception_type == "short_payment":
+            self._write_off_short_payment()
+
+    def _rejected_tier(self, tiers=False):
+        res = super()._rejected_tier(tiers)
+        if self.state == "rejected":
+            self._notify_decision(
+                self.env._("Exception rejected: %s", self.reject_reason)
+            )
+        return res
+
+    def _key_account_decision_partners(self):
+        """R18: the requester and the colleagues ticked to be notified hear
+        of the decision (in their inbox and the chatter, no e-mail needed)."""
+        return super()._key_account_decision_partners() | (
+            self.notify_user_ids.partner_id
         )
 
     # === BUSINESS METHODS === #
@@ -163,6 +234,20 @@ class KeyAccountExceptionRequest(models.Model):
             subtype_xmlid="mail.mt_comment",
             partner_ids=self.notify_user_ids.partner_id.ids,
         )
+
+    def _notify_decision(self, note):
+        """R18: each colleague on the notify list gets an activity on the
+        decided request, seen in Odoo whether or not he has an e-mail
+        address. Scheduled as the system: the approver assigns colleagues
+        who read the request as its followers (subscribed at submission)."""
+        self.ensure_one()
+        for user in self.notify_user_ids.filtered(lambda u: not u.share):
+            self.sudo().activity_schedule(
+                "key_account.mail_activity_key_account_exception_decided",
+                user_id=user.id,
+                summary=self.env._("%(name)s decided", name=self.name),
+                note=note,
+            )
 
     @api.model
     def _request_for(self, document, exception_type, value, **vals):
@@ -214,3 +299,123 @@ class KeyAccountExceptionRequest(models.Model):
                 limit=1,
             )
         )
+
+    # Short payments (R16, R17: "short payment written off")
+    def _short_payment_invoice(self):
+        """The customer invoice the short payment leaves open. Read as the
+        system: the requester named it at creation (checked readable), the
+        approver need not read invoices."""
+        self.ensure_one()
+        if self.document_model != "account.move" or not self.document_id:
+            return self.env["account.move"]
+        return self.env["account.move"].sudo().browse(self.document_id).exists()
+
+    def _short_payment_percent(self):
+        """The difference as a percentage of the invoice total (the unit of
+        the authority matrix's short-payment row)."""
+        total = abs(self._short_payment_invoice().amount_total_signed)
+        return round(self.amount / total * 100.0, 4) if total else 0.0
+
+    def _short_payment_problems(self):
+        invoice = self._short_payment_invoice()
+        if (
+            not invoice
+            or invoice.move_type != "out_invoice"
+            or invoice.state != "posted"
+        ):
+            return [
+                self.env._(
+                    "A short payment names the posted customer invoice it "
+                    "leaves open: request it when registering the payment."
+                )
+            ]
+        problems = []
+        if invoice.commercial_partner_id != self.partner_id.commercial_partner_id:
+            problems.append(
+                self.env._(
+                    "%(invoice)s is not an invoice of %(customer)s.",
+                    invoice=invoice.name,
+                    customer=self.partner_id.display_name,
+                )
+            )
+        residual = abs(invoice.amount_residual_signed)
+        if self.currency_id.compare_amounts(self.amount, 0) <= 0 or (
+            self.currency_id.compare_amounts(self.amount, residual) > 0
+        ):
+            problems.append(
+                self.env._(
+                    "The short payment must be positive and at most what "
+                    "%(invoice)s still owes (%(residual)s).",
+                    invoice=invoice.name,
+                    residual=residual,
+                )
+            )
+        return problems + self._short_payment_setting_problems(self.company_id)
+
+    @api.model
+    def _short_payment_setting_problems(self, company):
+        """What the company lacks to write a short payment off once
+        approved: said at the request, not at the approval."""
+        return [
+            self.env._(
+                "Ask accounting to set “%(setting)s” in the Key Accounts "
+                "settings: the short payment could not be written off once "
+                "approved.",
+                setting=company._fields[setting]._description_string(self.env),
+            )
+            for setting in (
+                "key_account_writeoff_journal_id",
+                "key_account_short_payment_account_id",
+            )
+            if not company[setting]
+        ]
+
+    def _write_off_short_payment(self):
+        """The approved difference is written off by the write-off
+        machinery (R42): a write-off request in the exception's name,
+        approved by this decision, posts the entry, reconciles it with the
+        invoice and books the negative revenue. The approver (KA head,
+        general manager) need not be an accountant: the approval is the
+        authorization, so the write-off is created and posted as the
+        system."""
+        self.ensure_one()
+        invoice = self._short_payment_invoice()
+        amount = min(self.amount, abs(invoice.amount_residual_signed))
+        if self.currency_id.compare_amounts(amount, 0) <= 0:
+            self.message_post(
+                body=self.env._(
+                    "%s is already paid: nothing is left to write off.",
+                    invoice.name,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+            return
+        writeoff = (
+            self.env["key_account.writeoff.request"]
+            .sudo()
+            .create(self._prepare_short_payment_writeoff_vals(invoice, amount))
+        )
+        writeoff._post_writeoff()
+        self._key_account_system_write({"writeoff_id": writeoff.id})
+        self.message_post(
+            body=self.env._(
+                "Short payment of %(amount)s on %(invoice)s written off: %(writeoff)s.",
+                amount=amount,
+                invoice=invoice.name,
+                writeoff=writeoff.name,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+
+    def _prepare_short_payment_writeoff_vals(self, invoice, amount):
+        return {
+            "state": "approved",
+            "partner_id": invoice.commercial_partner_id.id,
+            "invoice_ids": [Command.set(invoice.ids)],
+            "amount": amount,
+            "classification": "short_payment",
+            "reason": self.justification,
+            "requester_id": self.requester_id.id,
+            "company_id": self.company_id.id,
+            "exception_request_id": self.id,
+        }

@@ -36,6 +36,7 @@ ROLE_GROUPS = {
     "general_manager": "key_account.group_key_account_manager",
     "contract_reviewer": "key_account.group_key_account_contract_reviewer",
     "custodian": "key_account.group_key_account_gift_custodian",
+    "ae_manager": "key_account.group_key_account_ae_manager",
     "billing": "account.group_account_invoice",
     "accounting_manager": "account.group_account_manager",
     "stock_user": "stock.group_stock_user",

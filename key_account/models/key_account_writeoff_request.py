@@ -14,6 +14,12 @@ STATES = [
     ("cancelled", "Cancelled"),
     ("reversed", "Reversed"),
 ]
+# The company setting of the account each classification debits.
+ACCOUNT_SETTINGS = {
+    "bad_debt": "key_account_bad_debt_account_id",
+    "doubtful": "key_account_doubtful_account_id",
+    "short_payment": "key_account_short_payment_account_id",
+}
 # What may still change once submitted: the general manager records the
 # board's decision before approving.
 BOARD_FIELDS = {"board_resolution_ref", "board_resolution", "board_resolution_name"}
@@ -81,7 +87,11 @@ class KeyAccountWriteoffRequest(models.Model):
     amount_open = fields.Monetary(string="Open Amount", compute="_compute_amount_open")
     amount = fields.Monetary(string="Amount to Write Off", required=True, tracking=True)
     classification = fields.Selection(
-        [("bad_debt", "Bad Debt (坏账)"), ("doubtful", "Doubtful Debt (呆账)")],
+        [
+            ("bad_debt", "Bad Debt (坏账)"),
+            ("doubtful", "Doubtful Debt (呆账)"),
+            ("short_payment", "Short Payment"),
+        ],
         required=True,
         default="bad_debt",
         tracking=True,
@@ -98,6 +108,15 @@ class KeyAccountWriteoffRequest(models.Model):
     board_resolution_name = fields.Char()
     move_id = fields.Many2one(
         "account.move", string="Write-Off Entry", readonly=True, copy=False
+    )
+    # Set by an approved short-payment exception, whose approval is this
+    # write-off's (SPEC R16, R17).
+    exception_request_id = fields.Many2one(
+        "key_account.exception.request",
+        string="Short-Payment Exception",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
     )
     recovered_amount = fields.Monetary(
         compute="_compute_recovered_amount",
@@ -248,6 +267,13 @@ class KeyAccountWriteoffRequest(models.Model):
         )
         if not self.invoice_ids:
             problems.append(self.env._("Select the invoices to write off."))
+        if self.classification == "short_payment":
+            problems.append(
+                self.env._(
+                    "A short payment is written off through its exception "
+                    "request, made when the payment is registered."
+                )
+            )
         if young:
             problems.append(
                 self.env._(
@@ -280,10 +306,7 @@ class KeyAccountWriteoffRequest(models.Model):
             "key_account_writeoff_journal_id", purpose
         )
         account = company._key_account_required_setting(
-            "key_account_bad_debt_account_id"
-            if self.classification == "bad_debt"
-            else "key_account_doubtful_account_id",
-            purpose,
+            ACCOUNT_SETTINGS[self.classification], purpose
         )
         return journal, account
 

@@ -48,6 +48,13 @@ class ResCompany(models.Model):
         help="A delegate must have at least the key-account access level of "
         "the person they act for.",
     )
+    key_account_delegation_authorization_required = fields.Boolean(
+        string="Delegations Need the Signed Authorization",
+        default=True,
+        help="A delegation is recorded, or made active again, only with the "
+        "absent approver's signed authorization attached (delegation in "
+        "writing); without it the delegate does not approve.",
+    )
 
     # === BUSINESS METHODS === #
     def _key_account_band_thresholds(self):

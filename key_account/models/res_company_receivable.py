@@ -58,6 +58,14 @@ class ResCompany(models.Model):
         help="Debited by write-offs classified as doubtful debt. Required to "
         "post them.",
     )
+    key_account_short_payment_account_id = fields.Many2one(
+        "account.account",
+        string="Short-Payment Account",
+        domain="[('deprecated', '=', False)]",
+        help="Debited when the difference a key account left unpaid is written "
+        "off after its short-payment exception was approved. Required to "
+        "request such write-offs.",
+    )
     key_account_aging_batch = fields.Integer(
         string="Overdue Ladder Batch Size", default=500
     )

@@ -56,6 +56,10 @@ class ResConfigSettings(models.TransientModel):
     key_account_delegation_same_level = fields.Boolean(
         related="company_id.key_account_delegation_same_level", readonly=False
     )
+    key_account_delegation_authorization_required = fields.Boolean(
+        related="company_id.key_account_delegation_authorization_required",
+        readonly=False,
+    )
     key_account_credit_policy = fields.Selection(
         related="company_id.key_account_credit_policy", readonly=False
     )
@@ -88,6 +92,9 @@ class ResConfigSettings(models.TransientModel):
     )
     key_account_doubtful_account_id = fields.Many2one(
         related="company_id.key_account_doubtful_account_id", readonly=False
+    )
+    key_account_short_payment_account_id = fields.Many2one(
+        related="company_id.key_account_short_payment_account_id", readonly=False
     )
     key_account_commission_base = fields.Selection(
         related="company_id.key_account_commission_base", readonly=False

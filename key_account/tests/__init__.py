@@ -21,6 +21,7 @@ from . import test_no_email
 from . import test_approval_decisions
 from . import test_exception_request
 from . import test_receivables
+from . import test_short_payment
 from . import test_credit_investigation
 from . import test_commission
 from . import test_commission_concurrency

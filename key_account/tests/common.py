@@ -12,6 +12,10 @@ MANAGER = "key_account.group_key_account_manager"
 HEAD = "key_account.group_key_account_head"
 DEPUTY_SD = "key_account.group_key_account_deputy_sales_director"
 SD = "key_account.group_key_account_sales_director"
+AE_MANAGER = "key_account.group_key_account_ae_manager"
+CS_SUPERVISOR = "key_account.group_key_account_contract_reviewer"
+# A delegation's signed authorization (SPEC R15).
+SIGNED = base64.b64encode(b"%PDF-1.4 signed authorization")
 
 
 class KeyAccountCase(TransactionCase):

@@ -4,6 +4,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from . import test_receivables as receivables
+from .common import SIGNED
 from .common_order import OrderApprovalCase
 
 BLANKS = ("", "   ", "\t\n", "\u3000\u3000")
@@ -116,6 +117,7 @@ class TestApprovalDecisions(OrderApprovalCase):
                         "date_from": fields.Date.today(),
                         "date_to": fields.Date.today(),
                         "reason": text,
+                        "authorization": SIGNED,
                     }
                 )
             ),

@@ -6,6 +6,7 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
+from .common import SIGNED
 from .common_order import OrderApprovalCase
 
 
@@ -171,6 +172,7 @@ class TestControlsBypasses(OrderApprovalCase):
             "date_from": today,
             "date_to": fields.Date.add(today, days=5),
             "reason": "Trip",
+            "authorization": SIGNED,
         }
         Delegation = self.env["key_account.delegation"]
         with self.assertRaises(AccessError):
@@ -187,6 +189,7 @@ class TestControlsBypasses(OrderApprovalCase):
                 "date_from": today,
                 "date_to": fields.Date.add(today, days=5),
                 "reason": "Trip",
+                "authorization": SIGNED,
             }
         )
         order = self._order(150000.0)  # band 2: KA head, then deputy

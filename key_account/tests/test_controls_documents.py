@@ -4,6 +4,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
 from . import test_receivables as receivables
+from .common import SIGNED
 from .common_order import OrderApprovalCase
 from .test_commission import CommissionCase
 
@@ -201,6 +202,7 @@ class TestControlsSettlement(CommissionCase):
                 "date_from": today,
                 "date_to": today,
                 "reason": "Business trip",
+                "authorization": SIGNED,
             }
         )
         rep_b.with_user(self.deputy_sd).action_approve()

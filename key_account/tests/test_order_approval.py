@@ -3,6 +3,7 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
+from .common import SIGNED
 from .common_order import OrderApprovalCase
 
 
@@ -498,6 +499,7 @@ class TestDelegation(OrderApprovalCase):
                         "date_from": start,
                         "date_to": end,
                         "reason": "Business trip",
+                        "authorization": SIGNED,
                     },
                     **vals,
                 )
@@ -583,6 +585,65 @@ class TestDelegation(OrderApprovalCase):
         # The level check is a setting.
         self.company.key_account_delegation_same_level = False
         self._delegate(today, today, user=self.head, delegate=self.rep_a)
+
+    def test_signed_authorization_is_mandatory(self):
+        """R15: a delegation is in writing. The absent approver, or the KA
+        head recording it for him, cannot record or reactivate one without
+        the signed authorization; the setting turns the rule off."""
+        today = fields.Date.today()
+        end = fields.Date.add(today, days=5)
+        self.assertTrue(self.company.key_account_delegation_authorization_required)
+        with self.assertRaises(ValidationError) as err:
+            self._delegate(today, end, authorization=False)
+        self.assertIn("signed authorization", str(err.exception))
+        # The KA head recording the deputy's delegation is refused alike.
+        with self.assertRaises(ValidationError):
+            self.env["key_account.delegation"].with_user(self.head).create(
+                {
+                    "user_id": self.deputy_sd.id,
+                    "delegate_id": self.acting.id,
+                    "date_from": today,
+                    "date_to": end,
+                    "reason": "Business trip",
+                }
+            )
+        delegation = self._delegate(today, end)
+        # Removing the document from a running delegation is refused.
+        with self.assertRaises(ValidationError):
+            delegation.with_user(self.deputy_sd).authorization = False
+        # An archived delegation becomes active again only with it.
+        delegation.with_user(self.deputy_sd).active = False
+        self.company.key_account_delegation_authorization_required = False
+        delegation.with_user(self.deputy_sd).authorization = False
+        self.company.key_account_delegation_authorization_required = True
+        with self.assertRaises(ValidationError):
+            delegation.with_user(self.deputy_sd).active = True
+        delegation.with_user(self.deputy_sd).write(
+            {"active": True, "authorization": SIGNED}
+        )
+        self.assertTrue(delegation.active)
+
+    def test_unsigned_delegation_grants_nothing_once_required(self):
+        """A delegation recorded while the company did not ask for the
+        signed authorization lets the delegate approve only once the
+        document is attached."""
+        today = fields.Date.today()
+        self.company.key_account_delegation_authorization_required = False
+        delegation = self._delegate(
+            today, fields.Date.add(today, days=5), authorization=False
+        )
+        self.company.key_account_delegation_authorization_required = True
+        order = self._order(250000.0)
+        order.with_user(self.rep_a).action_request_approval()
+        self._approve(order, self.head)
+        review = order.review_ids.sorted("sequence")[-1]
+        self.assertNotIn(self.acting, review.reviewer_ids)
+        with self.assertRaises(AccessError):
+            self._approve(order, self.acting)
+        delegation.with_user(self.deputy_sd).authorization = SIGNED
+        self.assertIn(self.acting, review.reviewer_ids)
+        self._approve(order, self.acting, "For the deputy")
+        self.assertEqual(review.key_account_on_behalf_of_id, self.deputy_sd)
 
 
 @tagged("post_install", "-at_install")
