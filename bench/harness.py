@@ -15,7 +15,8 @@ ratios measured in the same process, never absolute timings (``aging`` and
 
 One module a benchmark: ``bench_partner`` (partner_write, partner_search,
 and the key-account customers ``bench_suggest`` runs on), ``bench_suggest``,
-``bench_confirm``, ``bench_aging``, ``bench_commission``, ``bench_kpi``;
+``bench_confirm``, ``bench_aging``, ``bench_commission``, ``bench_kpi``,
+``bench_health``;
 ``moves`` clones posted invoices in SQL for the last three.
 """
 
@@ -46,6 +47,7 @@ BENCHMARKS = {
     "aging": (KEY_ACCOUNT_DB,),
     "commission": (KEY_ACCOUNT_DB,),
     "kpi": (KEY_ACCOUNT_DB,),
+    "health": (KEY_ACCOUNT_DB,),
 }
 # Benchmarks sharing the key-account customers of ``bench_partner._setup``.
 PARTNER_BENCHMARKS = ("suggest", "partner_write", "partner_search")
@@ -55,6 +57,7 @@ PARTNER_COUNT = 300
 AGING_COUNT = 100000
 COMMISSION_COUNT = 10000
 KPI_COUNT = 1000000
+HEALTH_COUNT = 10000
 # Profiles (--profile): functions listed by cumulative time.
 PROFILE_TOP = 30
 
@@ -231,8 +234,9 @@ def main():
         "--count",
         type=int,
         help=f"key-account customers ({PARTNER_COUNT}), aging invoices "
-        f"({AGING_COUNT}), commission reconciliations ({COMMISSION_COUNT}) "
-        f"or KPI invoice lines ({KPI_COUNT})",
+        f"({AGING_COUNT}), commission reconciliations ({COMMISSION_COUNT}), "
+        f"KPI invoice lines ({KPI_COUNT}) or health key accounts "
+        f"({HEALTH_COUNT})",
     )
     parser.add_argument(
         "--profile",
@@ -259,6 +263,7 @@ def main():
     import bench_aging
     import bench_commission
     import bench_confirm
+    import bench_health
     import bench_kpi
     import bench_partner
 
@@ -285,6 +290,8 @@ def main():
         )
     if "kpi" in names:
         bench_kpi.run_kpi(registry(KEY_ACCOUNT_DB), args.count or KPI_COUNT)
+    if "health" in names:
+        bench_health.run_health(registry(KEY_ACCOUNT_DB), args.count or HEALTH_COUNT)
 
 
 if __name__ == "__main__":

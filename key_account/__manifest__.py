@@ -90,6 +90,7 @@
         "views/key_account_kpi_report_views.xml",
         "views/key_account_target_views.xml",
         "views/key_account_assessment_views.xml",
+        "views/key_account_health_views.xml",
         "views/key_account_home_views.xml",
         "views/menus.xml",
         "views/menus_accounting.xml",

@@ -24,6 +24,7 @@ from . import res_company_relationship
 from . import res_company_warehouse
 from . import res_company_report
 from . import res_company_kpi
+from . import res_company_health
 from . import res_company_signer
 from . import res_company_document
 from . import res_config_settings
@@ -144,6 +145,10 @@ from . import mail_activity_stock_report
 from . import key_account_target
 from . import key_account_kpi_report
 from . import key_account_kpi
+from . import key_account_health_snapshot
+from . import res_partner_health
+from . import res_partner_health_factors
+from . import res_partner_health_warning
 from . import key_account_assessment
 
 # Demo data taken through the workflows (demo/key_account_demo.xml)

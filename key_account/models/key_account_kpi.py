@@ -5,6 +5,7 @@ from odoo import api, fields, models
 
 from ..tools import activity_target, add_months, percent, sales_score, working_days
 
+HEALTH_GROUP = "key_account.group_key_account_rep"
 # Measures of the KPI report that are actuals (the others are targets).
 ACTUALS = (
     "sales_amount",
@@ -77,7 +78,8 @@ class KeyAccountKpi(models.AbstractModel):
         collection_rate, collection_target, collection_completion; expenses,
         expense_budget, expense_control; file_completeness; valid_complaints;
         registration_rate; working_days, visits, visit_target, calls,
-        call_target (R85)."""
+        call_target (R85); health_average (mean health score of their
+        scored key accounts, None without any), accounts_at_risk."""
         user_ids = list(user_ids)
         company = self.env.company
         result = {}
@@ -90,6 +92,7 @@ class KeyAccountKpi(models.AbstractModel):
         registrations = self._registration_rates(user_ids, date_from, date_to)
         visits = self._visit_counts(user_ids, date_from, date_to)
         calls = self._call_counts(user_ids, date_from, date_to)
+        health = self._health_by_user(user_ids)
         days = working_days(date_from, date_to)
         for user_id in user_ids:
             done = actuals.get(user_id, {})
@@ -149,6 +152,8 @@ class KeyAccountKpi(models.AbstractModel):
                 ),
                 "calls": calls.get(user_id, 0),
                 "call_target": activity_target(company.key_account_calls_per_day, days),
+                "health_average": health.get(user_id, (None, 0))[0],
+                "accounts_at_risk": health.get(user_id, (None, 0))[1],
             }
         return result
 
@@ -231,6 +236,34 @@ class KeyAccountKpi(models.AbstractModel):
             ["key_account_file_completeness:avg"],
         )
         return {user.id: average for user, average in groups}
+
+    @api.model
+    def _health_by_user(self, user_ids):
+        """{user id: (mean health score, accounts at risk)} of their scored
+        key accounts today (the daily health cron's figures), read with the
+        caller's rights; empty for a reader outside the key-account groups."""
+        if not (self.env.su or self.env.user.has_group(HEALTH_GROUP)):
+            return {}
+        groups = self.env["res.partner"]._read_group(
+            [
+                ("user_id", "in", user_ids),
+                ("is_key_account", "=", True),
+                ("parent_id", "=", False),
+                ("key_account_health_band", "!=", False),
+            ],
+            ["user_id", "key_account_health_band"],
+            ["__count", "key_account_health_score:sum"],
+        )
+        totals = defaultdict(lambda: [0, 0, 0])
+        for user, band, count, score_sum in groups:
+            total = totals[user.id]
+            total[0] += count
+            total[1] += score_sum or 0
+            total[2] += count if band == "at_risk" else 0
+        return {
+            user_id: (points / count, at_risk)
+            for user_id, (count, points, at_risk) in totals.items()
+        }
 
     @api.model
     def _churn_by_user(self, user_ids, date_from, date_to):

@@ -89,6 +89,32 @@ class KeyAccountReviewReport(models.AbstractModel):
             "visits": self._review_visits(partner, date_from, date_to),
             "complaints": self._review_complaints(partner, date_from, date_to),
             "kpis": self._review_kpis(partner, date_from, date_to),
+            "health": self._review_health(partner),
+        }
+
+    @api.model
+    def _review_health(self, partner):
+        """The account's health as the daily cron left it: score, trend
+        against last month, the factors pulling it down and the monthly
+        history; None for a reader outside the key-account groups or an
+        account not scored yet."""
+        if not (
+            self.env.su or self.env.user.has_group("key_account.group_key_account_rep")
+        ):
+            return None
+        if not partner.key_account_health_date:
+            return None
+        bands = dict(
+            partner._fields["key_account_health_band"]._description_selection(self.env)
+        )
+        return {
+            "score": partner.key_account_health_score,
+            "band": bands.get(partner.key_account_health_band, ""),
+            "trend": partner.key_account_health_trend,
+            "previous": partner.key_account_health_previous,
+            "date": partner.key_account_health_date,
+            "factors": (partner.key_account_health_factors or "").splitlines(),
+            "history": partner.key_account_health_snapshot_ids.sorted("month")[-6:],
         }
 
     @api.model
@@ -255,6 +281,13 @@ class KeyAccountReviewReport(models.AbstractModel):
                 ),
             ),
             (_("Valid Complaints"), kpis["valid_complaints"]),
+            (
+                _("Average health of the rep's key accounts"),
+                "-"
+                if kpis["health_average"] is None
+                else "%.0f / 100" % kpis["health_average"],
+            ),
+            (_("Key accounts at risk"), kpis["accounts_at_risk"]),
         ]
 
     @api.model

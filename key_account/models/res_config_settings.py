@@ -268,3 +268,36 @@ class ResConfigSettings(models.TransientModel):
     key_account_churn_months = fields.Integer(
         related="company_id.key_account_churn_months", readonly=False
     )
+    key_account_health_weight_recency = fields.Float(
+        related="company_id.key_account_health_weight_recency", readonly=False
+    )
+    key_account_health_weight_frequency = fields.Float(
+        related="company_id.key_account_health_weight_frequency", readonly=False
+    )
+    key_account_health_weight_revenue = fields.Float(
+        related="company_id.key_account_health_weight_revenue", readonly=False
+    )
+    key_account_health_weight_payment = fields.Float(
+        related="company_id.key_account_health_weight_payment", readonly=False
+    )
+    key_account_health_weight_overdue = fields.Float(
+        related="company_id.key_account_health_weight_overdue", readonly=False
+    )
+    key_account_health_weight_complaints = fields.Float(
+        related="company_id.key_account_health_weight_complaints", readonly=False
+    )
+    key_account_health_weight_satisfaction = fields.Float(
+        related="company_id.key_account_health_weight_satisfaction", readonly=False
+    )
+    key_account_health_weight_visits = fields.Float(
+        related="company_id.key_account_health_weight_visits", readonly=False
+    )
+    key_account_health_threshold = fields.Float(
+        related="company_id.key_account_health_threshold", readonly=False
+    )
+    key_account_health_drop_points = fields.Float(
+        related="company_id.key_account_health_drop_points", readonly=False
+    )
+    key_account_health_batch = fields.Integer(
+        related="company_id.key_account_health_batch", readonly=False
+    )

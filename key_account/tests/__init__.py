@@ -47,3 +47,4 @@ from . import test_performance
 from . import test_settings
 from . import test_role_tours
 from . import test_document
+from . import test_health
