@@ -21,7 +21,10 @@ amounts = st.floats(min_value=0, max_value=1e9, allow_nan=False)
 factor_scores = st.one_of(
     st.none(), st.floats(min_value=0, max_value=100, allow_nan=False)
 )
-weights = st.floats(min_value=0, max_value=1000, allow_nan=False)
+# Weights are settings with two decimals: none or at least 0.01.
+weights = st.one_of(
+    st.just(0.0), st.floats(min_value=0.01, max_value=1000, allow_nan=False)
+)
 scores_maps = st.fixed_dictionaries(dict.fromkeys(HEALTH_FACTORS, factor_scores))
 weights_maps = st.fixed_dictionaries(dict.fromkeys(HEALTH_FACTORS, weights))
 severities = st.dictionaries(st.sampled_from(["0", "1", "2", "3"]), counts)
