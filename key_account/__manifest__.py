@@ -45,6 +45,8 @@
         "views/key_account_exception_request_views.xml",
         "wizards/key_account_agreement_decision_views.xml",
         "views/key_account_agreement_views.xml",
+        "views/key_account_signing_authorization_views.xml",
+        "views/key_account_lawyer_exchange_views.xml",
         "report/key_account_agreement_report.xml",
         "views/comment_wizard_views.xml",
         "views/tier_validation_templates.xml",

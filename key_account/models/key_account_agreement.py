@@ -3,6 +3,8 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
+from odoo.tools import format_date
 
 from ..tools import highest_level, percent_below
 from .key_account_approval_mixin import TRANSITIONS
@@ -57,6 +59,9 @@ class KeyAccountAgreement(models.Model):
             "advance_percent",
             "performance_priced",
             "pricing_model",
+            "performance_price",
+            "test_volume",
+            "test_conversions",
             "test_value",
             "test_data_ids",
             "clauses",
@@ -74,6 +79,7 @@ class KeyAccountAgreement(models.Model):
         action_draft=(("rejected",), ("requester", "rep")),
         action_review_customer_copy=(("approved", "active"), ("contract_reviewer",)),
         action_record_company_seal=(("approved", "active"), ("contract_reviewer",)),
+        action_sign=(("approved",), ("head", "office_manager")),
         action_activate=(("approved",), ("contract_reviewer",)),
         action_open_decision=(("active", "suspended"), ("contract_reviewer", "head")),
         action_renew=(
@@ -163,12 +169,34 @@ class KeyAccountAgreement(models.Model):
         string="Performance-Priced", tracking=True, help="CPM, CPS or CPA deal."
     )
     pricing_model = fields.Selection(PRICING_MODELS, tracking=True)
-    test_value = fields.Float(
-        string="Test Result",
+    performance_price = fields.Float(
+        string="Unit Price",
         tracking=True,
-        help="Result of the test campaign the price is based on. Actual results "
-        "recorded later are compared with it; too large a deviation suspends "
-        "the agreement.",
+        digits="Product Price",
+        help="Price per sale (CPS), per action (CPA) or per thousand (CPM) "
+        "agreed with the customer.",
+    )
+    test_volume = fields.Float(
+        tracking=True,
+        help="Sends (impressions) of the test campaign.",
+    )
+    test_conversions = fields.Float(
+        string="Test Sales or Actions",
+        tracking=True,
+        help="Sales (CPS) or actions (CPA) the test campaign brought.",
+    )
+    test_value = fields.Float(
+        string="Test CPM",
+        compute="_compute_test_value",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=True,
+        digits="Product Price",
+        help="Price per thousand sends the test data gives: the unit price for "
+        "a CPM deal; unit price x sales or actions / sends x 1,000 for CPS and "
+        "CPA. It must fit the price system's CPM; the monthly actual results "
+        "are compared with it, too large a deviation suspends the agreement.",
     )
     test_data_ids = fields.Many2many(
         "ir.attachment",
@@ -212,6 +240,26 @@ class KeyAccountAgreement(models.Model):
         "attachment_id",
         string="Copy Sealed by the Customer",
         copy=False,
+    )
+    signed_by_id = fields.Many2one(
+        "res.users", readonly=True, copy=False, tracking=True
+    )
+    signed_date = fields.Date(string="Signed On", readonly=True, copy=False)
+    signing_authorization_id = fields.Many2one(
+        "key_account.signing.authorization",
+        string="Signed Under",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The KA head's written authorization the clerk signed under.",
+    )
+    signable_by_ids = fields.Many2many(
+        "res.users",
+        compute="_compute_signable_by_ids",
+        search="_search_signable_by_ids",
+        string="Clerks Authorized to Sign",
+        help="Clerks whose running signing authorizations cover this approved "
+        "agreement's customer: they read it to sign it (record rule).",
     )
     customer_copy_reviewed_by_id = fields.Many2one(
         "res.users", readonly=True, copy=False
@@ -265,6 +313,76 @@ class KeyAccountAgreement(models.Model):
                 agreement.date_start + relativedelta(months=months or 12, days=-1)
             )
 
+    @api.depends(
+        "performance_priced",
+        "pricing_model",
+        "performance_price",
+        "test_volume",
+        "test_conversions",
+    )
+    def _compute_test_value(self):
+        """The CPM the test data gives (SPEC R25); entered by hand when the
+        unit price is not given."""
+        for agreement in self:
+            price = agreement.performance_price
+            if not (agreement.performance_priced and price):
+                agreement.test_value = agreement.test_value
+            elif agreement.pricing_model == "cpm":
+                agreement.test_value = price
+            elif agreement.test_volume:
+                agreement.test_value = (
+                    price * agreement.test_conversions / agreement.test_volume * 1000
+                )
+            else:
+                agreement.test_value = agreement.test_value
+
+    @api.depends("state", "partner_id", "company_id")
+    def _compute_signable_by_ids(self):
+        today = fields.Date.context_today(self)
+        running = (
+            self.env["key_account.signing.authorization"]
+            .sudo()
+            .search(
+                [
+                    ("state", "=", "granted"),
+                    ("date_from", "<=", today),
+                    ("date_to", ">=", today),
+                ]
+            )
+        )
+        for agreement in self:
+            partner = agreement.partner_id.commercial_partner_id
+            agreement.signable_by_ids = (
+                running.filtered(
+                    lambda a, ag=agreement, p=partner: (
+                        a.company_id == ag.company_id
+                        and (not a.partner_ids or p in a.partner_ids)
+                    )
+                ).user_id
+                if agreement.state == "approved"
+                else False
+            )
+
+    def _search_signable_by_ids(self, operator, value):
+        """Approved agreements the running signing authorizations of the
+        users ``value`` cover: the clerk reads them to sign them."""
+        if operator not in ("in", "=") or not value:
+            raise UserError(self.env._("Unsupported search on the signing clerks."))
+        ids = value if isinstance(value, (list, tuple)) else [value]
+        Authorization = self.env["key_account.signing.authorization"]
+        today = fields.Date.context_today(self)
+        return expression.AND(
+            [
+                [("state", "=", "approved")],
+                expression.OR(
+                    [
+                        Authorization._signable_partner_domain(user, today)
+                        for user in self.env["res.users"].browse(ids)
+                    ]
+                ),
+            ]
+        )
+
     @api.depends("company_id")
     def _compute_floor_pricelist_id(self):
         for agreement in self:
@@ -283,6 +401,9 @@ class KeyAccountAgreement(models.Model):
         "pricelist_id",
         "floor_pricelist_id",
         "date_start",
+        "performance_priced",
+        "test_value",
+        "company_id.key_account_cpm_product_id",
     )
     def _compute_deviations(self):
         for agreement in self:
@@ -318,8 +439,22 @@ class KeyAccountAgreement(models.Model):
                         "Rebate and advance payment are percentages between 0 and 100."
                     )
                 )
-            if agreement.test_value < 0:
-                raise ValidationError(self.env._("A test result cannot be negative."))
+            if (
+                min(
+                    agreement.test_value,
+                    agreement.performance_price,
+                    agreement.test_volume,
+                    agreement.test_conversions,
+                )
+                < 0
+                or agreement.test_conversions > agreement.test_volume
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Test data and unit price cannot be negative, and a "
+                        "test brings no more sales or actions than sends."
+                    )
+                )
 
     @api.constrains("state", "partner_id", "date_start", "date_end")
     def _check_one_active(self):
@@ -400,13 +535,8 @@ class KeyAccountAgreement(models.Model):
     def _submission_problems(self):
         self.ensure_one()
         problems = []
-        if self.performance_priced and not (self.pricing_model and self.test_value):
-            problems.append(
-                self.env._(
-                    "A performance-priced agreement needs its pricing model and "
-                    "test result."
-                )
-            )
+        if self.performance_priced:
+            problems.extend(self._performance_problems())
         for finding in self._uncovered_deviations():
             problems.append(
                 self.env._(
@@ -416,6 +546,52 @@ class KeyAccountAgreement(models.Model):
                 )
             )
         return problems
+
+    def _performance_problems(self):
+        """What a performance-priced agreement lacks before review (SPEC
+        R25): its model, the test data file customer support reviews, the
+        CPM derived from it and a price system to hold it against."""
+        self.ensure_one()
+        problems = []
+        if not self.pricing_model:
+            problems.append(self.env._("Choose the pricing model (CPM, CPS or CPA)."))
+        if not self.test_data_ids:
+            problems.append(
+                self.env._(
+                    "Attach the test data of the campaign: customer support "
+                    "reviews it with the agreement."
+                )
+            )
+        if not self.test_value:
+            problems.append(
+                self.env._(
+                    "Give the CPM the test data gives (or the unit price and "
+                    "the test volume and results it is derived from)."
+                )
+            )
+        if not self._price_system_cpm():
+            problems.append(
+                self.env._(
+                    "The price system gives no CPM to check the test CPM "
+                    "against: set the CPM product in the settings and its "
+                    "price in the price system."
+                )
+            )
+        return problems
+
+    def _price_system_cpm(self):
+        """The price per thousand sends in the agreement's price system (its
+        floor price list, the settings' CPM product), in company currency;
+        0.0 without one."""
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        product = company.key_account_cpm_product_id
+        floor = self.floor_pricelist_id
+        if not (product and floor):
+            return 0.0
+        date = self.date_start or fields.Date.context_today(self)
+        price = floor._get_product_price(product, 1.0, date=date)
+        return floor.currency_id._convert(price, company.currency_id, company, date)
 
     def action_request_exceptions(self):
         """Draft exception requests for the deviations beyond the KA head's
@@ -511,12 +687,79 @@ class KeyAccountAgreement(models.Model):
             )
         return True
 
+    def action_sign(self):
+        """The company signs the approved agreement (R22): the KA head, or a
+        KA clerk under the KA head's written authorization valid today,
+        covering the customer (and the deviation, if any). The agreement
+        records who signed, when, and under which authorization."""
+        today = fields.Date.context_today(self)
+        user = self.env.user
+        is_head = self.env.su or user.has_group("key_account.group_key_account_head")
+        Authorization = self.env["key_account.signing.authorization"]
+        for agreement in self:
+            if agreement.state != "approved":
+                raise UserError(self.env._("Only the approved agreement is signed."))
+            if agreement.signed_by_id:
+                raise UserError(
+                    self.env._(
+                        "%(agreement)s was signed by %(user)s.",
+                        agreement=agreement.name,
+                        user=agreement.signed_by_id.name,
+                    )
+                )
+            agreement.check_access("read")
+            authorization = Authorization
+            if not is_head:
+                authorization = Authorization._find_for(user, agreement, today)
+                if not authorization:
+                    raise AccessError(
+                        self.env._(
+                            "%(agreement)s: the KA clerk signs only under the KA "
+                            "head's written authorization valid on %(date)s and "
+                            "covering this customer%(deviating)s; you hold none.",
+                            agreement=agreement.name,
+                            date=format_date(self.env, today),
+                            deviating=self.env._(" and deviating agreements")
+                            if agreement.has_deviation
+                            else "",
+                        )
+                    )
+            agreement._key_account_system_write(
+                {
+                    "signed_by_id": user.id,
+                    "signed_date": today,
+                    "signing_authorization_id": authorization.id,
+                }
+            )
+            agreement.message_post(
+                body=self.env._(
+                    "Signed by %(user)s%(under)s.",
+                    user=user.name,
+                    under=self.env._(
+                        " under the authorization %s", authorization.display_name
+                    )
+                    if authorization
+                    else "",
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
     def action_activate(self):
-        """The agreement runs once the customer's requirement form is in (R23)."""
+        """The agreement runs once signed and the customer's requirement
+        form is in (R22, R23)."""
         self._check_reviewer()
         for agreement in self:
             if agreement.state != "approved":
                 raise UserError(self.env._("Only approved agreements are activated."))
+            if not agreement.signed_by_id:
+                raise UserError(
+                    self.env._(
+                        "%s is not signed yet: the KA head, or a clerk under "
+                        "the KA head's authorization, signs it first.",
+                        agreement.name,
+                    )
+                )
             if not agreement.requirement_form_ids:
                 raise UserError(
                     self.env._(
@@ -824,10 +1067,24 @@ class KeyAccountAgreement(models.Model):
                 self.env._("customer rebate"),
                 rules.get("rebate"),
             )
-        below = self._price_deviations()
+        below = [(b[0].display_name, b[3]) for b in self._price_deviations()]
+        if self.performance_priced and self.test_value:
+            cpm = self._price_system_cpm()
+            cpm_below = percent_below(self.test_value, cpm)
+            if cpm_below > 0:
+                below.append(
+                    (
+                        self.env._(
+                            "test CPM %(test)s under %(cpm)s",
+                            test=round(self.test_value, 2),
+                            cpm=round(cpm, 2),
+                        ),
+                        cpm_below,
+                    )
+                )
         if below:
-            worst = max(b[3] for b in below)
-            products = ", ".join(b[0].display_name for b in below)
+            worst = max(b[1] for b in below)
+            products = ", ".join(b[0] for b in below)
             add(
                 "price_floor",
                 worst,

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
@@ -26,3 +27,27 @@ class ResCompany(models.Model):
         help="Actual results of a performance-priced agreement further than "
         "this from its test result suspend it.",
     )
+    key_account_cpm_product_id = fields.Many2one(
+        "product.product",
+        string="CPM Product",
+        help="The product priced per thousand sends: its price in the price "
+        "system is the CPM a performance-priced agreement's test CPM must "
+        "reach.",
+    )
+    key_account_project_advance_percent = fields.Float(
+        string="Advance on Project Orders (%)",
+        default=50.0,
+        help="Advance proposed on the project orders of customers that are "
+        "not key accounts (signed cooperation agreement, work starts after "
+        "the advance): their goods are delivered once it is paid, and the "
+        "online quotation asks for it when customers pay online.",
+    )
+
+    # === CONSTRAINT METHODS === #
+    @api.constrains("key_account_project_advance_percent")
+    def _check_key_account_project_advance(self):
+        for company in self:
+            if not 0 <= company.key_account_project_advance_percent <= 100:
+                raise ValidationError(
+                    self.env._("The advance on project orders is a percentage.")
+                )

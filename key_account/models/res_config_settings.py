@@ -154,6 +154,12 @@ class ResConfigSettings(models.TransientModel):
     key_account_performance_tolerance = fields.Float(
         related="company_id.key_account_performance_tolerance", readonly=False
     )
+    key_account_cpm_product_id = fields.Many2one(
+        related="company_id.key_account_cpm_product_id", readonly=False
+    )
+    key_account_project_advance_percent = fields.Float(
+        related="company_id.key_account_project_advance_percent", readonly=False
+    )
     key_account_stock_policy = fields.Selection(
         related="company_id.key_account_stock_policy", readonly=False
     )

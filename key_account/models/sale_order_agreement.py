@@ -53,6 +53,13 @@ class SaleOrder(models.Model):
         help="Share of the order the customer pays before its goods are "
         "delivered, from the customer's agreement.",
     )
+    key_account_project = fields.Boolean(
+        string="Project Order",
+        tracking=True,
+        help="Project work for a customer that is not a key account, on a "
+        "signed cooperation agreement: the advance of the settings (50 %) "
+        "is proposed and its goods are delivered once it is paid.",
+    )
     key_account_commission_rate = fields.Float(
         string="Special Commission Rate (%)",
         tracking=True,
@@ -142,15 +149,40 @@ class SaleOrder(models.Model):
                 else order.key_account_rebate_rate
             )
 
-    @api.depends("key_account_agreement_id")
+    @api.depends(
+        "key_account_agreement_id",
+        "key_account_project",
+        "partner_id.commercial_partner_id.is_key_account",
+    )
     def _compute_key_account_advance_percent(self):
+        """The agreement's advance; on a project order of a customer that is
+        not a key account, the company's (50 %, SPEC R26); a non-project order
+        without agreement of such a customer, none; else what was entered.
+        A confirmed order keeps the advance it was confirmed with."""
         for order in self:
             agreement = order.key_account_agreement_id
-            order.key_account_advance_percent = (
-                agreement.sudo().advance_percent
-                if agreement
-                else order.key_account_advance_percent
-            )
+            is_key_account = order.partner_id.commercial_partner_id.is_key_account
+            if order.state not in ("draft", "sent"):
+                advance = order.key_account_advance_percent  # as confirmed
+            elif agreement:
+                advance = agreement.sudo().advance_percent
+            elif is_key_account:
+                advance = order.key_account_advance_percent
+            elif order.key_account_project:
+                advance = order.company_id.key_account_project_advance_percent
+            else:
+                advance = 0.0
+            order.key_account_advance_percent = advance
+
+    @api.depends("key_account_advance_percent")
+    def _compute_prepayment_percent(self):
+        """Odoo's prepayment asks the customer paying the quotation online
+        for the agreed advance (SPEC R26)."""
+        res = super()._compute_prepayment_percent()
+        for order in self:
+            if order.key_account_advance_percent > 0:
+                order.prepayment_percent = order.key_account_advance_percent / 100.0
+        return res
 
     # === CONSTRAINT METHODS === #
     @api.constrains("key_account_advance_percent", "key_account_agreement_id")
@@ -258,6 +290,9 @@ class SaleOrder(models.Model):
         paid = sum(
             invoice.amount_total - invoice.amount_residual for invoice in invoices
         )
+        # An advance paid online on the quotation (Odoo's prepayment) before
+        # any invoice: the order's own transactions.
+        paid = max(paid, self.sudo().amount_paid)
         return max(self.currency_id.round(due - paid), 0.0)
 
     def _key_account_customer_payment_term(self):

@@ -28,6 +28,7 @@ from . import test_commission_concurrency
 from . import test_rebate_incident
 from . import test_compensation
 from . import test_agreement
+from . import test_agreement_controls
 from . import test_warehouse
 from . import test_stock_hold
 from . import test_report_digest

@@ -13,10 +13,9 @@ from .common_order import OrderApprovalCase
 REVIEWER = "key_account.group_key_account_contract_reviewer"
 
 
-@tagged("post_install", "-at_install")
-class TestAgreement(OrderApprovalCase):
-    """SPEC R20-R26: agreements, their review order, sealing, activation,
-    use on orders, renewal and suspension."""
+class AgreementCase(OrderApprovalCase):
+    """A price system, payment terms and the customer-support supervisor
+    for agreement tests."""
 
     @classmethod
     def setUpClass(cls):
@@ -115,6 +114,12 @@ class TestAgreement(OrderApprovalCase):
         self._approve(order, self.head)
         self.assertEqual(order.validation_status, "validated")
         return order
+
+
+@tagged("post_install", "-at_install")
+class TestAgreement(AgreementCase):
+    """SPEC R20-R26: agreements, their review order, sealing, activation,
+    use on orders, renewal and suspension."""
 
     # Defaults and deviations (R20, R24, R26)
     def test_defaults(self):
@@ -273,6 +278,7 @@ class TestAgreement(OrderApprovalCase):
     # Sealing and activation (R22, R23)
     def test_activation_needs_the_requirement_form(self):
         agreement = self._approved()
+        agreement.with_user(self.head).action_sign()
         with self.assertRaises(UserError):
             agreement.with_user(self.cs_supervisor).action_activate()
         form = self._file(agreement, "requirement form.pdf")
@@ -345,6 +351,7 @@ class TestAgreement(OrderApprovalCase):
         """An agreement approved, given its requirement form and activated,
         as customer support does."""
         agreement = self._approved(**vals)
+        agreement.with_user(self.head).action_sign()
         form = self._file(agreement, "requirement form.pdf")
         agreement.with_user(self.rep_a).requirement_form_ids = [Command.link(form.id)]
         agreement.with_user(self.cs_supervisor).action_activate()
