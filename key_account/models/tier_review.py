@@ -88,6 +88,7 @@ class TierReview(models.Model):
             "sale.order",
             "key_account.entertainment",
             "key_account.gift",
+            "key_account.satisfaction.campaign",
         ]
 
     # === COMPUTE METHODS === #
