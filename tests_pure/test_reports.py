@@ -8,6 +8,7 @@ from key_account_tools import (
     due_reports,
     is_month_last_week,
     month_bounds,
+    plan_bounds,
     week_bounds,
 )
 
@@ -72,3 +73,18 @@ def test_every_kind_has_a_frequency_and_valid_period(day):
         assert first <= last
         # Only the running week's report covers today and later days.
         assert last < day or kind == "rep_weekly"
+
+
+@given(dates, st.sampled_from(["week", "month"]))
+def test_plan_bounds_cover_the_day(day, period_type):
+    first, last = plan_bounds(period_type, day)
+    assert first <= day <= last
+    if period_type == "week":
+        assert (first.weekday(), (last - first).days) == (0, 6)
+    else:
+        assert first.day == 1 and (last + dt.timedelta(days=1)).day == 1
+
+
+def test_plan_bounds_refuse_an_unknown_period():
+    with pytest.raises(ValueError):
+        plan_bounds("day", D(2025, 6, 9))

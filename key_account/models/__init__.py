@@ -128,6 +128,8 @@ from . import key_account_rep_ability
 
 # Visits, entertainment and gifts (R50–R57)
 from . import key_account_visit
+from . import key_account_visit_plan
+from . import key_account_visit_plan_line
 from . import key_account_relationship_cost
 from . import key_account_entertainment
 from . import key_account_entertainment_line
@@ -136,11 +138,15 @@ from . import key_account_gift
 # Satisfaction and complaints (R73–R76)
 from . import key_account_satisfaction
 from . import key_account_complaint
+from . import key_account_complaint_harm
+from . import key_account_satisfaction_campaign
 from . import survey_user_input
 
 # Reports, targets, KPIs and assessments (R77–R85)
 from . import key_account_weekly_report
 from . import key_account_report_digest
+from . import key_account_monthly_report
+from . import key_account_report_digest_print
 from . import key_account_review_report
 from . import key_account_stock_report
 from . import mail_activity_stock_report

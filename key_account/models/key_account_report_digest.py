@@ -703,6 +703,32 @@ class KeyAccountReportDigest(models.Model):
             ],
         }
 
+    def _report_clerk_analysis(self, partners):
+        """The KA clerk's analysis of the month (R82): the analysis of the
+        clerks' submitted monthly reports; None when there is none."""
+        reports = (
+            self.env["key_account.monthly.report"]
+            .sudo()
+            .search(
+                [
+                    ("kind", "=", "clerk"),
+                    ("company_id", "=", self.company_id.id),
+                    ("month", "=", self.date_from),
+                    ("state", "in", ("submitted", "reviewed")),
+                ]
+            )
+        )
+        if not reports:
+            return None
+        _ = self.env._
+        return {
+            "title": _("Clerk's Analysis"),
+            "columns": [_("Clerk"), _("Analysis")],
+            "rows": [
+                [report.user_id.name, report.analysis or ""] for report in reports
+            ],
+        }
+
     def _scope_users(self, partners):
         """The reps whose business the report covers (KPI hooks)."""
         if self.kind in PERSONAL_KINDS:
@@ -747,6 +773,8 @@ class KeyAccountReportDigest(models.Model):
         ]
         if self.kind == "meeting_pack":
             hooks.append(self._report_conflicts)
+        if self.kind in ("head_monthly", "clerk_monthly"):
+            hooks.append(self._report_clerk_analysis)
         return [section for section in (hook(partners) for hook in hooks) if section]
 
     def _key_account_render(self, values, partners, missing, weekly_report):

@@ -99,6 +99,13 @@ class KeyAccountSatisfaction(models.Model):
         index="btree_not_null",
         groups="survey.group_survey_user",
     )
+    campaign_id = fields.Many2one(
+        "key_account.satisfaction.campaign",
+        readonly=True,
+        index="btree_not_null",
+        copy=False,
+        help="The survey or return-visit campaign this record belongs to.",
+    )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
@@ -183,6 +190,17 @@ class KeyAccountSatisfaction(models.Model):
                     }
                 )
             records_vals.append(vals)
+        records = self._key_account_create_surveys(records_vals, inputs_vals)
+        remaining = Partner.search_count(domain) if len(partners) == batch_size else 0
+        self.env["ir.cron"]._notify_progress(done=len(partners), remaining=remaining)
+        return records
+
+    @api.model
+    def _key_account_create_surveys(self, records_vals, inputs_vals):
+        """Create the satisfaction records ``records_vals`` and, for those
+        sent (state ``sent``, in the same order), the survey answers
+        ``inputs_vals``, and invite the contacts. As superuser: the records
+        and survey links are the system's."""
         records = self.sudo().create(records_vals)
         inputs = self.env["survey.user_input"].sudo().create(inputs_vals)
         for record, user_input in zip(
@@ -195,8 +213,6 @@ class KeyAccountSatisfaction(models.Model):
             ).sudo().send_mail_batch(
                 inputs.ids, email_layout_xmlid="mail.mail_notification_light"
             )
-        remaining = Partner.search_count(domain) if len(partners) == batch_size else 0
-        self.env["ir.cron"]._notify_progress(done=len(partners), remaining=remaining)
         return records
 
     def _survey_answered(self, user_inputs):

@@ -89,6 +89,7 @@ class TierReview(models.Model):
             "key_account.entertainment",
             "key_account.gift",
             "key_account.document",
+            "key_account.satisfaction.campaign",
         ]
 
     # === COMPUTE METHODS === #

@@ -49,3 +49,4 @@ from . import test_settings
 from . import test_role_tours
 from . import test_document
 from . import test_health
+from . import test_care_plans

@@ -57,6 +57,7 @@ from .reports import (
     due_reports,
     is_month_last_week,
     month_bounds,
+    plan_bounds,
     week_bounds,
 )
 from .relationship import (
@@ -158,6 +159,7 @@ __all__ = [
     "due_reports",
     "is_month_last_week",
     "month_bounds",
+    "plan_bounds",
     "week_bounds",
     "expense_ratio",
     "needs_higher_approval",

@@ -25,6 +25,16 @@ def month_bounds(day):
     return period_bounds("month", day)
 
 
+def plan_bounds(period_type, day):
+    """First and last day of the visit plan of ``period_type`` (``"week"``
+    or ``"month"``) containing ``day``."""
+    if period_type == "week":
+        return week_bounds(day)
+    if period_type == "month":
+        return month_bounds(day)
+    raise ValueError(f"Unknown plan period {period_type!r}")
+
+
 def is_month_last_week(monday):
     """Whether the week starting on ``monday`` is the last one starting in
     its month: the week whose report carries the customer log (R81)."""

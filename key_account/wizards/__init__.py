@@ -9,3 +9,4 @@ from . import key_account_leaver_wizard
 from . import key_account_distribute_line
 from . import key_account_distribute_wizard
 from . import sale_make_invoice_advance
+from . import key_account_complaint_harm_wizard
