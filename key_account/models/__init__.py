@@ -24,6 +24,7 @@ from . import res_company_relationship
 from . import res_company_warehouse
 from . import res_company_report
 from . import res_company_kpi
+from . import res_company_file
 from . import res_company_signer
 from . import res_config_settings
 
@@ -43,6 +44,7 @@ from . import res_partner_care
 from . import key_account_signer
 from . import key_account_sensitive_info
 from . import key_account_partner_date
+from . import key_account_file_review
 from . import key_account_request_document
 from . import key_account_request
 from . import key_account_tier_suggestion

@@ -45,3 +45,4 @@ from . import test_controls_bypasses
 from . import test_performance
 from . import test_settings
 from . import test_role_tours
+from . import test_file_review
