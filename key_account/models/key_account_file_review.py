@@ -53,7 +53,6 @@ class KeyAccountFileReview(models.Model):
     )
     rep_id = fields.Many2one(
         "res.users",
-        string="Rep",
         index=True,
         readonly=True,
         help="The customer's rep when the information was entered: the "
