@@ -66,6 +66,7 @@
         "views/sale_report_views.xml",
         "views/key_account_signer_views.xml",
         "views/key_account_partner_date_views.xml",
+        "views/key_account_file_review_views.xml",
         "views/key_account_tier_suggestion_views.xml",
         "views/res_partner_views.xml",
         "views/key_account_document_views.xml",

@@ -4,7 +4,9 @@ from hypothesis import given, strategies as st
 import pytest
 
 from key_account_tools import (
+    BUCKETS,
     aging_bucket,
+    bucket_bounds,
     cutoff_stage,
     ladder_cutoffs,
     ladder_stage,
@@ -76,24 +78,53 @@ def test_stage_never_goes_back_with_time(due, days):
 
 
 @pytest.mark.parametrize(
-    ("days", "bucket"),
+    ("due", "bucket"),
     [
-        (-5, "b0_not_due"),
-        (0, "b0_not_due"),
-        (1, "b1_0_30"),
-        (30, "b1_0_30"),
-        (31, "b2_31_60"),
-        (60, "b2_31_60"),
-        (61, "b3_61_120"),
-        (120, "b3_61_120"),
-        (121, "b4_121_180"),
-        (180, "b4_121_180"),
-        (181, "b5_over_180"),
-        (5000, "b5_over_180"),
+        (D(2025, 7, 20), "b0_not_due"),
+        (D(2025, 7, 16), "b0_not_due"),
+        (D(2025, 7, 15), "b1_overdue"),
+        (D(2025, 5, 16), "b1_overdue"),  # exactly 2 months: not more
+        (D(2025, 5, 15), "b2_monitor"),
+        (D(2025, 3, 16), "b2_monitor"),
+        (D(2025, 3, 15), "b3_progress"),
+        (D(2025, 1, 16), "b3_progress"),
+        (D(2025, 1, 15), "b4_writeoff"),
+        (D(2020, 1, 1), "b4_writeoff"),
     ],
 )
-def test_buckets(days, bucket):
-    assert aging_bucket(days) == bucket
+def test_buckets_follow_the_ladder(due, bucket):
+    assert aging_bucket(due, D(2025, 7, 16)) == bucket
+
+
+def test_buckets_in_days():
+    today = D(2025, 7, 16)
+    assert aging_bucket(D(2025, 7, 6), today, (10, 20, 30), "days") == "b1_overdue"
+    assert aging_bucket(D(2025, 7, 5), today, (10, 20, 30), "days") == "b2_monitor"
+    assert aging_bucket(D(2025, 6, 15), today, (10, 20, 30), "days") == ("b4_writeoff")
+
+
+def test_bucket_bounds():
+    assert bucket_bounds((2, 4, 6)) == (
+        ("b0_not_due", None, None),
+        ("b1_overdue", None, 2),
+        ("b2_monitor", 2, 4),
+        ("b3_progress", 4, 6),
+        ("b4_writeoff", 6, None),
+    )
+    with pytest.raises(ValueError):
+        bucket_bounds((4, 2, 6))
+
+
+@given(
+    st.dates(min_value=D(2000, 1, 1), max_value=D(2100, 1, 1)),
+    st.dates(min_value=D(2000, 1, 1), max_value=D(2100, 1, 1)),
+)
+def test_bucket_agrees_with_the_stage(due, today):
+    bucket = aging_bucket(due, today)
+    if today <= due:
+        assert bucket == "b0_not_due"
+    else:
+        assert bucket == BUCKETS[1 + stage_rank(ladder_stage(due, today))]
 
 
 @given(

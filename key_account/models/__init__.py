@@ -25,6 +25,7 @@ from . import res_company_warehouse
 from . import res_company_report
 from . import res_company_kpi
 from . import res_company_health
+from . import res_company_file
 from . import res_company_signer
 from . import res_company_document
 from . import res_config_settings
@@ -49,6 +50,7 @@ from . import key_account_document_access
 from . import key_account_document_leak
 from . import res_partner_document
 from . import key_account_partner_date
+from . import key_account_file_review
 from . import key_account_request_document
 from . import key_account_request
 from . import key_account_tier_suggestion

@@ -371,10 +371,32 @@ class KeyAccountKpi(models.AbstractModel):
 
     @api.model
     def _registration_rates(self, user_ids, date_from, date_to):
-        """{user id: % of the customer files created in the period that were
-        reviewed within 2 working days}. Hook for the customer-file review;
-        without it, the rate is unknown (None)."""
-        return {}
+        """{user id: % of the customer files created in the period on their
+        customers that the office manager reviewed within the file entry
+        limit (``key_account_file_entry_days`` working days, default 2)}
+        (R78 registration rate). Reps without a new file in the period have
+        no rate (None: nothing to measure). Read with the caller's rights."""
+        groups = self.env["key_account.file.review"]._read_group(
+            [
+                ("rep_id", "in", user_ids),
+                ("kind", "=", "new"),
+                ("date", ">=", date_from),
+                ("date", "<=", date_to),
+                *self._secret_guard(),
+            ],
+            ["rep_id", "reviewed_in_time"],
+            ["__count"],
+        )
+        created = defaultdict(int)
+        in_time = defaultdict(int)
+        for user, reviewed, count in groups:
+            created[user.id] += count
+            if reviewed:
+                in_time[user.id] += count
+        return {
+            user_id: percent(in_time[user_id], total)
+            for user_id, total in created.items()
+        }
 
     @api.model
     def _visit_counts(self, user_ids, date_from, date_to):

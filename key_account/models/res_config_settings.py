@@ -41,6 +41,24 @@ class ResConfigSettings(models.TransientModel):
     key_account_date_reminder_days = fields.Integer(
         related="company_id.key_account_date_reminder_days", readonly=False
     )
+    key_account_file_entry_days = fields.Integer(
+        related="company_id.key_account_file_entry_days", readonly=False
+    )
+    key_account_file_late_policy = fields.Selection(
+        related="company_id.key_account_file_late_policy", readonly=False
+    )
+    key_account_file_marketing_user_ids = fields.Many2many(
+        related="company_id.key_account_file_marketing_user_ids", readonly=False
+    )
+    key_account_file_marketing_group_id = fields.Many2one(
+        related="company_id.key_account_file_marketing_group_id", readonly=False
+    )
+    key_account_file_supervisor_user_ids = fields.Many2many(
+        related="company_id.key_account_file_supervisor_user_ids", readonly=False
+    )
+    key_account_file_window_months = fields.Integer(
+        related="company_id.key_account_file_window_months", readonly=False
+    )
     key_account_approval_scope = fields.Selection(
         related="company_id.key_account_approval_scope", readonly=False
     )

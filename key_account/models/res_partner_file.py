@@ -1,7 +1,17 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+from markupsafe import Markup
 
-from ..tools import completeness
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..tools import (
+    completeness,
+    entered_late,
+    entry_deadline,
+    per_month,
+    share,
+    window_start,
+)
 
 
 class ResPartner(models.Model):
@@ -83,6 +93,53 @@ class ResPartner(models.Model):
     key_account_sensitive_enabled = fields.Boolean(
         compute="_compute_key_account_sensitive_enabled"
     )
+    # Given with a change of key data (R69); never stored on the partner:
+    # each change records its own in its review.
+    key_account_file_learned_date = fields.Date(
+        string="Information Learned On",
+        compute="_compute_key_account_file_learned_date",
+        inverse="_inverse_key_account_file_learned_date",
+        help="When changing key data (name, tax ID, registry, address, "
+        "decision maker, settlement), the day you learned it; empty: today. "
+        "It is entered within the working days of the settings, then "
+        "reviewed by the office manager and handed to marketing.",
+    )
+    key_account_file_review_ids = fields.One2many(
+        "key_account.file.review",
+        "partner_id",
+        string="File Reviews",
+        groups="key_account.group_key_account_rep",
+    )
+    # Records kept (R71): over the window of the settings, computed on
+    # read from aggregates, nothing stored.
+    key_account_order_frequency = fields.Float(
+        string="Orders per Month",
+        compute="_compute_key_account_purchase_stats",
+        digits=(16, 2),
+        help="Confirmed sales orders per month over the statistics window.",
+        groups="key_account.group_key_account_rep",
+    )
+    key_account_monthly_purchase = fields.Monetary(
+        string="Monthly Purchases",
+        currency_field="key_account_currency_id",
+        compute="_compute_key_account_purchase_stats",
+        help="Average sales (invoiced untaxed, less credit notes and "
+        "write-offs) per month over the statistics window.",
+        groups="key_account.group_key_account_rep",
+    )
+    key_account_revenue_share = fields.Float(
+        string="Revenue Share (%)",
+        compute="_compute_key_account_purchase_stats",
+        digits=(16, 2),
+        help="The customer's share of the company's key-account sales over "
+        "the statistics window.",
+        groups="key_account.group_key_account_rep",
+    )
+    key_account_stats_months = fields.Integer(
+        string="Statistics Window (Months)",
+        compute="_compute_key_account_purchase_stats",
+        groups="key_account.group_key_account_rep",
+    )
 
     # === COMPUTE METHODS === #
     @api.depends_context("company")
@@ -128,8 +185,191 @@ class ResPartner(models.Model):
             filled = {name for name in required if partner[name]}
             partner.key_account_file_completeness = completeness(filled, required)
 
+    def _compute_key_account_file_learned_date(self):
+        self.key_account_file_learned_date = False
+
+    def _inverse_key_account_file_learned_date(self):
+        """Read by ``write`` with the change it dates; nothing to store."""
+
+    @api.depends_context("company")
+    def _compute_key_account_purchase_stats(self):
+        """Purchase frequency, monthly purchases and revenue share (R71) of
+        key accounts over the window: aggregates read as the system (the
+        company total covers customers the reader does not see; only the
+        figures are shown, on customers he reads)."""
+        company = self.env.company
+        months = company.key_account_file_window_months
+        today = fields.Date.context_today(self)
+        start = window_start(today, months)
+        accounts = self.filtered(
+            lambda p: p.id and p.is_key_account and p.commercial_partner_id == p
+        )
+        orders, sales, total = {}, {}, 0.0
+        if accounts:
+            groups = (
+                self.env["sale.order"]
+                .sudo()
+                ._read_group(
+                    [
+                        ("partner_id", "child_of", accounts.ids),
+                        ("state", "=", "sale"),
+                        ("company_id", "=", company.id),
+                        ("date_order", ">=", fields.Datetime.to_datetime(start)),
+                        (
+                            "date_order",
+                            "<",
+                            fields.Datetime.to_datetime(fields.Date.add(today, days=1)),
+                        ),
+                    ],
+                    ["partner_id"],
+                    ["__count"],
+                )
+            )
+            for customer, count in groups:
+                key = customer.commercial_partner_id.id
+                orders[key] = orders.get(key, 0) + count
+            Report = self.env["key_account.kpi.report"].sudo()
+            domain = [
+                ("date", ">=", start),
+                ("date", "<=", today),
+                ("company_id", "=", company.id),
+                ("source", "!=", "target"),
+                ("is_key_account", "=", True),
+            ]
+            sales = {
+                partner.id: amount
+                for partner, amount in Report._read_group(
+                    domain + [("partner_id", "in", accounts.ids)],
+                    ["partner_id"],
+                    ["sales_amount:sum"],
+                )
+            }
+            [(total,)] = Report._read_group(domain, [], ["sales_amount:sum"])
+        for partner in self:
+            partner.key_account_stats_months = months
+            amount = sales.get(partner.id, 0.0)
+            partner.key_account_order_frequency = per_month(
+                orders.get(partner.id, 0), months
+            )
+            partner.key_account_monthly_purchase = per_month(amount, months)
+            partner.key_account_revenue_share = share(amount, total or 0.0)
+
     @api.depends_context("company")
     def _compute_key_account_sensitive_enabled(self):
         enabled = self.env["key_account.sensitive.info"]._enabled()
         for partner in self:
             partner.key_account_sensitive_enabled = enabled
+
+    # === CRUD METHODS === #
+    def write(self, vals):
+        """Changes of key data on a key account are entered within the
+        limit and reviewed (R69); a new file number opens the file's review
+        (R78 registration rate)."""
+        learned = vals.get("key_account_file_learned_date")
+        changes = {}
+        if not self.env.su:
+            changes = self._key_account_file_snapshot(vals)
+            if changes:
+                self._key_account_check_entry(learned)
+        new_files = (
+            self.filtered(lambda p: not p.key_account_file_number)
+            if vals.get("key_account_file_number")
+            else self.browse()
+        )
+        res = super().write(vals)
+        for partner, old in changes.items():
+            partner._key_account_record_change(old, learned)
+        for partner in new_files:
+            self.env["key_account.file.review"]._record(
+                partner, "new", partner.key_account_since or fields.Date.today()
+            )
+        return res
+
+    # === BUSINESS METHODS === #
+    @api.model
+    def _key_account_file_key_fields(self):
+        """Key data of a customer file (R69): its changes are reviewed."""
+        return [
+            "name",
+            "vat",
+            "company_registry",
+            "street",
+            "street2",
+            "zip",
+            "city",
+            "state_id",
+            "country_id",
+            "key_account_decision_maker_id",
+            "key_account_settlement_method",
+        ]
+
+    def _key_account_file_snapshot(self, vals):
+        """{key account: {field: old display value}} of the key data
+        ``vals`` changes on key accounts."""
+        names = [name for name in self._key_account_file_key_fields() if name in vals]
+        if not names:
+            return {}
+        result = {}
+        for partner in self:
+            if not (
+                partner.is_key_account and partner.commercial_partner_id == partner
+            ):
+                continue
+            old = {name: partner._key_account_display(name) for name in names}
+            result[partner] = old
+        return result
+
+    @api.model
+    def _key_account_check_entry(self, learned):
+        """A learned-on date is not in the future; a rep enters it within
+        the limit unless the company only flags late entries."""
+        if not learned:
+            return
+        learned = fields.Date.to_date(learned)
+        today = fields.Date.context_today(self)
+        if learned > today:
+            raise ValidationError(
+                self.env._("The information cannot be learned in the future.")
+            )
+        company = self.env.company
+        days = company.key_account_file_entry_days
+        if (
+            company.key_account_file_late_policy == "refuse"
+            and entered_late(learned, today, days)
+            and not self.env.user.has_group("key_account.group_key_account_supervisor")
+        ):
+            raise UserError(
+                self.env._(
+                    "Information learned on %(learned)s had to be entered by "
+                    "%(deadline)s (%(days)s working days). Ask your office "
+                    "manager to enter it.",
+                    learned=learned,
+                    deadline=entry_deadline(learned, days),
+                    days=days,
+                )
+            )
+
+    def _key_account_record_change(self, old_values, learned):
+        """Record the change of key data for review, if any value moved."""
+        self.ensure_one()
+        lines = []
+        for name, old in old_values.items():
+            new = self._key_account_display(name)
+            if new != old:
+                label = self._fields[name].get_description(self.env)["string"]
+                lines.append((name, label, old, new))
+        if not lines:
+            return
+        body = Markup("<br/>").join(
+            Markup("%s: %s → %s") % (label, old or "-", new or "-")
+            for _name, label, old, new in lines
+        )
+        self.env["key_account.file.review"]._record(
+            self,
+            "change",
+            fields.Date.to_date(learned)
+            if learned
+            else fields.Date.context_today(self),
+            changes=body,
+            field_names=",".join(name for name, *_rest in lines),
+        )

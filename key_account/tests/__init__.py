@@ -50,3 +50,4 @@ from . import test_role_tours
 from . import test_document
 from . import test_health
 from . import test_care_plans
+from . import test_file_review

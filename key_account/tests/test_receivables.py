@@ -616,22 +616,28 @@ class TestAgingReport(ReceivablesCase):
     """SPEC R38: open receivables by bucket, under the record rules."""
 
     def test_buckets_and_rules(self):
+        """Buckets follow the overdue ladder of the settings (2/4/6 months):
+        "more than 2 months" is today > due date + 2 months."""
         today = fields.Date.today()
-        for days, amount in (
-            (-5, 100.0),
-            (0, 200.0),
-            (30, 300.0),
-            (31, 400.0),
-            (120, 500.0),
-            (181, 600.0),
+
+        def months_ago(months, days=0):
+            return fields.Date.subtract(today, months=months, days=days)
+
+        for due, amount in (
+            (fields.Date.add(today, days=5), 100.0),
+            (today, 200.0),
+            (fields.Date.subtract(today, days=1), 300.0),
+            (months_ago(2), 400.0),
+            (months_ago(2, 1), 500.0),
+            (months_ago(4, 1), 600.0),
+            (months_ago(6, 1), 700.0),
         ):
-            due = fields.Date.add(today, days=-days)
             self._invoice(self.customer, amount, fields.Date.add(due, days=-1), due)
         partial = self._invoice(
             self.customer,
             1000.0,
-            fields.Date.add(today, days=-70),
-            fields.Date.add(today, days=-65),
+            months_ago(3, 5),
+            months_ago(3),
         )
         self._pay(partial, 250.0)
         other = self._invoice(self.customer_b, 999.0, today, today)
@@ -650,11 +656,25 @@ class TestAgingReport(ReceivablesCase):
             {k: v for k, v in totals.items() if v},
             {
                 "b0_not_due": 300.0,
-                "b1_0_30": 300.0,
-                "b2_31_60": 400.0,
-                "b3_61_120": 1250.0,
-                "b5_over_180": 600.0,
+                "b1_overdue": 700.0,
+                "b2_monitor": 1250.0,
+                "b3_progress": 600.0,
+                "b4_writeoff": 700.0,
             },
+        )
+        self.assertEqual(
+            dict(Report._fields["bucket"]._description_selection(self.env)),
+            {
+                "b0_not_due": "Not Due",
+                "b1_overdue": "Up to 2 Months",
+                "b2_monitor": "Over 2 Months",
+                "b3_progress": "Over 4 Months",
+                "b4_writeoff": "Over 6 Months",
+            },
+        )
+        self.assertEqual(
+            Report.fields_get(["amount_monitor"])["amount_monitor"]["string"],
+            "Over 2 Months",
         )
         self.assertFalse(
             Report.with_user(self.rep_b).search([("partner_id", "=", self.customer.id)])
@@ -664,6 +684,41 @@ class TestAgingReport(ReceivablesCase):
                 [("partner_id", "=", self.customer_b.id)]
             )
         )
+
+    def test_buckets_in_days(self):
+        """The ladder in days: the view reads the settings, nothing stored."""
+        self.company.write(
+            {
+                "key_account_aging_unit": "days",
+                "key_account_monitor_after": 10,
+                "key_account_progress_after": 20,
+                "key_account_writeoff_after": 30,
+            }
+        )
+        today = fields.Date.today()
+        for days, amount in ((10, 100.0), (11, 200.0), (21, 300.0), (31, 400.0)):
+            due = fields.Date.subtract(today, days=days)
+            self._invoice(self.customer, amount, due, due)
+        self.env.flush_all()
+        Report = self.env["key_account.aging.report"].with_user(self.rep_a)
+        totals = dict(
+            Report._read_group(
+                [("partner_id", "=", self.customer.id)],
+                ["bucket"],
+                ["amount_residual:sum"],
+            )
+        )
+        self.assertEqual(
+            totals,
+            {
+                "b1_overdue": 100.0,
+                "b2_monitor": 200.0,
+                "b3_progress": 300.0,
+                "b4_writeoff": 400.0,
+            },
+        )
+        labels = dict(Report._fields["bucket"]._description_selection(Report.env))
+        self.assertEqual(labels["b2_monitor"], "Over 10 Days")
 
 
 class WriteoffCase(ReceivablesCase):

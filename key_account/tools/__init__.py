@@ -8,6 +8,7 @@ from .aging import (
     BUCKETS,
     STAGES,
     aging_bucket,
+    bucket_bounds,
     cutoff_stage,
     ladder_cutoffs,
     ladder_stage,
@@ -45,6 +46,13 @@ from .compensation import (
     volume_window,
 )
 from .completeness import completeness
+from .customer_file import (
+    entered_late,
+    entry_deadline,
+    per_month,
+    share,
+    window_start,
+)
 from .dates import (
     add_months,
     add_working_days,
@@ -111,9 +119,15 @@ from .visits import (
 )
 
 __all__ = [
+    "entered_late",
+    "entry_deadline",
+    "per_month",
+    "share",
+    "window_start",
     "BUCKETS",
     "STAGES",
     "aging_bucket",
+    "bucket_bounds",
     "cutoff_stage",
     "ladder_cutoffs",
     "ladder_stage",

@@ -6,15 +6,9 @@ from .dates import add_months
 
 # Ladder stages, lowest first (SPEC R39-R41).
 STAGES = ("current", "monitor", "progress", "writeoff")
-# Report buckets by days past due: (code, first day, last day or None).
-BUCKETS = (
-    ("b0_not_due", None, 0),
-    ("b1_0_30", 1, 30),
-    ("b2_31_60", 31, 60),
-    ("b3_61_120", 61, 120),
-    ("b4_121_180", 121, 180),
-    ("b5_over_180", 181, None),
-)
+# Report buckets (SPEC R38): not due, then one per ladder stage: overdue up
+# to the first level, more than the first, the second, the third level.
+BUCKETS = ("b0_not_due", "b1_overdue", "b2_monitor", "b3_progress", "b4_writeoff")
 
 
 def overdue_more_than(due, today, amount, unit="months"):
@@ -97,12 +91,20 @@ def stage_rank(stage):
     return STAGES.index(stage or "current")
 
 
-def aging_bucket(days_past_due):
-    """Report bucket of a receivable ``days_past_due`` days after its due
-    date (0 or less: not due)."""
-    for code, first, last in BUCKETS:
-        if (first is None or days_past_due >= first) and (
-            last is None or days_past_due <= last
-        ):
-            return code
-    raise AssertionError("unreachable")  # pragma: no cover
+def aging_bucket(due, today, levels=(2, 4, 6), unit="months"):
+    """Report bucket of a receivable due on ``due`` (R38): not due until its
+    due date, then the bucket of its ``ladder_stage`` on ``today``."""
+    if today <= due:
+        return BUCKETS[0]
+    return BUCKETS[1 + stage_rank(ladder_stage(due, today, levels, unit))]
+
+
+def bucket_bounds(levels=(2, 4, 6)):
+    """(code, more than, up to) of each overdue bucket in the ladder's unit
+    (None: no bound); the not-due bucket has neither. Labels the report's
+    buckets after the configured ladder."""
+    if list(levels) != sorted(levels) or len(levels) != len(STAGES) - 1:
+        raise ValueError("Three ascending ladder levels are expected")
+    lows = (None, None, *levels)
+    highs = (None, *levels, None)
+    return tuple(zip(BUCKETS, lows, highs, strict=True))
