@@ -5,7 +5,7 @@
     "designation requests, order approvals, authority matrix, delegation, "
     "credit hold, agreements, receivables, commissions on collected amounts, "
     "customer file, signers, confidentiality",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Sales/Sales",
     "website": "https://github.com/key-account/key_account",
     "author": "Key Account Contributors",
