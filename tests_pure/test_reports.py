@@ -9,6 +9,7 @@ from key_account_tools import (
     is_month_last_week,
     month_bounds,
     plan_bounds,
+    planned_visits,
     week_bounds,
 )
 
@@ -88,3 +89,38 @@ def test_plan_bounds_cover_the_day(day, period_type):
 def test_plan_bounds_refuse_an_unknown_period():
     with pytest.raises(ValueError):
         plan_bounds("day", D(2025, 6, 9))
+
+
+def test_planned_visits_weekly_plans_replace_the_monthly_one():
+    """R55: a month planned weekly counts its weekly plans, not the monthly
+    plan beside them; a month planned only monthly counts that plan."""
+    june, july = D(2025, 6, 1), D(2025, 7, 1)
+    plans = [
+        ("month", june, 20),
+        ("week", D(2025, 6, 2), 4),
+        ("week", D(2025, 6, 9), 5),
+        ("month", july, 12),
+    ]
+    assert planned_visits(plans) == 4 + 5 + 12
+    assert planned_visits([("month", june, 20)]) == 20
+    assert planned_visits([]) == 0
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["week", "month"]),
+            st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)),
+            st.integers(0, 50),
+        )
+    )
+)
+def test_planned_visits_never_exceed_all_plans_and_keep_every_week(plans):
+    total = planned_visits(plans)
+    assert sum(c for k, _d, c in plans if k == "week") <= total
+    assert total <= sum(c for _k, _d, c in plans)
+
+
+def test_planned_visits_refuse_an_unknown_period():
+    with pytest.raises(ValueError):
+        planned_visits([("day", D(2025, 6, 9), 1)])

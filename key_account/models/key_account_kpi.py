@@ -3,7 +3,14 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 
-from ..tools import activity_target, add_months, percent, sales_score, working_days
+from ..tools import (
+    activity_target,
+    add_months,
+    percent,
+    planned_visits,
+    sales_score,
+    working_days,
+)
 
 HEALTH_GROUP = "key_account.group_key_account_rep"
 # Measures of the KPI report that are actuals (the others are targets).
@@ -78,8 +85,10 @@ class KeyAccountKpi(models.AbstractModel):
         collection_rate, collection_target, collection_completion; expenses,
         expense_budget, expense_control; file_completeness; valid_complaints;
         registration_rate; working_days, visits, visit_target, calls,
-        call_target (R85); health_average (mean health score of their
-        scored key accounts, None without any), accounts_at_risk."""
+        call_target (R85); visits_planned (their submitted and reviewed
+        visit plans starting in the period, R55), visit_plan_completion;
+        health_average (mean health score of their scored key accounts, None
+        without any), accounts_at_risk."""
         user_ids = list(user_ids)
         company = self.env.company
         result = {}
@@ -91,6 +100,7 @@ class KeyAccountKpi(models.AbstractModel):
         complaints = self._valid_complaint_counts(user_ids, date_from, date_to)
         registrations = self._registration_rates(user_ids, date_from, date_to)
         visits = self._visit_counts(user_ids, date_from, date_to)
+        planned_visit_counts = self._planned_visit_counts(user_ids, date_from, date_to)
         calls = self._call_counts(user_ids, date_from, date_to)
         health = self._health_by_user(user_ids)
         days = working_days(date_from, date_to)
@@ -147,6 +157,10 @@ class KeyAccountKpi(models.AbstractModel):
                 "registration_rate": registrations.get(user_id),
                 "working_days": days,
                 "visits": visits.get(user_id, 0),
+                "visits_planned": planned_visit_counts.get(user_id, 0),
+                "visit_plan_completion": percent(
+                    visits.get(user_id, 0), planned_visit_counts.get(user_id)
+                ),
                 "visit_target": activity_target(
                     company.key_account_visits_per_day, days
                 ),
@@ -429,6 +443,28 @@ class KeyAccountKpi(models.AbstractModel):
             if date_from <= visit._local(visit.actual_start).date() <= date_to:
                 result[visit.user_id.id] += 1
         return dict(result)
+
+    @api.model
+    def _planned_visit_counts(self, user_ids, date_from, date_to):
+        """{user id: visits planned} in their submitted and reviewed visit
+        plans starting in the period (R55), a month planned weekly counted
+        by its weekly plans (``planned_visits``); read with the caller's
+        rights, without the customers of secret accounts he may not see."""
+        groups = self.env["key_account.visit.plan.line"]._read_group(
+            [
+                ("plan_id.user_id", "in", user_ids),
+                ("plan_id.state", "in", ("submitted", "reviewed")),
+                ("plan_id.date_from", ">=", date_from),
+                ("plan_id.date_from", "<=", date_to),
+                *self._secret_guard(),
+            ],
+            ["plan_id"],
+            ["planned_count:sum"],
+        )
+        plans = defaultdict(list)
+        for plan, count in groups:
+            plans[plan.user_id.id].append((plan.period_type, plan.date_from, count))
+        return {user_id: planned_visits(rows) for user_id, rows in plans.items()}
 
     @api.model
     def _secret_guard(self):

@@ -1,6 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 from ..tools import is_blank, month_bounds
 
@@ -29,7 +29,11 @@ class KeyAccountMonthlyReport(models.Model):
 
     _name = "key_account.monthly.report"
     _description = "Key-Account Monthly Report"
-    _inherit = ["key_account.guard.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "key_account.reviewed.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
     _key_account_user_fields = {
         "draft": (
             "kind",
@@ -90,21 +94,6 @@ class KeyAccountMonthlyReport(models.Model):
         compute_sudo=True,
         help="The analysis of the clerk's submitted reports of the month.",
     )
-    state = fields.Selection(
-        [("draft", "Draft"), ("submitted", "Submitted"), ("reviewed", "Reviewed")],
-        default="draft",
-        required=True,
-        readonly=True,
-        copy=False,
-        tracking=True,
-        index=True,
-    )
-    submitted_date = fields.Datetime(readonly=True, copy=False)
-    review_note = fields.Text(string="Reviewer's Comment", tracking=True)
-    reviewer_id = fields.Many2one(
-        "res.users", string="Reviewed By", readonly=True, copy=False
-    )
-    review_date = fields.Datetime(string="Reviewed On", readonly=True, copy=False)
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
@@ -184,76 +173,9 @@ class KeyAccountMonthlyReport(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if "review_note" in vals and not self._key_account_is_system():
-            self._check_reviewer()
         if vals.get("month"):
             vals = dict(vals, month=month_bounds(fields.Date.to_date(vals["month"]))[0])
         return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_draft(self):
-        if any(report.state != "draft" for report in self):
-            raise UserError(self.env._("A submitted monthly report is kept as is."))
-
-    # === ACTION METHODS === #
-    def action_submit(self):
-        for report in self:
-            if report.state != "draft":
-                raise UserError(self.env._("This monthly report is already submitted."))
-            if report.user_id != self.env.user and not self.env.su:
-                raise AccessError(self.env._("Only the author submits the report."))
-            problems = report._submission_problems()
-            if problems:
-                raise UserError("\n".join(problems))
-            report._key_account_system_write(
-                {
-                    "state": "submitted",
-                    "submitted_date": fields.Datetime.now(),
-                    "reviewer_id": False,
-                    "review_date": False,
-                }
-            )
-            for reviewer in report._reviewers():
-                report.activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    user_id=reviewer.id,
-                    summary=self.env._("Review %s", report.display_name),
-                )
-        return True
-
-    def action_review(self):
-        self._check_reviewer()
-        if any(report.state != "submitted" for report in self):
-            raise UserError(self.env._("Only submitted monthly reports are reviewed."))
-        self._key_account_system_write(
-            {
-                "state": "reviewed",
-                "reviewer_id": self.env.uid,
-                "review_date": fields.Datetime.now(),
-            }
-        )
-        self.activity_unlink(["mail.mail_activity_data_todo"])
-        return True
-
-    def action_return(self):
-        self._check_reviewer()
-        for report in self:
-            if report.state != "submitted":
-                raise UserError(
-                    self.env._("Only submitted monthly reports are returned.")
-                )
-            if is_blank(report.review_note):
-                raise UserError(
-                    self.env._("Write in the comment what the report lacks.")
-                )
-            report._key_account_system_write({"state": "draft"})
-            report.activity_unlink(["mail.mail_activity_data_todo"])
-            report.message_post(
-                body=self.env._("Monthly report returned: %s", report.review_note),
-                subtype_xmlid="mail.mt_comment",
-                partner_ids=report.user_id.partner_id.ids,
-            )
-        return True
 
     # === BUSINESS METHODS === #
     def _submission_problems(self):

@@ -625,7 +625,7 @@ class KeyAccountReportDigest(models.Model):
                 _("Completion"),
                 _("Collected"),
                 _("Collection Rate"),
-                _("Visits (done / expected)"),
+                _("Visits (done / planned / expected)"),
                 _("Calls (done / expected)"),
                 _("Valid Complaints"),
             ],
@@ -637,8 +637,12 @@ class KeyAccountReportDigest(models.Model):
                     self._format_percent(kpis[user.id]["sales_completion"]),
                     self._format_amount(kpis[user.id]["collected"]),
                     self._format_percent(kpis[user.id]["collection_rate"]),
-                    "%s / %g"
-                    % (kpis[user.id]["visits"], kpis[user.id]["visit_target"]),
+                    "%s / %s / %g"
+                    % (
+                        kpis[user.id]["visits"],
+                        kpis[user.id]["visits_planned"],
+                        kpis[user.id]["visit_target"],
+                    ),
                     "%s / %g" % (kpis[user.id]["calls"], kpis[user.id]["call_target"]),
                     kpis[user.id]["valid_complaints"],
                 ]

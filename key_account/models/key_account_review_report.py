@@ -272,6 +272,10 @@ class KeyAccountReviewReport(models.AbstractModel):
                 ),
             ),
             (
+                _("Visits planned by the rep (visit plans, all their customers)"),
+                kpis["visits_planned"],
+            ),
+            (
                 _("Calls by the rep (all their customers)"),
                 self._activity_figure(
                     kpis["calls"],

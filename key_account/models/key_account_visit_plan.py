@@ -2,15 +2,9 @@
 import datetime
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError
 
-from ..tools import is_blank, percent, plan_bounds
-
-STATES = [
-    ("draft", "Draft"),
-    ("submitted", "Submitted"),
-    ("reviewed", "Reviewed"),
-]
+from ..tools import percent, plan_bounds
 
 
 class KeyAccountVisitPlan(models.Model):
@@ -21,7 +15,11 @@ class KeyAccountVisitPlan(models.Model):
 
     _name = "key_account.visit.plan"
     _description = "Key-Account Visit Plan"
-    _inherit = ["key_account.guard.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "key_account.reviewed.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
     _key_account_user_fields = {
         "draft": (
             "user_id",
@@ -78,21 +76,7 @@ class KeyAccountVisitPlan(models.Model):
         "key_account.visit.plan.line", "plan_id", string="Planned Visits"
     )
     note = fields.Text(string="Priorities")
-    state = fields.Selection(
-        STATES,
-        default="draft",
-        required=True,
-        readonly=True,
-        copy=False,
-        tracking=True,
-        index=True,
-    )
-    submitted_date = fields.Datetime(readonly=True, copy=False)
-    review_note = fields.Text(string="Office Manager's Comment", tracking=True)
-    reviewer_id = fields.Many2one(
-        "res.users", string="Reviewed By", readonly=True, copy=False
-    )
-    review_date = fields.Datetime(string="Reviewed On", readonly=True, copy=False)
+    review_note = fields.Text(string="Office Manager's Comment")
     planned_total = fields.Integer(
         string="Visits Planned", compute="_compute_totals", compute_sudo=True
     )
@@ -156,83 +140,29 @@ class KeyAccountVisitPlan(models.Model):
         return plans
 
     def write(self, vals):
-        if not self._key_account_is_system():
-            if "review_note" in vals:
-                self._check_reviewer()
-            if vals.get("user_id") and not self._is_supervisor():
-                vals = dict(vals, user_id=self.env.uid)
+        if (
+            not self._key_account_is_system()
+            and vals.get("user_id")
+            and not self._is_supervisor()
+        ):
+            vals = dict(vals, user_id=self.env.uid)
         res = super().write(vals)
         if {"date_from", "period_type"} & set(vals):
             self._normalize_period()
         return res
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_draft(self):
-        if any(plan.state != "draft" for plan in self):
-            raise UserError(self.env._("A submitted visit plan is kept as is."))
-
-    # === ACTION METHODS === #
-    def action_submit(self):
-        for plan in self:
-            if plan.state != "draft":
-                raise UserError(self.env._("Only draft visit plans are submitted."))
-            if plan.user_id != self.env.user and not self.env.su:
-                raise AccessError(self.env._("Only the rep submits their visit plan."))
-            if not plan.line_ids.filtered("planned_count"):
-                raise UserError(
-                    self.env._("Plan at least one visit before submitting the plan.")
-                )
-            plan._key_account_system_write(
-                {
-                    "state": "submitted",
-                    "submitted_date": fields.Datetime.now(),
-                    "reviewer_id": False,
-                    "review_date": False,
-                }
-            )
-            reviewer = plan.supervisor_id or plan.company_id._key_account_head()
-            if reviewer:
-                plan.activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    user_id=reviewer.id,
-                    summary=self.env._("Review the visit plan"),
-                )
-        return True
-
-    def action_review(self):
-        self._check_reviewer()
-        if any(plan.state != "submitted" for plan in self):
-            raise UserError(self.env._("Only submitted visit plans are reviewed."))
-        self._key_account_system_write(
-            {
-                "state": "reviewed",
-                "reviewer_id": self.env.uid,
-                "review_date": fields.Datetime.now(),
-            }
-        )
-        self.activity_feedback(["mail.mail_activity_data_todo"])
-        return True
-
-    def action_return(self):
-        """Send the plan back to the rep with the comment."""
-        self._check_reviewer()
-        for plan in self:
-            if plan.state != "submitted":
-                raise UserError(self.env._("Only submitted visit plans are returned."))
-            if is_blank(plan.review_note):
-                raise UserError(
-                    self.env._("Write in the comment what the rep should change.")
-                )
-            plan._key_account_system_write({"state": "draft"})
-            plan.activity_unlink(["mail.mail_activity_data_todo"])
-            plan.message_post(
-                body=self.env._("Visit plan returned: %s", plan.review_note),
-                subtype_xmlid="mail.mt_comment",
-                partner_ids=plan.user_id.partner_id.ids,
-            )
-        return True
-
     # === BUSINESS METHODS === #
+    def _submission_problems(self):
+        self.ensure_one()
+        if not self.line_ids.filtered("planned_count"):
+            return [self.env._("Plan at least one visit before submitting the plan.")]
+        return []
+
+    def _reviewers(self):
+        """The rep's office manager, else the KA head."""
+        self.ensure_one()
+        return self.supervisor_id or self.company_id._key_account_head()
+
     @api.model
     def _is_supervisor(self):
         return self.env.user.has_group("key_account.group_key_account_supervisor")

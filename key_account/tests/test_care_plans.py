@@ -155,6 +155,42 @@ class TestVisitPlan(KeyAccountCase):
         with self.assertRaises(UserError):
             self._plan(line_ids=[]).action_submit()  # nothing planned
 
+    def test_kpis_show_planned_against_done(self):
+        """R55: the KPIs count the visits the rep planned in his submitted
+        plans of the period against the visits he made; a month planned
+        weekly counts its weekly plans, not the monthly plan beside them; a
+        draft plan counts nothing. The office manager reads the same."""
+        june = (D(2025, 6, 1), D(2025, 6, 30))
+        Kpi = self.env["key_account.kpi"]
+        monthly = self._plan(period_type="month")
+        monthly.line_ids.write({"planned_count": 10})
+        monthly.action_submit()
+        self._done_visit(D(2025, 6, 10))
+        kpis = Kpi.with_user(self.rep_a)._kpis(self.rep_a.ids, *june)[self.rep_a.id]
+        self.assertEqual(kpis["visits"], 1)
+        self.assertEqual(kpis["visits_planned"], 20)
+        self.assertEqual(kpis["visit_plan_completion"], 5.0)
+        weekly = self._plan()  # 3 visits, week of 9 June
+        self.assertEqual(
+            Kpi.with_user(self.rep_a)._kpis(self.rep_a.ids, *june)[self.rep_a.id][
+                "visits_planned"
+            ],
+            20,
+        )
+        weekly.action_submit()
+        self._plan(date_from="2025-06-16").action_submit()  # 3 more
+        for reader in (self.rep_a, self.office_manager):
+            kpis = Kpi.with_user(reader)._kpis(self.rep_a.ids, *june)[self.rep_a.id]
+            self.assertEqual(kpis["visits_planned"], 6)
+            self.assertEqual(kpis["visit_plan_completion"], 100.0 / 6)
+        # Another rep's KPIs count none of rep A's plans.
+        self.assertEqual(
+            Kpi.with_user(self.head)._kpis(self.rep_b.ids, *june)[self.rep_b.id][
+                "visits_planned"
+            ],
+            0,
+        )
+
 
 @tagged("post_install", "-at_install")
 class TestSatisfactionCampaign(KeyAccountCase):

@@ -66,6 +66,7 @@ from .reports import (
     is_month_last_week,
     month_bounds,
     plan_bounds,
+    planned_visits,
     week_bounds,
 )
 from .relationship import (
@@ -174,6 +175,7 @@ __all__ = [
     "is_month_last_week",
     "month_bounds",
     "plan_bounds",
+    "planned_visits",
     "week_bounds",
     "expense_ratio",
     "needs_higher_approval",

@@ -35,6 +35,27 @@ def plan_bounds(period_type, day):
     raise ValueError(f"Unknown plan period {period_type!r}")
 
 
+def planned_visits(plans):
+    """Visits a rep planned, from their plans ``plans`` (iterable of
+    ``(period_type, first day, planned count)``) of one period (R55).
+
+    A weekly plan is the finer one: it always counts, and a monthly plan
+    counts only when no weekly plan starts within its month, so that a rep
+    planning both ways is not counted twice."""
+    plans = list(plans)
+    weekly_months = {
+        (start.year, start.month) for kind, start, _count in plans if kind == "week"
+    }
+    total = 0
+    for kind, start, count in plans:
+        if kind not in ("week", "month"):
+            raise ValueError(f"Unknown plan period {kind!r}")
+        if kind == "month" and (start.year, start.month) in weekly_months:
+            continue
+        total += count
+    return total
+
+
 def is_month_last_week(monday):
     """Whether the week starting on ``monday`` is the last one starting in
     its month: the week whose report carries the customer log (R81)."""
