@@ -85,6 +85,8 @@ from . import sale_order_line
 
 # Agreements (R20–R26)
 from . import key_account_agreement
+from . import key_account_agreement_pricing
+from . import key_account_agreement_signing
 from . import key_account_agreement_result
 from . import key_account_signing_authorization
 from . import key_account_lawyer_exchange

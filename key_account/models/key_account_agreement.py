@@ -3,10 +3,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.osv import expression
-from odoo.tools import format_date
 
-from ..tools import highest_level, percent_below
 from .key_account_approval_mixin import TRANSITIONS
 from .key_account_guard_mixin import system_write
 
@@ -21,15 +18,8 @@ STATES = [
     ("rejected", "Rejected"),
     ("cancelled", "Cancelled"),
 ]
-PRICING_MODELS = [
-    ("cpm", "CPM (Cost per Thousand)"),
-    ("cps", "CPS (Cost per Sale)"),
-    ("cpa", "CPA (Cost per Action)"),
-]
 # Files customer support adds to an approved or running agreement (R22, R23).
 PAPER_FIELDS = {"requirement_form_ids", "customer_sealed_ids", "sealed_pdf_ids"}
-# Exception types a deviation beyond the KA head's authority is requested as.
-MATRIX_TYPES = ("payment_term", "rebate", "price_floor")
 
 
 class KeyAccountAgreement(models.Model):
@@ -137,17 +127,6 @@ class KeyAccountAgreement(models.Model):
         check_company=True,
         help="The prices agreed with the customer; its orders take them.",
     )
-    floor_pricelist_id = fields.Many2one(
-        "product.pricelist",
-        string="Price System (Floor)",
-        compute="_compute_floor_pricelist_id",
-        store=True,
-        readonly=False,
-        precompute=True,
-        tracking=True,
-        check_company=True,
-        help="Settlement floor prices the agreement's prices are compared with.",
-    )
     payment_term_id = fields.Many2one(
         "account.payment.term", tracking=True, check_company=True
     )
@@ -165,118 +144,11 @@ class KeyAccountAgreement(models.Model):
         help="Share of each order the customer pays before its goods are "
         "delivered; usually 0 % for key accounts, which buy on credit.",
     )
-    performance_priced = fields.Boolean(
-        string="Performance-Priced", tracking=True, help="CPM, CPS or CPA deal."
-    )
-    pricing_model = fields.Selection(PRICING_MODELS, tracking=True)
-    performance_price = fields.Float(
-        string="Unit Price",
-        tracking=True,
-        digits="Product Price",
-        help="Price per sale (CPS), per action (CPA) or per thousand (CPM) "
-        "agreed with the customer.",
-    )
-    test_volume = fields.Float(
-        tracking=True,
-        help="Sends (impressions) of the test campaign.",
-    )
-    test_conversions = fields.Float(
-        string="Test Sales or Actions",
-        tracking=True,
-        help="Sales (CPS) or actions (CPA) the test campaign brought.",
-    )
-    test_value = fields.Float(
-        string="Test CPM",
-        compute="_compute_test_value",
-        store=True,
-        readonly=False,
-        precompute=True,
-        tracking=True,
-        digits="Product Price",
-        help="Price per thousand sends the test data gives: the unit price for "
-        "a CPM deal; unit price x sales or actions / sends x 1,000 for CPS and "
-        "CPA. It must fit the price system's CPM; the monthly actual results "
-        "are compared with it, too large a deviation suspends the agreement.",
-    )
-    test_data_ids = fields.Many2many(
-        "ir.attachment",
-        "key_account_agreement_test_data_rel",
-        "agreement_id",
-        "attachment_id",
-    )
     clauses = fields.Text(
         string="Non-Standard Clauses",
         help="Anything beyond the company template: the KA head reviews it.",
     )
     notes = fields.Text(string="Internal Notes")
-    deviation_note = fields.Text(
-        string="Deviations",
-        compute="_compute_deviations",
-        help="What departs from the price system and the customer's defaults.",
-    )
-    has_deviation = fields.Boolean(
-        string="Deviates",
-        compute="_compute_deviations",
-        search="_search_has_deviation",
-    )
-    deviation_level = fields.Selection(
-        [("rep", "Rep"), ("director", "KA Head"), ("manager", "General Manager")],
-        string="Authority Needed",
-        compute="_compute_deviations",
-    )
-    requirement_form_ids = fields.Many2many(
-        "ir.attachment",
-        "key_account_agreement_requirement_rel",
-        "agreement_id",
-        "attachment_id",
-        string="Customer Requirement Form",
-        copy=False,
-        help="签订合同客户需求申请单: required before the agreement is active.",
-    )
-    customer_sealed_ids = fields.Many2many(
-        "ir.attachment",
-        "key_account_agreement_customer_sealed_rel",
-        "agreement_id",
-        "attachment_id",
-        string="Copy Sealed by the Customer",
-        copy=False,
-    )
-    signed_by_id = fields.Many2one(
-        "res.users", readonly=True, copy=False, tracking=True
-    )
-    signed_date = fields.Date(string="Signed On", readonly=True, copy=False)
-    signing_authorization_id = fields.Many2one(
-        "key_account.signing.authorization",
-        string="Signed Under",
-        readonly=True,
-        copy=False,
-        index="btree_not_null",
-        help="The KA head's written authorization the clerk signed under.",
-    )
-    signable_by_ids = fields.Many2many(
-        "res.users",
-        compute="_compute_signable_by_ids",
-        search="_search_signable_by_ids",
-        string="Clerks Authorized to Sign",
-        help="Clerks whose running signing authorizations cover this approved "
-        "agreement's customer: they read it to sign it (record rule).",
-    )
-    customer_copy_reviewed_by_id = fields.Many2one(
-        "res.users", readonly=True, copy=False
-    )
-    sealed_pdf_ids = fields.Many2many(
-        "ir.attachment",
-        "key_account_agreement_sealed_rel",
-        "agreement_id",
-        "attachment_id",
-        string="Sealed Agreement",
-        copy=False,
-    )
-    company_sealed = fields.Boolean(readonly=True, copy=False, tracking=True)
-    company_sealed_by_id = fields.Many2one(
-        "res.users", string="Seal Recorded By", readonly=True, copy=False
-    )
-    company_sealed_date = fields.Date(string="Sealed On", readonly=True, copy=False)
     status_cause = fields.Text(
         string="Cause",
         readonly=True,
@@ -313,112 +185,6 @@ class KeyAccountAgreement(models.Model):
                 agreement.date_start + relativedelta(months=months or 12, days=-1)
             )
 
-    @api.depends(
-        "performance_priced",
-        "pricing_model",
-        "performance_price",
-        "test_volume",
-        "test_conversions",
-    )
-    def _compute_test_value(self):
-        """The CPM the test data gives (SPEC R25); entered by hand when the
-        unit price is not given."""
-        for agreement in self:
-            price = agreement.performance_price
-            if not (agreement.performance_priced and price):
-                agreement.test_value = agreement.test_value
-            elif agreement.pricing_model == "cpm":
-                agreement.test_value = price
-            elif agreement.test_volume:
-                agreement.test_value = (
-                    price * agreement.test_conversions / agreement.test_volume * 1000
-                )
-            else:
-                agreement.test_value = agreement.test_value
-
-    @api.depends("state", "partner_id", "company_id")
-    def _compute_signable_by_ids(self):
-        today = fields.Date.context_today(self)
-        running = (
-            self.env["key_account.signing.authorization"]
-            .sudo()
-            .search(
-                [
-                    ("state", "=", "granted"),
-                    ("date_from", "<=", today),
-                    ("date_to", ">=", today),
-                ]
-            )
-        )
-        for agreement in self:
-            partner = agreement.partner_id.commercial_partner_id
-            agreement.signable_by_ids = (
-                running.filtered(
-                    lambda a, ag=agreement, p=partner: (
-                        a.company_id == ag.company_id
-                        and (not a.partner_ids or p in a.partner_ids)
-                    )
-                ).user_id
-                if agreement.state == "approved"
-                else False
-            )
-
-    def _search_signable_by_ids(self, operator, value):
-        """Approved agreements the running signing authorizations of the
-        users ``value`` cover: the clerk reads them to sign them."""
-        if operator not in ("in", "=") or not value:
-            raise UserError(self.env._("Unsupported search on the signing clerks."))
-        ids = value if isinstance(value, (list, tuple)) else [value]
-        Authorization = self.env["key_account.signing.authorization"]
-        today = fields.Date.context_today(self)
-        return expression.AND(
-            [
-                [("state", "=", "approved")],
-                expression.OR(
-                    [
-                        Authorization._signable_partner_domain(user, today)
-                        for user in self.env["res.users"].browse(ids)
-                    ]
-                ),
-            ]
-        )
-
-    @api.depends("company_id")
-    def _compute_floor_pricelist_id(self):
-        for agreement in self:
-            if not agreement.floor_pricelist_id:
-                agreement.floor_pricelist_id = (
-                    agreement.company_id or self.env.company
-                ).key_account_floor_pricelist_id
-
-    @api.depends_context("lang")
-    @api.depends(
-        "partner_id",
-        "payment_term_id",
-        "rebate_rate",
-        "advance_percent",
-        "clauses",
-        "pricelist_id",
-        "floor_pricelist_id",
-        "date_start",
-        "performance_priced",
-        "test_value",
-        "company_id.key_account_cpm_product_id",
-    )
-    def _compute_deviations(self):
-        for agreement in self:
-            findings = agreement._deviations()
-            agreement.deviation_note = "\n".join(f["text"] for f in findings) or False
-            agreement.has_deviation = bool(findings)
-            agreement.deviation_level = highest_level([f["level"] for f in findings])
-
-    def _search_has_deviation(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(self.env._("Unsupported search on deviations."))
-        positive = (operator == "=") == value
-        ids = self.search([]).filtered("has_deviation").ids
-        return [("id", "in" if positive else "not in", ids)]
-
     # === CONSTRAINT METHODS === #
     @api.constrains("date_start", "date_end")
     def _check_dates(self):
@@ -426,34 +192,6 @@ class KeyAccountAgreement(models.Model):
             if agreement.date_end < agreement.date_start:
                 raise ValidationError(
                     self.env._("An agreement cannot end before it starts.")
-                )
-
-    @api.constrains("rebate_rate", "advance_percent", "test_value")
-    def _check_percents(self):
-        for agreement in self:
-            if not (0 <= agreement.rebate_rate < 100) or not (
-                0 <= agreement.advance_percent <= 100
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "Rebate and advance payment are percentages between 0 and 100."
-                    )
-                )
-            if (
-                min(
-                    agreement.test_value,
-                    agreement.performance_price,
-                    agreement.test_volume,
-                    agreement.test_conversions,
-                )
-                < 0
-                or agreement.test_conversions > agreement.test_volume
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "Test data and unit price cannot be negative, and a "
-                        "test brings no more sales or actions than sends."
-                    )
                 )
 
     @api.constrains("state", "partner_id", "date_start", "date_end")
@@ -547,88 +285,6 @@ class KeyAccountAgreement(models.Model):
             )
         return problems
 
-    def _performance_problems(self):
-        """What a performance-priced agreement lacks before review (SPEC
-        R25): its model, the test data file customer support reviews, the
-        CPM derived from it and a price system to hold it against."""
-        self.ensure_one()
-        problems = []
-        if not self.pricing_model:
-            problems.append(self.env._("Choose the pricing model (CPM, CPS or CPA)."))
-        if not self.test_data_ids:
-            problems.append(
-                self.env._(
-                    "Attach the test data of the campaign: customer support "
-                    "reviews it with the agreement."
-                )
-            )
-        if not self.test_value:
-            problems.append(
-                self.env._(
-                    "Give the CPM the test data gives (or the unit price and "
-                    "the test volume and results it is derived from)."
-                )
-            )
-        if not self._price_system_cpm():
-            problems.append(
-                self.env._(
-                    "The price system gives no CPM to check the test CPM "
-                    "against: set the CPM product in the settings and its "
-                    "price in the price system."
-                )
-            )
-        return problems
-
-    def _price_system_cpm(self):
-        """The price per thousand sends in the agreement's price system (its
-        floor price list, the settings' CPM product), in company currency;
-        0.0 without one."""
-        self.ensure_one()
-        company = self.company_id or self.env.company
-        product = company.key_account_cpm_product_id
-        floor = self.floor_pricelist_id
-        if not (product and floor):
-            return 0.0
-        date = self.date_start or fields.Date.context_today(self)
-        price = floor._get_product_price(product, 1.0, date=date)
-        return floor.currency_id._convert(price, company.currency_id, company, date)
-
-    def action_request_exceptions(self):
-        """Draft exception requests for the deviations beyond the KA head's
-        authority not covered yet; the rep completes and submits them."""
-        self.ensure_one()
-        if self.state != "draft":
-            raise UserError(self.env._("Only a draft agreement asks for exceptions."))
-        Exception = self.env["key_account.exception.request"]
-        requests = Exception
-        for finding in self._uncovered_deviations():
-            pending = Exception.search(
-                [
-                    ("document_model", "=", self._name),
-                    ("document_id", "=", self.id),
-                    ("exception_type", "=", finding["type"]),
-                    ("state", "in", ("draft", "submitted")),
-                ],
-                limit=1,
-            )
-            requests |= pending or Exception._request_for(
-                self,
-                finding["type"],
-                finding["value"],
-                partner_id=self.partner_id.commercial_partner_id.id,
-                company_id=self.company_id.id,
-                justification=finding["text"],
-            )
-        if not requests:
-            raise UserError(self.env._("No deviation needs an exception request."))
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "key_account.exception.request",
-            "name": self.env._("Exception Requests"),
-            "view_mode": "list,form",
-            "domain": [("id", "in", requests.ids)],
-        }
-
     def action_draft(self):
         """A rejected agreement goes back to draft for the rep to revise; its
         reviews stay in the history."""
@@ -638,111 +294,6 @@ class KeyAccountAgreement(models.Model):
             agreement.check_access("write")
             agreement.review_ids._key_account_archive()
             agreement._set_state("draft", reject_reason=False)
-        return True
-
-    def action_review_customer_copy(self):
-        """The CS supervisor checked the copy the customer sealed first (R22)."""
-        self._check_reviewer()
-        for agreement in self:
-            if agreement.state not in ("approved", "active") or not (
-                agreement.customer_sealed_ids
-            ):
-                raise UserError(
-                    self.env._("Attach the copy the customer sealed first.")
-                )
-            agreement._key_account_system_write(
-                {"customer_copy_reviewed_by_id": self.env.uid}
-            )
-            agreement.message_post(
-                body=self.env._("Customer-sealed copy reviewed."),
-                subtype_xmlid="mail.mt_note",
-            )
-        return True
-
-    def action_record_company_seal(self):
-        """Head office sealed the finally reviewed version (R22)."""
-        self._check_reviewer()
-        for agreement in self:
-            if agreement.state not in ("approved", "active"):
-                raise UserError(
-                    self.env._("Only the finally reviewed agreement is sealed.")
-                )
-            if agreement.customer_sealed_ids and not (
-                agreement.customer_copy_reviewed_by_id
-            ):
-                raise UserError(
-                    self.env._(
-                        "The customer sealed first: review the customer's copy "
-                        "before recording the company seal."
-                    )
-                )
-            if not agreement.sealed_pdf_ids:
-                raise UserError(self.env._("Attach the sealed agreement first."))
-            agreement._key_account_system_write(
-                {
-                    "company_sealed": True,
-                    "company_sealed_by_id": self.env.uid,
-                    "company_sealed_date": fields.Date.context_today(self),
-                }
-            )
-        return True
-
-    def action_sign(self):
-        """The company signs the approved agreement (R22): the KA head, or a
-        KA clerk under the KA head's written authorization valid today,
-        covering the customer (and the deviation, if any). The agreement
-        records who signed, when, and under which authorization."""
-        today = fields.Date.context_today(self)
-        user = self.env.user
-        is_head = self.env.su or user.has_group("key_account.group_key_account_head")
-        Authorization = self.env["key_account.signing.authorization"]
-        for agreement in self:
-            if agreement.state != "approved":
-                raise UserError(self.env._("Only the approved agreement is signed."))
-            if agreement.signed_by_id:
-                raise UserError(
-                    self.env._(
-                        "%(agreement)s was signed by %(user)s.",
-                        agreement=agreement.name,
-                        user=agreement.signed_by_id.name,
-                    )
-                )
-            agreement.check_access("read")
-            authorization = Authorization
-            if not is_head:
-                authorization = Authorization._find_for(user, agreement, today)
-                if not authorization:
-                    raise AccessError(
-                        self.env._(
-                            "%(agreement)s: the KA clerk signs only under the KA "
-                            "head's written authorization valid on %(date)s and "
-                            "covering this customer%(deviating)s; you hold none.",
-                            agreement=agreement.name,
-                            date=format_date(self.env, today),
-                            deviating=self.env._(" and deviating agreements")
-                            if agreement.has_deviation
-                            else "",
-                        )
-                    )
-            agreement._key_account_system_write(
-                {
-                    "signed_by_id": user.id,
-                    "signed_date": today,
-                    "signing_authorization_id": authorization.id,
-                }
-            )
-            agreement.message_post(
-                body=self.env._(
-                    "Signed by %(user)s%(under)s.",
-                    user=user.name,
-                    under=self.env._(
-                        " under the authorization %s", authorization.display_name
-                    )
-                    if authorization
-                    else "",
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
         return True
 
     def action_activate(self):
@@ -989,135 +540,6 @@ class KeyAccountAgreement(models.Model):
             partner.property_payment_term_id
             or partner.key_account_tier_id.payment_term_id
         )
-
-    def _price_deviations(self):
-        """[(product, agreed price, floor price, % below)] of the agreement's
-        prices under the price system."""
-        self.ensure_one()
-        pricelist, floor = self.pricelist_id, self.floor_pricelist_id
-        if not pricelist or not floor:
-            return []
-        products = pricelist.item_ids.product_id | (
-            pricelist.item_ids.product_tmpl_id.product_variant_ids
-        )
-        result = []
-        for product in products:
-            price = pricelist._get_product_price(product, 1.0, date=self.date_start)
-            floor_price = floor._get_product_price(product, 1.0, date=self.date_start)
-            floor_price = floor.currency_id._convert(
-                floor_price,
-                pricelist.currency_id,
-                self.company_id or self.env.company,
-                self.date_start or fields.Date.today(),
-            )
-            below = percent_below(price, floor_price)
-            if below > 0:
-                result.append((product, price, floor_price, below))
-        return result
-
-    def _report_prices(self):
-        """[(product, agreed unit price)] printed as the price system."""
-        self.ensure_one()
-        pricelist = self.pricelist_id
-        products = pricelist.item_ids.product_id | (
-            pricelist.item_ids.product_tmpl_id.product_variant_ids
-        )
-        return [
-            (product, pricelist._get_product_price(product, 1.0, date=self.date_start))
-            for product in products.sorted("display_name")
-        ]
-
-    def _deviations(self):
-        """[{type, value, level, text}] of what departs from the price system
-        and the customer's defaults (SPEC R20)."""
-        self.ensure_one()
-        if not self.partner_id:
-            return []
-        company = self.company_id or self.env.company
-        rules = self.env["key_account.authority.rule"]._rules_by_type(company)
-        findings = []
-
-        def add(kind, value, text, rule=None):
-            level = rule._level(value) if rule else "director"
-            if rule and level == "rep":
-                return
-            if rule:
-                text = rule._explain(text, value) or text
-            findings.append(
-                {"type": kind, "value": value, "level": level, "text": text}
-            )
-
-        date = self.date_start or fields.Date.context_today(self)
-        if self.payment_term_id:
-            Order = self.env["sale.order"]
-            extra = Order._key_account_term_days(
-                self.payment_term_id, date
-            ) - Order._key_account_term_days(self._customer_term(), date)
-            if extra > 0:
-                add(
-                    "payment_term",
-                    extra,
-                    self.env._("payment term longer than the customer's by"),
-                    rules.get("payment_term"),
-                )
-        if self.rebate_rate > 0:
-            add(
-                "rebate",
-                self.rebate_rate,
-                self.env._("customer rebate"),
-                rules.get("rebate"),
-            )
-        below = [(b[0].display_name, b[3]) for b in self._price_deviations()]
-        if self.performance_priced and self.test_value:
-            cpm = self._price_system_cpm()
-            cpm_below = percent_below(self.test_value, cpm)
-            if cpm_below > 0:
-                below.append(
-                    (
-                        self.env._(
-                            "test CPM %(test)s under %(cpm)s",
-                            test=round(self.test_value, 2),
-                            cpm=round(cpm, 2),
-                        ),
-                        cpm_below,
-                    )
-                )
-        if below:
-            worst = max(b[1] for b in below)
-            products = ", ".join(b[0] for b in below)
-            add(
-                "price_floor",
-                worst,
-                self.env._("prices below the price system (%s) by", products),
-                rules.get("price_floor"),
-            )
-        tier_advance = self.partner_id.commercial_partner_id.key_account_tier_id
-        tier_advance = tier_advance.advance_percent
-        if tier_advance and self.advance_percent < tier_advance:
-            add(
-                "other",
-                tier_advance - self.advance_percent,
-                self.env._(
-                    "advance payment %(advance)s %% below the tier's %(tier)s %%",
-                    advance=self.advance_percent,
-                    tier=tier_advance,
-                ),
-            )
-        if (self.clauses or "").strip():
-            add("other", 0.0, self.env._("non-standard clauses"))
-        return findings
-
-    def _uncovered_deviations(self):
-        """Deviations beyond the KA head's authority with no approved exception."""
-        self.ensure_one()
-        Exception = self.env["key_account.exception.request"]
-        return [
-            finding
-            for finding in self._deviations()
-            if finding["level"] == "manager"
-            and finding["type"] in MATRIX_TYPES
-            and not Exception._is_approved(self, finding["type"], finding["value"])
-        ]
 
     # Crons
     @api.model
