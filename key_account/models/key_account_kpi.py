@@ -90,86 +90,128 @@ class KeyAccountKpi(models.AbstractModel):
         health_average (mean health score of their scored key accounts, None
         without any), accounts_at_risk."""
         user_ids = list(user_ids)
+        sources = self._kpi_sources(user_ids, date_from, date_to)
+        return {user_id: self._kpi_values(user_id, sources) for user_id in user_ids}
+
+    @api.model
+    def _kpi_sources(self, user_ids, date_from, date_to):
+        """What the KPIs are computed from, read once for all the reps
+        ``user_ids``: {source: {user id: value}} (``days``: the working
+        days of the period). Extend it together with ``_kpi_values``."""
+        return {
+            "actuals": self._actuals_by_user(user_ids, date_from, date_to),
+            "targets": self._targets_by_user(user_ids, date_from, date_to),
+            "contracts": self._contracts_by_user(user_ids, date_from, date_to),
+            "churn": self._churn_by_user(user_ids, date_from, date_to),
+            "files": self._file_completeness_by_user(user_ids),
+            "complaints": self._valid_complaint_counts(user_ids, date_from, date_to),
+            "registrations": self._registration_rates(user_ids, date_from, date_to),
+            "visits": self._visit_counts(user_ids, date_from, date_to),
+            "planned_visits": self._planned_visit_counts(user_ids, date_from, date_to),
+            "calls": self._call_counts(user_ids, date_from, date_to),
+            "health": self._health_by_user(user_ids),
+            "days": working_days(date_from, date_to),
+        }
+
+    @api.model
+    def _kpi_values(self, user_id, sources):
+        """{kpi: value} of the rep ``user_id`` from ``sources``."""
+        return {
+            **self._kpi_sales_values(user_id, sources),
+            **self._kpi_account_values(user_id, sources),
+            **self._kpi_collection_values(user_id, sources),
+            **self._kpi_activity_values(user_id, sources),
+        }
+
+    @api.model
+    def _kpi_sales_values(self, user_id, sources):
+        """Sales, targets and their completion (R78, R79)."""
         company = self.env.company
-        result = {}
-        actuals = self._actuals_by_user(user_ids, date_from, date_to)
-        targets = self._targets_by_user(user_ids, date_from, date_to)
-        contracts = self._contracts_by_user(user_ids, date_from, date_to)
-        churn = self._churn_by_user(user_ids, date_from, date_to)
-        files = self._file_completeness_by_user(user_ids)
-        complaints = self._valid_complaint_counts(user_ids, date_from, date_to)
-        registrations = self._registration_rates(user_ids, date_from, date_to)
-        visits = self._visit_counts(user_ids, date_from, date_to)
-        planned_visit_counts = self._planned_visit_counts(user_ids, date_from, date_to)
-        calls = self._call_counts(user_ids, date_from, date_to)
-        health = self._health_by_user(user_ids)
-        days = working_days(date_from, date_to)
-        for user_id in user_ids:
-            done = actuals.get(user_id, {})
-            aim = targets.get(user_id, {})
-            sales = done.get("sales_amount", 0.0)
-            completion = percent(sales, aim.get("target_amount"))
-            planned, invoiced = contracts.get(user_id, (0.0, 0.0))
-            at_start, lost = churn.get(user_id, (0, 0))
-            new_accounts = int(done.get("new_account_count", 0))
-            result[user_id] = {
-                "sales": sales,
-                "invoiced": done.get("invoiced_amount", 0.0),
-                "refunds": done.get("refund_amount", 0.0),
-                "writeoffs": done.get("writeoff_amount", 0.0),
-                "sales_target": aim.get("target_amount", 0.0),
-                "challenge_target": aim.get("challenge_amount", 0.0),
-                "sales_completion": completion,
-                "challenge_completion": percent(sales, aim.get("challenge_amount")),
-                "sales_score": sales_score(
-                    completion,
-                    company.key_account_kpi_sales_points,
-                    company.key_account_kpi_sales_step,
-                ),
-                "new_accounts": new_accounts,
-                "new_account_target": int(aim.get("new_account_target", 0)),
-                "development_completion": percent(
-                    new_accounts, aim.get("new_account_target")
-                ),
-                "accounts_at_start": at_start,
-                "accounts_lost": lost,
-                "churn_rate": percent(lost, at_start),
-                "new_development_rate": percent(new_accounts, at_start),
-                "contract_planned": planned,
-                "contract_invoiced": invoiced,
-                "contract_settlement": percent(invoiced, planned),
-                "due": done.get("due_amount", 0.0),
-                "collected": done.get("collected_amount", 0.0),
-                "collection_rate": percent(
-                    done.get("collected_amount", 0.0), done.get("due_amount")
-                ),
-                "collection_target": aim.get("collection_target", 0.0),
-                "collection_completion": percent(
-                    done.get("collected_amount", 0.0), aim.get("collection_target")
-                ),
-                "expenses": done.get("expense_amount", 0.0),
-                "expense_budget": aim.get("expense_budget", 0.0),
-                "expense_control": percent(
-                    done.get("expense_amount", 0.0), aim.get("expense_budget")
-                ),
-                "file_completeness": files.get(user_id),
-                "valid_complaints": complaints.get(user_id, 0),
-                "registration_rate": registrations.get(user_id),
-                "working_days": days,
-                "visits": visits.get(user_id, 0),
-                "visits_planned": planned_visit_counts.get(user_id, 0),
-                "visit_plan_completion": percent(
-                    visits.get(user_id, 0), planned_visit_counts.get(user_id)
-                ),
-                "visit_target": activity_target(
-                    company.key_account_visits_per_day, days
-                ),
-                "calls": calls.get(user_id, 0),
-                "call_target": activity_target(company.key_account_calls_per_day, days),
-                "health_average": health.get(user_id, (None, 0))[0],
-                "accounts_at_risk": health.get(user_id, (None, 0))[1],
-            }
-        return result
+        done = sources["actuals"].get(user_id, {})
+        aim = sources["targets"].get(user_id, {})
+        sales = done.get("sales_amount", 0.0)
+        completion = percent(sales, aim.get("target_amount"))
+        planned, invoiced = sources["contracts"].get(user_id, (0.0, 0.0))
+        return {
+            "sales": sales,
+            "invoiced": done.get("invoiced_amount", 0.0),
+            "refunds": done.get("refund_amount", 0.0),
+            "writeoffs": done.get("writeoff_amount", 0.0),
+            "sales_target": aim.get("target_amount", 0.0),
+            "challenge_target": aim.get("challenge_amount", 0.0),
+            "sales_completion": completion,
+            "challenge_completion": percent(sales, aim.get("challenge_amount")),
+            "sales_score": sales_score(
+                completion,
+                company.key_account_kpi_sales_points,
+                company.key_account_kpi_sales_step,
+            ),
+            "contract_planned": planned,
+            "contract_invoiced": invoiced,
+            "contract_settlement": percent(invoiced, planned),
+        }
+
+    @api.model
+    def _kpi_account_values(self, user_id, sources):
+        """New, kept and lost key accounts, their files, complaints and
+        health (R78, R80)."""
+        done = sources["actuals"].get(user_id, {})
+        aim = sources["targets"].get(user_id, {})
+        at_start, lost = sources["churn"].get(user_id, (0, 0))
+        new_accounts = int(done.get("new_account_count", 0))
+        health_average, at_risk = sources["health"].get(user_id, (None, 0))
+        return {
+            "new_accounts": new_accounts,
+            "new_account_target": int(aim.get("new_account_target", 0)),
+            "development_completion": percent(
+                new_accounts, aim.get("new_account_target")
+            ),
+            "accounts_at_start": at_start,
+            "accounts_lost": lost,
+            "churn_rate": percent(lost, at_start),
+            "new_development_rate": percent(new_accounts, at_start),
+            "file_completeness": sources["files"].get(user_id),
+            "valid_complaints": sources["complaints"].get(user_id, 0),
+            "registration_rate": sources["registrations"].get(user_id),
+            "health_average": health_average,
+            "accounts_at_risk": at_risk,
+        }
+
+    @api.model
+    def _kpi_collection_values(self, user_id, sources):
+        """Collections and expenses against their targets (R78)."""
+        done = sources["actuals"].get(user_id, {})
+        aim = sources["targets"].get(user_id, {})
+        collected = done.get("collected_amount", 0.0)
+        expenses = done.get("expense_amount", 0.0)
+        return {
+            "due": done.get("due_amount", 0.0),
+            "collected": collected,
+            "collection_rate": percent(collected, done.get("due_amount")),
+            "collection_target": aim.get("collection_target", 0.0),
+            "collection_completion": percent(collected, aim.get("collection_target")),
+            "expenses": expenses,
+            "expense_budget": aim.get("expense_budget", 0.0),
+            "expense_control": percent(expenses, aim.get("expense_budget")),
+        }
+
+    @api.model
+    def _kpi_activity_values(self, user_id, sources):
+        """Visits and calls against the daily targets (R85) and the visit
+        plans (R55)."""
+        company = self.env.company
+        days = sources["days"]
+        visits = sources["visits"].get(user_id, 0)
+        planned = sources["planned_visits"].get(user_id, 0)
+        return {
+            "working_days": days,
+            "visits": visits,
+            "visit_target": activity_target(company.key_account_visits_per_day, days),
+            "visits_planned": planned,
+            "visit_plan_completion": percent(visits, planned),
+            "calls": sources["calls"].get(user_id, 0),
+            "call_target": activity_target(company.key_account_calls_per_day, days),
+        }
 
     @api.model
     def _actuals_by_user(self, user_ids, date_from, date_to):
