@@ -94,9 +94,6 @@ class KeyAccountMonthlyReport(models.Model):
         compute_sudo=True,
         help="The analysis of the clerk's submitted reports of the month.",
     )
-    company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company
-    )
 
     _sql_constraints = [
         (

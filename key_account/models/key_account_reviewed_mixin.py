@@ -15,9 +15,9 @@ class KeyAccountReviewedMixin(models.AbstractModel):
     """A document its author writes, submits, and a reviewer reviews or
     returns with a comment (visit plans R55, monthly reports R82).
 
-    The models using it declare ``user_id`` (the author) and
-    ``company_id``, inherit ``mail.thread`` and ``mail.activity.mixin``,
-    and define ``_check_reviewer``; they may override
+    The models using it declare ``user_id`` (the author), inherit
+    ``mail.thread`` and ``mail.activity.mixin``, and define
+    ``_check_reviewer``; they may override
     ``_submission_problems`` (what the author must still write) and
     ``_reviewers`` (who gets the to-do)."""
 
@@ -41,6 +41,9 @@ class KeyAccountReviewedMixin(models.AbstractModel):
         "res.users", string="Reviewed By", readonly=True, copy=False
     )
     review_date = fields.Datetime(string="Reviewed On", readonly=True, copy=False)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
 
     # === CRUD METHODS === #
     def write(self, vals):

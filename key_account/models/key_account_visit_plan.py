@@ -86,9 +86,6 @@ class KeyAccountVisitPlan(models.Model):
     completion = fields.Float(
         string="Done (%)", compute="_compute_totals", compute_sudo=True
     )
-    company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company
-    )
 
     _sql_constraints = [
         (
