@@ -1,6 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 LINE_FIELDS = ("plan_id", "sequence", "partner_id", "planned_count", "purpose")
 
@@ -58,6 +58,22 @@ class KeyAccountVisitPlanLine(models.Model):
                 line.done_count = done.get(line.partner_id.commercial_partner_id.id, 0)
         for line in self.filtered(lambda x: not x.plan_id):
             line.done_count = 0
+
+    # === CONSTRAINT METHODS === #
+    @api.constrains("partner_id")
+    def _check_partner_is_customer(self):
+        """Visits are planned per customer company, not per contact: the
+        plan counts the visits done at the company."""
+        for line in self:
+            if line.partner_id != line.partner_id.commercial_partner_id:
+                raise ValidationError(
+                    self.env._(
+                        "Plan the visits to %(company)s, not to its contact "
+                        "%(contact)s.",
+                        company=line.partner_id.commercial_partner_id.display_name,
+                        contact=line.partner_id.name,
+                    )
+                )
 
     # === CRUD METHODS === #
     @api.model_create_multi

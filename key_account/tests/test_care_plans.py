@@ -154,6 +154,15 @@ class TestVisitPlan(KeyAccountCase):
             plan.write({"state": "reviewed"})
         with self.assertRaises(UserError):
             self._plan(line_ids=[]).action_submit()  # nothing planned
+        # Visits are planned per customer company, not per contact.
+        contact = self.env["res.partner"].create(
+            {"name": "Li Na", "parent_id": self.customer.id}
+        )
+        with self.assertRaises(ValidationError):
+            self._plan(
+                date_from="2025-08-04",
+                line_ids=[Command.create({"partner_id": contact.id})],
+            )
 
     def test_kpis_show_planned_against_done(self):
         """R55: the KPIs count the visits the rep planned in his submitted
