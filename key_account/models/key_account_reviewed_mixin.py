@@ -24,6 +24,12 @@ class KeyAccountReviewedMixin(models.AbstractModel):
     _name = "key_account.reviewed.mixin"
     _description = "Key-Account Reviewed Document"
     _inherit = ["key_account.guard.mixin"]
+    # The models using it name their own author and reviewer roles.
+    _key_account_transitions = {
+        "action_submit": (("draft",), ("rep",)),
+        "action_review": (("submitted",), ("reviewer",)),
+        "action_return": (("submitted",), ("reviewer",)),
+    }
 
     # === FIELDS === #
     state = fields.Selection(
