@@ -40,7 +40,7 @@ class KeyAccountCase(TransactionCase):
             cls.env, "ka_office_mgr", groups=f"base.group_user,{SUPERVISOR}"
         )
         cls.head = new_test_user(
-            cls.env, "ka_head", groups=f"base.group_user,{DIRECTOR},{HEAD}"
+            cls.env, "ka_test_head", groups=f"base.group_user,{DIRECTOR},{HEAD}"
         )
         cls.deputy_sd = new_test_user(
             cls.env, "ka_deputy_sd", groups=f"base.group_user,{DIRECTOR},{DEPUTY_SD}"

@@ -335,7 +335,7 @@ class TestControlsAccess(KeyAccountCase):
             shop.with_user(self.head).write({"credit_limit": 5000.0})
         accountant = new_test_user(
             self.env,
-            "ka_accountant",
+            "ka_test_accountant",
             groups="base.group_user,base.group_partner_manager,"
             "account.group_account_invoice",
         )

@@ -729,7 +729,7 @@ class WriteoffCase(ReceivablesCase):
         super().setUpClass()
         cls.accountant = new_test_user(
             cls.env,
-            "ka_accountant",
+            "ka_test_accountant",
             groups="base.group_user,account.group_account_manager",
         )
         cls.journal = cls.env["account.journal"].create(
