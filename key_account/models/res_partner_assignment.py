@@ -307,7 +307,7 @@ class ResPartner(models.Model):
         head = company._key_account_head()
         vals_by_partner = {}
         for partner in self:
-            manager = partner.user_id.sale_team_id.user_id or head
+            manager = partner.user_id._key_account_office_manager() or head
             if manager:
                 vals_by_partner[partner.id] = {
                     "user_id": manager.id,

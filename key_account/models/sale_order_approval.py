@@ -121,7 +121,7 @@ class SaleOrder(models.Model):
         approver by moving the quotation to another team."""
         for order in self:
             order.key_account_office_manager_id = (
-                order.user_id.sale_team_id.user_id or order.team_id.user_id
+                order.user_id._key_account_office_manager() or order.team_id.user_id
             )
 
     @api.depends_context("uid")
