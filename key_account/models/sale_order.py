@@ -176,6 +176,17 @@ class SaleOrder(models.Model):
             return super().action_quotation_sent()
 
     # === BUSINESS METHODS === #
+    def _key_account_refuse_confirmation(self, problem):
+        """Stop the confirmation of the order with ``problem``, if any."""
+        if problem:
+            raise UserError(
+                self.env._(
+                    "%(order)s cannot be confirmed: %(problem)s",
+                    order=self.name,
+                    problem=problem,
+                )
+            )
+
     @api.model
     def _key_account_is_system(self):
         return self.env["key_account.guard.mixin"]._key_account_is_system()

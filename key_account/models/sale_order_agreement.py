@@ -206,15 +206,7 @@ class SaleOrder(models.Model):
         """A key-account order confirms only on the customer's running
         agreement when the company asks for one (SPEC R24, R25)."""
         self.ensure_one()
-        problem = self._key_account_agreement_problem()
-        if problem:
-            raise UserError(
-                self.env._(
-                    "%(order)s cannot be confirmed: %(problem)s",
-                    order=self.name,
-                    problem=problem,
-                )
-            )
+        self._key_account_refuse_confirmation(self._key_account_agreement_problem())
 
     def _key_account_check_agreement_before_approval(self):
         """Approval is not asked for a quotation its agreement would stop at

@@ -1,6 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import format_date
 
 # States in which the order's signer is still chosen: a quotation.
@@ -137,15 +137,7 @@ class SaleOrder(models.Model):
         """Confirmation refuses an order whose signer is missing, expired or
         not the customer's, when the company asks for one (SPEC R70)."""
         self.ensure_one()
-        problem = self._key_account_signer_problem()
-        if problem:
-            raise UserError(
-                self.env._(
-                    "%(order)s cannot be confirmed: %(problem)s",
-                    order=self.name,
-                    problem=problem,
-                )
-            )
+        self._key_account_refuse_confirmation(self._key_account_signer_problem())
 
     def _key_account_needs_signer(self):
         """Whether the order must name a valid signer to be confirmed."""

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import Command
+from odoo.exceptions import UserError
 
 from .common import KeyAccountCase
 
@@ -71,3 +72,20 @@ class OrderApprovalCase(KeyAccountCase):
             .with_context(active_test=False)
             .search([("model", "=", "sale.order"), ("res_id", "=", order.id)])
         )
+
+    def _assert_delivery_waits_for_advance(self, order, advance):
+        """The confirmed order's delivery is refused until its invoice is
+        paid the advance ``advance``, then goes through (R26)."""
+        picking = order.picking_ids
+        picking.move_ids.quantity = 1
+        with self.assertRaises(UserError) as err:
+            picking.button_validate()
+        self.assertIn("advance payment", str(err.exception))
+        invoice = order._create_invoices()
+        invoice.action_post()
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create({"amount": advance})._create_payments()
+        self.assertEqual(order._key_account_advance_missing(), 0.0)
+        picking.button_validate()
+        self.assertEqual(picking.state, "done")

@@ -708,16 +708,4 @@ class TestAgreement(AgreementCase):
         with self.assertRaises(ValidationError):
             order.with_user(self.rep_a).key_account_advance_percent = 0.0
         order.with_user(self.rep_a).action_confirm()
-        picking = order.picking_ids
-        picking.move_ids.quantity = 1
-        with self.assertRaises(UserError) as err:
-            picking.button_validate()
-        self.assertIn("advance payment", str(err.exception))
-        invoice = order._create_invoices()
-        invoice.action_post()
-        self.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=invoice.ids
-        ).create({"amount": 2500.0})._create_payments()
-        self.assertEqual(order._key_account_advance_missing(), 0.0)
-        picking.button_validate()
-        self.assertEqual(picking.state, "done")
+        self._assert_delivery_waits_for_advance(order, 2500.0)

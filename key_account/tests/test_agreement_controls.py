@@ -502,16 +502,4 @@ class TestProjectAdvance(OrderApprovalCase):
         # The confirmed order keeps its advance whatever the settings say.
         self.company.key_account_project_advance_percent = 10.0
         self.assertEqual(order.key_account_advance_percent, 50.0)
-        picking = order.picking_ids
-        picking.move_ids.quantity = 1
-        with self.assertRaises(UserError) as err:
-            picking.button_validate()
-        self.assertIn("advance payment", str(err.exception))
-        invoice = order._create_invoices()
-        invoice.action_post()
-        self.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=invoice.ids
-        ).create({"amount": 2500.0})._create_payments()
-        self.assertEqual(order._key_account_advance_missing(), 0.0)
-        picking.button_validate()
-        self.assertEqual(picking.state, "done")
+        self._assert_delivery_waits_for_advance(order, 2500.0)

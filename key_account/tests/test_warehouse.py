@@ -80,6 +80,16 @@ class TestWarehouse(OrderApprovalCase):
         self.assertEqual(order.state, "sale")
         return order
 
+    def _delivery_slip(self, order):
+        """The delivery slip of ``order``'s pickings as the stock manager
+        prints it, as text."""
+        html, _kind = (
+            self.env["ir.actions.report"]
+            .with_user(self.stock_manager)
+            ._render_qweb_html("stock.report_deliveryslip", order.picking_ids.ids)
+        )
+        return html.decode()
+
     def _ship(self, picking, quantity=None):
         """Validate ``picking`` as the stock manager (all of it, or
         ``quantity`` with a backorder for the rest)."""
@@ -327,12 +337,7 @@ class TestWarehouse(OrderApprovalCase):
     def test_delivery_slip_shows_key_account_and_file(self):
         self._stock(5)
         order = self._confirmed(2)
-        html, _kind = (
-            self.env["ir.actions.report"]
-            .with_user(self.stock_manager)
-            ._render_qweb_html("stock.report_deliveryslip", order.picking_ids.ids)
-        )
-        html = html.decode()
+        html = self._delivery_slip(order)
         self.assertIn("Key account", html)
         self.assertIn("KA-2026-007", html)
         other = self._order(
@@ -342,12 +347,8 @@ class TestWarehouse(OrderApprovalCase):
             lines=[{"product_id": self.storable.id, "product_uom_qty": 1}],
         )
         other.with_user(self.rep_b).action_confirm()
-        html, _kind = (
-            self.env["ir.actions.report"]
-            .with_user(self.stock_manager)
-            ._render_qweb_html("stock.report_deliveryslip", other.picking_ids.ids)
-        )
-        self.assertNotIn("Key account", html.decode())
+        html = self._delivery_slip(other)
+        self.assertNotIn("Key account", html)
 
     def test_deliveries_never_merged(self):
         self._stock(10)
@@ -825,12 +826,7 @@ class TestWarehouse(OrderApprovalCase):
     def test_delivery_slip_signatures_and_copies(self):
         self._stock(5)
         order = self._confirmed(2)
-        html, _kind = (
-            self.env["ir.actions.report"]
-            .with_user(self.stock_manager)
-            ._render_qweb_html("stock.report_deliveryslip", order.picking_ids.ids)
-        )
-        html = html.decode()
+        html = self._delivery_slip(order)
         for text in (
             "Copy 1/3: Customer",
             "Copy 2/3: Warehouse",
