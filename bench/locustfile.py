@@ -5,12 +5,13 @@ Environment: LOAD_PORT (Odoo's HTTP port on 127.0.0.1), LOAD_DATABASE,
 LOAD_KEY_ACCOUNT=1 for the database with key_account, LOAD_TIME (seconds
 measured). The statistics start once every user has logged in and warmed
 up (each Odoo worker checks a user's password once, slowly by design); the
-run stops LOAD_TIME seconds later. Without key_account
-the same users do the same work minus its key-account steps: no approval
-request nor approval (approvers read the quotations instead), no visit nor
-expense claim, no settlement; directors read Odoo's sales analysis and
-receivables instead of the KPI and aging reports; the administrator reads
-the scheduled actions without running any.
+run stops LOAD_TIME seconds later.
+
+Without key_account the same users do the same work minus its key-account
+steps: no approval request nor approval (office managers read the
+quotations instead), no visit nor expense claim, no settlement; directors
+read Odoo's sales analysis and receivables instead of the KPI and aging
+reports; the administrator reads the scheduled actions without running any.
 
 Each RPC is one request in Locust's statistics, named "model : method".
 """
@@ -60,7 +61,7 @@ _READY = []
 
 
 def _now(delta_hours=0):
-    moment = datetime.datetime.utcnow() + datetime.timedelta(hours=delta_hours)
+    moment = datetime.datetime.now(datetime.UTC) + datetime.timedelta(hours=delta_hours)
     return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
@@ -81,7 +82,7 @@ class Odoo(OdooLocustUser):
         super().on_start()
         self.uid = self.client.user_id
         # Each HTTP worker checks the password once per user: these calls
-        # reach both workers before the measured window (--reset-stats).
+        # reach every worker before the statistics start.
         for _ in range(4):
             self.call("res.users", "context_get")
         _READY.append(self)
@@ -101,26 +102,34 @@ class Odoo(OdooLocustUser):
             DATABASE, self.uid, self.password, model, method, list(args), kwargs
         )
 
-    def pick(self, model, domain, shared=True):
+    def pick(self, model, domain, own=False):
         """One record id of ``domain`` among the first page of this user's
         share: the users of a role split the work by record id, as an
-        office does, rather than two of them taking the same document."""
-        count = (
-            shared
-            and self.environment.runner.user_classes_count[type(self).__name__]
-            or 1
-        )
+        office does, rather than two of them taking the same document;
+        ``own``: a queue of the Odoo user's own (orders of a rep, reviews
+        of an office manager), split between the Locust users logged in
+        as that one only."""
+        count = self.environment.runner.user_classes_count[type(self).__name__]
+        index = self.turn
+        if own:
+            logins = ROLES[self.role]
+            index, count = (
+                self.turn // logins,
+                len(range(index % logins, count, logins)),
+            )
         ids = [
             id_
             for id_ in self.call(model, "search", domain, limit=PAGE * count)
-            if id_ % count == self.turn % count
+            if id_ % count == index % count
         ]
         return random.choice(ids[:PAGE]) if ids else None
 
-    def decide(self, model):
+    def decide(self, model, own):
         """Approve a document waiting for this user, through the comment
-        wizard as the form's Approve button does."""
-        record = self.pick(model, [("can_review", "=", True)])
+        wizard as the form's Approve button does; ``own``: reviews of this
+        user alone (the office manager of the rep's team), else of a group
+        (the KA heads)."""
+        record = self.pick(model, [("can_review", "=", True)], own=own)
         if not record:
             return
         action = self.call(model, "validate_tier", [record])
@@ -168,7 +177,7 @@ class Rep(Odoo):
         domain = [("user_id", "=", self.uid), ("state", "=", "draft")]
         if KEY_ACCOUNT:
             domain.append(("validation_status", "=", "validated"))
-        order = self.pick("sale.order", domain, shared=False)
+        order = self.pick("sale.order", domain, own=True)
         if order:
             self.call("sale.order", "action_confirm", [order])
 
@@ -237,7 +246,7 @@ class OfficeManager(Odoo):
     @task(3)
     def approve_order(self):
         if KEY_ACCOUNT:
-            self.decide("sale.order")
+            self.decide("sale.order", own=True)
         else:  # the team's quotations
             self.call(
                 "sale.order",
@@ -250,7 +259,7 @@ class OfficeManager(Odoo):
     @task(1)
     def approve_claim(self):
         if KEY_ACCOUNT:
-            self.decide("key_account.expense.claim")
+            self.decide("key_account.expense.claim", own=True)
 
 
 class Director(Odoo):
@@ -260,12 +269,12 @@ class Director(Odoo):
     @task(3)
     def approve_order(self):
         if KEY_ACCOUNT:
-            self.decide("sale.order")
+            self.decide("sale.order", own=False)
 
     @task(1)
     def approve_claim(self):
         if KEY_ACCOUNT:
-            self.decide("key_account.expense.claim")
+            self.decide("key_account.expense.claim", own=False)
 
     @task(2)
     def kpi(self):
