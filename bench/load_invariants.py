@@ -168,14 +168,18 @@ QUERIES = {
                                   THEN 'settled' ELSE 'to_settle' END))
         """,
     ),
-    # No scheduled action stopped half-way: the last run of each left
-    # nothing to do and none failed; the settlement settled last month and
-    # the tier suggestion went through every key account.
+    # No key-account scheduled action stopped half-way: the last run of each
+    # left nothing to do and none failed (Odoo's own, such as the e-mail
+    # queue that the load keeps filling, are not the addon's); the
+    # settlement settled last month and the tier suggestion went through
+    # every key account.
     "cron_not_half_done": (
         "scheduled actions left half-done",
         """
         SELECT 'progress', c.id
           FROM ir_cron c
+          JOIN ir_model_data d
+            ON d.model = 'ir.cron' AND d.res_id = c.id AND d.module = 'key_account'
           JOIN LATERAL (SELECT remaining FROM ir_cron_progress p
                          WHERE p.cron_id = c.id
                          ORDER BY p.id DESC LIMIT 1) last ON TRUE
