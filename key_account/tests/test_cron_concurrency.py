@@ -523,6 +523,10 @@ class TestCronConcurrency(TransactionCase):
         invoices = [self._invoice(env, partner, 1000.0, 150) for partner in customers]
         # The overdue ladder ran: the invoices need weekly collection notes.
         env["account.move"]._cron_key_account_aging()
+        # The KA head follows them: no new follower for both runs to add.
+        head = self._user(env, "head")
+        for invoice in invoices:
+            invoice.message_subscribe(partner_ids=head.partner_id.ids)
         return [invoice.id for invoice in invoices]
 
     def _check_missing_notes(self, env, ids, outcomes=None):
@@ -559,6 +563,8 @@ class TestCronConcurrency(TransactionCase):
             {"name": "Default (cron)", "rate": 5.0}
         )
         customers = self._customers(env, 2)
+        # The KA head follows them: no new follower for both runs to add.
+        customers.message_subscribe(partner_ids=head.partner_id.ids)
         for partner in customers:
             invoice = self._invoice(
                 env, partner, 1000.0, 100, key_account_rebate_rate=3.0
