@@ -523,10 +523,12 @@ class TestCronConcurrency(TransactionCase):
         invoices = [self._invoice(env, partner, 1000.0, 150) for partner in customers]
         # The overdue ladder ran: the invoices need weekly collection notes.
         env["account.move"]._cron_key_account_aging()
-        # The KA head follows them: no new follower for both runs to add.
+        # The KA head follows them, they were sent (their portal link): the
+        # runs have nothing else to write on them.
         head = self._user(env, "head")
         for invoice in invoices:
             invoice.message_subscribe(partner_ids=head.partner_id.ids)
+            invoice._portal_ensure_token()
         return [invoice.id for invoice in invoices]
 
     def _check_missing_notes(self, env, ids, outcomes=None):
