@@ -468,7 +468,8 @@ class TestCronConcurrency(TransactionCase):
     # === ODOO'S OWN LOCK === #
     def test_odoo_runs_a_job_once(self):
         """Two cron workers never run one job at once, nor does "Run
-        Manually" while a worker runs it: both take the job's row lock."""
+        Manually" while a worker runs it, nor a worker while it is run
+        manually: all take the job's row lock."""
         with self._env() as env:
             cron = env.ref("key_account.ir_cron_visit_due")
             cron._trigger()
@@ -477,9 +478,15 @@ class TestCronConcurrency(TransactionCase):
         with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
             self.assertTrue(IrCron._acquire_one_job(cr1, job_id))
             self.assertIsNone(IrCron._acquire_one_job(cr2, job_id), "skipped")
-            cron2 = api.Environment(cr2, SUPERUSER_ID, {})["ir.cron"].browse(job_id)
+            manual = api.Environment(cr2, SUPERUSER_ID, {})["ir.cron"].browse(job_id)
             with self.assertRaises(UserError), mute_logger("odoo.sql_db"):
-                cron2.method_direct_trigger()
+                manual.method_direct_trigger()
+            cr1.rollback()
+            cr2.rollback()
+            # Run Manually holds the job (the lock it takes first) until its
+            # request ends: the workers skip it.
+            manual._try_lock()
+            self.assertIsNone(IrCron._acquire_one_job(cr1, job_id), "skipped")
             cr1.rollback()
             cr2.rollback()
 
