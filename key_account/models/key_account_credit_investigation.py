@@ -218,6 +218,7 @@ class KeyAccountCreditInvestigation(models.Model):
             )
         return True
 
+    @api.readonly
     def action_view_request(self):
         self.ensure_one()
         return {
