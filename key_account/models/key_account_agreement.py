@@ -3,6 +3,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
 
 from .key_account_approval_mixin import TRANSITIONS
 from .key_account_guard_mixin import system_write
@@ -545,31 +546,34 @@ class KeyAccountAgreement(models.Model):
     @api.model
     def _cron_key_account_agreements(self, batch_size=500):
         """Daily: agreements past their end expire; the rep of an agreement
-        ending within the company's notice gets a renewal activity."""
+        ending within the company's notice gets a renewal activity. One batch
+        of each per call; the cron runner calls again while
+        ``_notify_progress`` reports some left."""
         today = fields.Date.context_today(self)
         ended = [("state", "in", ("active", "suspended")), ("date_end", "<", today)]
         expired = self.search(ended, limit=batch_size)
         for agreement in expired:
             agreement._set_state("expired")
-        self.env["ir.cron"]._notify_progress(
-            done=len(expired), remaining=self.search_count(ended)
-        )
-        candidates = self.search(
+        ending = [
+            ("state", "=", "active"),
+            ("renewal_reminded", "=", False),
+            ("date_end", ">=", today),
+        ] + expression.OR(
             [
-                ("state", "=", "active"),
-                ("renewal_reminded", "=", False),
-                ("date_end", ">=", today),
-            ],
-            limit=batch_size,
+                [
+                    ("company_id", "=", company.id),
+                    (
+                        "date_end",
+                        "<=",
+                        today
+                        + relativedelta(days=company.key_account_agreement_notice_days),
+                    ),
+                ]
+                for company in self.env["res.company"].sudo().search([])
+            ]
         )
+        due = self.search(ending, limit=batch_size)
         activity_type = self.env.ref("key_account.mail_activity_key_account_renewal")
-        due = candidates.filtered(
-            lambda a: (
-                a.date_end
-                <= today
-                + relativedelta(days=a.company_id.key_account_agreement_notice_days)
-            )
-        )
         for agreement in due:
             agreement.activity_schedule(
                 activity_type_id=activity_type.id,
@@ -582,3 +586,7 @@ class KeyAccountAgreement(models.Model):
                 ),
             )
         due._key_account_system_write({"renewal_reminded": True})
+        self.env["ir.cron"]._notify_progress(
+            done=len(expired) + len(due),
+            remaining=self.search_count(ended) + self.search_count(ending),
+        )

@@ -292,8 +292,13 @@ class KeyAccountReportDigest(models.Model):
         if kind == "rep_weekly":
             return self.env["key_account.weekly.report"]._reporting_reps(company)
         if kind in ("meeting_pack", "head_monthly"):
-            return company._key_account_head()
-        return company._key_account_clerk()
+            users = company._key_account_head()
+        else:
+            users = company._key_account_clerk()
+        # A report covers what its recipient reads in the company: none for
+        # a KA head or clerk who may not work in it (another company of the
+        # database, whose head is by default the first of the group).
+        return users.filtered(lambda user: company in user.company_ids)
 
     # === BUSINESS METHODS === #
     def _key_account_send(self):

@@ -239,6 +239,7 @@ class KeyAccountSettlement(models.Model):
         self._set_lines_state("to_settle", detach=True)
         return True
 
+    @api.readonly
     def action_view_bill(self):
         self.ensure_one()
         return {

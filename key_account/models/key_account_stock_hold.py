@@ -282,6 +282,7 @@ class KeyAccountStockHold(models.Model):
             hold._key_account_system_write({"state": "draft", "decision_note": False})
         return True
 
+    @api.readonly
     def action_view_stock(self):
         self.ensure_one()
         return {

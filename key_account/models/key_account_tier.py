@@ -117,6 +117,7 @@ class KeyAccountTier(models.Model):
             tier.partner_count = counts.get(tier, 0)
 
     # === ACTION METHODS === #
+    @api.readonly
     def action_view_partners(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

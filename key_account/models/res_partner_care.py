@@ -138,6 +138,7 @@ class ResPartner(models.Model):
             ].get(partner, 0)
 
     # === ACTION METHODS === #
+    @api.readonly
     def action_view_key_account_visits(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -163,21 +164,25 @@ class ResPartner(models.Model):
             "context": context,
         }
 
+    @api.readonly
     def action_view_key_account_gifts(self):
         return self._key_account_relationship_action(
             "key_account.action_key_account_gift"
         )
 
+    @api.readonly
     def action_view_key_account_entertainments(self):
         return self._key_account_relationship_action(
             "key_account.action_key_account_entertainment"
         )
 
+    @api.readonly
     def action_view_key_account_complaints(self):
         return self._key_account_relationship_action(
             "key_account.action_key_account_complaint"
         )
 
+    @api.readonly
     def action_view_key_account_satisfactions(self):
         return self._key_account_relationship_action(
             "key_account.action_key_account_satisfaction"

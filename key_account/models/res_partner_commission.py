@@ -59,6 +59,7 @@ class ResPartner(models.Model):
             ) in earned
 
     # === ACTION METHODS === #
+    @api.readonly
     def action_view_key_account_commissions(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

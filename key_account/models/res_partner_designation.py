@@ -146,6 +146,7 @@ class ResPartner(models.Model):
             partner.key_account_agreement_count = counts.get(partner, 0)
 
     # === ACTION METHODS === #
+    @api.readonly
     def action_view_key_account_requests(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -155,6 +156,7 @@ class ResPartner(models.Model):
         action["context"] = {"default_partner_id": self.id}
         return action
 
+    @api.readonly
     def action_view_key_account_agreements(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class SaleOrder(models.Model):
@@ -24,6 +24,7 @@ class SaleOrder(models.Model):
             order.key_account_complaint_count = counts.get(order, 0)
 
     # === ACTION METHODS === #
+    @api.readonly
     def action_view_key_account_complaints(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

@@ -48,21 +48,24 @@ class TierReview(models.Model):
                 ("key_account_escalate_group_id", "!=", False),
             ]
         )
+        done = remaining = 0
         for definition in definitions:
             limit = fields.Datetime.subtract(
                 now, days=definition.key_account_escalation_days
             )
-            reviews = self.search(
-                [
-                    ("definition_id", "=", definition.id),
-                    ("status", "=", "pending"),
-                    ("key_account_escalated_group_id", "=", False),
-                    ("key_account_pending_since", "<=", limit),
-                ],
-                limit=batch_size,
-            )
+            domain = [
+                ("definition_id", "=", definition.id),
+                ("status", "=", "pending"),
+                ("key_account_escalated_group_id", "=", False),
+                ("key_account_pending_since", "<=", limit),
+            ]
+            reviews = self.search(domain, limit=batch_size)
             reviews._key_account_escalate(definition.key_account_escalate_group_id)
-            self.env["ir.cron"]._notify_progress(done=len(reviews), remaining=0)
+            done += len(reviews)
+            if len(reviews) == batch_size:
+                remaining += self.search_count(domain)
+        # Reviews left beyond a batch: the cron runner calls again.
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
 
     def _key_account_escalate(self, group):
         """Runs as the escalation cron (superuser)."""

@@ -25,6 +25,7 @@ from . import test_short_payment
 from . import test_credit_investigation
 from . import test_commission
 from . import test_commission_concurrency
+from . import test_cron_concurrency
 from . import test_rebate_incident
 from . import test_compensation
 from . import test_agreement

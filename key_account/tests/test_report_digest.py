@@ -518,6 +518,16 @@ class TestReportCron(ReportCase):
         self.assertEqual(set(monthly.mapped("date_from")), {datetime.date(2025, 6, 1)})
         self.assertEqual(set(monthly.mapped("date_to")), {datetime.date(2025, 6, 30)})
 
+    def test_company_its_head_does_not_work_in(self):
+        """Another company of the database, where neither the KA head nor
+        the clerk works: no report of it to them (they may not read it); the
+        run sends the others."""
+        self.env["res.company"].create({"name": "Beijing Branch"})
+        self._run_cron(A_FRIDAY)
+        digests = self.Digest.sudo().search([])
+        self.assertEqual(digests.company_id, self.company)
+        self.assertEqual(set(digests.mapped("state")), {"sent"})
+
 
 @tagged("post_install", "-at_install")
 class TestWeeklyReport(ReportCase):
