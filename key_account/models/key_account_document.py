@@ -91,7 +91,9 @@ class KeyAccountDocument(models.Model):
         STATES, default="draft", required=True, copy=False, tracking=True, index=True
     )
     # The stored file: the system's alone (users download numbered copies).
-    file = fields.Binary(attachment=True, groups="base.group_system", copy=False)
+    file = fields.Binary(
+        string="Stored File", attachment=True, groups="base.group_system", copy=False
+    )
     upload = fields.Binary(
         string="File",
         compute="_compute_upload",

@@ -268,9 +268,17 @@ class TierReview(models.Model):
                 )
 
     def _key_account_siblings(self):
-        """The active reviews of the same document."""
+        """The active reviews of the same document, in the caller's
+        environment. Searched without the record rules: the checks that use
+        them (turn, four eyes, cancellation) must see every step, whoever
+        decides; and the rules would build, per search, a subquery on each
+        protected model for nothing (the caller reads this review, so the
+        document's reviews are readable to them anyway)."""
         self.ensure_one()
-        return self.search([("model", "=", self.model), ("res_id", "=", self.res_id)])
+        siblings = self.sudo().search(
+            [("model", "=", self.model), ("res_id", "=", self.res_id)]
+        )
+        return siblings.with_env(self.env)
 
     def _key_account_check_decider(self):
         """Only a reviewer of an open review decides it, in turn, never on
