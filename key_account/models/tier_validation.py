@@ -37,6 +37,29 @@ class TierValidation(models.AbstractModel):
         for record in self:
             record.key_account_next_step = record._key_account_next_step_name()
 
+    # === SEARCH METHODS === #
+    @api.model
+    def _search_can_review(self, operator, value):
+        """The engine's search with the review conditions on one review
+        (one subquery on the reviews rather than three: each applies the
+        reviews' record rules anew). The same documents: those whose own
+        flag, computed last, says the user has a step to decide."""
+        domain = [
+            (
+                "review_ids",
+                "any",
+                [
+                    ("reviewer_ids", "=", self.env.user.id),
+                    ("status", "in", ["pending", "waiting"]),
+                    ("can_review", "=", True),
+                ],
+            ),
+            ("validation_status", "!=", "rejected"),
+        ]
+        if "active" in self._fields:
+            domain.append(("active", "in", [True, False]))
+        return [("id", "in", self.search(domain).filtered("can_review").ids)]
+
     # === BUSINESS METHODS === #
     def _key_account_protected(self):
         return self._name in self.env["tier.review"]._key_account_models()

@@ -463,6 +463,29 @@ class TestReviewSecurity(OrderApprovalCase):
             "Fully approved", order.message_ids.mapped(lambda m: str(m.body))[0]
         )
 
+    def test_to_decide_lists_a_step_in_its_turn_only(self):
+        """The approver's "to decide" search lists an order only while the
+        step waiting on the order is theirs."""
+        order = self._order(50000.0)
+        other = self._order(50000.0)
+        order.with_user(self.rep_a).action_request_approval()
+        other.with_user(self.rep_a).action_request_approval()
+
+        def to_decide(user):
+            return (
+                self.env["sale.order"]
+                .with_user(user)
+                .search([("can_review", "=", True), ("id", "in", (order | other).ids)])
+            )
+
+        self.assertEqual(to_decide(self.office_manager), order | other)
+        self.assertFalse(to_decide(self.head), "the office step comes first")
+        self._approve(order, self.office_manager)
+        self.assertEqual(to_decide(self.office_manager), other)
+        self.assertEqual(to_decide(self.head), order)
+        self._approve(order, self.head)
+        self.assertFalse(to_decide(self.head))
+
 
 @tagged("post_install", "-at_install")
 class TestDelegation(OrderApprovalCase):
