@@ -32,6 +32,11 @@ COMMISSION_BATCH = 9
 # (here two customers entering key monitoring: a numbered credit
 # investigation each, the customers claimed first in one query).
 LADDER_RUN = 58
+# An order's approval: the rep requests it; the office manager lists the
+# orders to decide, opens the decision and approves through the comment
+# wizard (e-mail notifications included). Before the whose-turn checks
+# read every review of the order once: 14 and 95.
+APPROVAL = {"request": 75, "to_decide": 7, "decide": 89}
 # A rep writing key accounts and plain partners, whatever their number.
 PARTNER_WRITE_KEY_ACCOUNT = 12
 PARTNER_WRITE_PLAIN = 11
@@ -142,6 +147,30 @@ class TestConfirmQueries(QueryBudgetMixin, OrderApprovalCase):
             extra[lines] = counts[0] - counts[1]
         if self.warm:
             self.assertEqual(extra[1], extra[10], extra)
+
+
+@tagged("post_install", "-at_install", "key_account_perf")
+class TestApprovalQueries(QueryBudgetMixin, OrderApprovalCase):
+    """The steps of an order's approval, as their users take them: the
+    whose-turn checks read the document's reviews once, not once per
+    check."""
+
+    @warmup
+    def test_request_and_decide(self):
+        order = self._order(50000.0)
+        counts = []
+        with self._budget(APPROVAL["request"], counts):
+            order.with_user(self.rep_a).action_request_approval()
+        to_decide = self.env["sale.order"].with_user(self.office_manager)
+        with self._budget(APPROVAL["to_decide"], counts):
+            found = to_decide.search([("can_review", "=", True)])
+        self.assertIn(order, found)
+        with self._budget(APPROVAL["decide"], counts):
+            self._approve(order, self.office_manager)
+        self.assertEqual(
+            order.review_ids.sorted("sequence").mapped("status"),
+            ["approved", "pending"],
+        )
 
 
 @tagged("post_install", "-at_install", "key_account_perf")
