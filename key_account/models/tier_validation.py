@@ -37,7 +37,6 @@ class TierValidation(models.AbstractModel):
         for record in self:
             record.key_account_next_step = record._key_account_next_step_name()
 
-    # === SEARCH METHODS === #
     @api.model
     def _search_can_review(self, operator, value):
         """The engine's search with the review conditions on one review
