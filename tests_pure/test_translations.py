@@ -276,3 +276,43 @@ def test_placeholder_extraction():
     assert found == collections.Counter(
         ["%s", "%d", "%(name)s", "%%", "{x}", "{0}", "{}"]
     )
+
+
+def _code_messages():
+    """(file, line, message, has_fstring) of each ``_("...")`` and
+    ``self.env._("...")`` call in the addon's Python code."""
+    import ast
+
+    addon = I18N_DIR.parent
+    for path in sorted(addon.rglob("*.py")):
+        if "tests" in path.relative_to(addon).parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            func = getattr(node, "func", None)
+            name = getattr(func, "id", None) or getattr(func, "attr", None)
+            if not isinstance(node, ast.Call) or name != "_" or not node.args:
+                continue
+            first = node.args[0]
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                arguments = [*node.args, *(k.value for k in node.keywords)]
+                fstring = any(
+                    isinstance(n, ast.JoinedStr)
+                    for argument in arguments
+                    for n in ast.walk(argument)
+                )
+                yield path.name, node.lineno, first.value, fstring
+
+
+def test_every_code_message_is_in_the_template(pot_entries):
+    """Odoo's extractor (Babel) reads the literal messages of ``_()``: a
+    message missing from the template is shown untranslated; an f-string
+    among the call's arguments makes the extractor give up on the rest of
+    its file."""
+    msgids = {msgid for _ctx, msgid in pot_entries}
+    problems = [
+        f"{name}:{line}: " + ("f-string in the call" if fstring else repr(message))
+        for name, line, message, fstring in _code_messages()
+        if fstring or message not in msgids
+    ]
+    assert not problems, "\n".join(problems)

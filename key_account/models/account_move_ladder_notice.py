@@ -216,11 +216,12 @@ class AccountMove(models.Model):
         for (_partner, user_id), rises in groups.items():
             note = bodies[rises[0]["id"]]
             if len(rises) > 1:
+                receivables = ", ".join(
+                    f"{rise['name']} ({rise['invoice_date_due']})" for rise in rises
+                )
                 note = self.env._(
                     "Receivables of this customer entering key monitoring: %s",
-                    ", ".join(
-                        f"{rise['name']} ({rise['invoice_date_due']})" for rise in rises
-                    ),
+                    receivables,
                 )
             vals_list.append(
                 {

@@ -122,13 +122,14 @@ class KeyAccountTierSuggestion(models.Model):
             ]
         )
         if open_requests:
+            requested = ", ".join(
+                f"{r.partner_id.display_name} ({r.name})" for r in open_requests
+            )
             raise UserError(
                 self.env._(
                     "A tier change is already requested for: %s. Finish or "
                     "cancel it first, or dismiss the suggestion.",
-                    ", ".join(
-                        f"{r.partner_id.display_name} ({r.name})" for r in open_requests
-                    ),
+                    requested,
                 )
             )
 
@@ -170,6 +171,7 @@ class KeyAccountTierSuggestion(models.Model):
         self.ensure_one()
         partner = self.partner_id
         currency = self.company_id.currency_id
+        days = f"{self.days_to_pay:.1f}"
         return {
             "kind": "tier_change",
             "partner_id": partner.id,
@@ -181,7 +183,7 @@ class KeyAccountTierSuggestion(models.Model):
                 "Suggested by the monthly tier check: %(revenue)s invoiced in "
                 "the last twelve months, paid in %(days)s days on average.",
                 revenue=currency.format(self.revenue),
-                days=f"{self.days_to_pay:.1f}",
+                days=days,
             ),
         }
 
