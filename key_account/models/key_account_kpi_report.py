@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import SUPERUSER_ID, fields, models, tools
+from odoo import SUPERUSER_ID, fields, models
 from odoo.tools import SQL
 from odoo.tools.sql import create_index
 
@@ -77,6 +77,7 @@ class KeyAccountKpiReport(models.Model):
 
     _name = "key_account.kpi.report"
     _description = "Key-Account KPIs"
+    _inherit = ["key_account.report.view.mixin"]
     _auto = False
     _order = "date desc"
     _rec_name = "date"
@@ -130,14 +131,7 @@ class KeyAccountKpiReport(models.Model):
             [f"({AML_DATE.replace('aml.', '')})"],
             where=AML_FILTER.replace("aml.", ""),
         )
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                self._query(),
-            )
-        )
+        super().init()
 
     # === BUSINESS METHODS === #
     # SQL
