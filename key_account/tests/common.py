@@ -1,5 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
+from datetime import timedelta
+
+from freezegun import freeze_time
 
 from odoo import SUPERUSER_ID, Command, fields
 from odoo.tests import new_test_user
@@ -176,19 +179,28 @@ class KeyAccountCase(TransactionCase):
             {"name": name, "parent_id": cls.customer.id}
         )
 
-    def _attach(self, request, user=None):
-        """Attach a file to every checklist line, as ``user``."""
-        env = request.with_user(user or request.requester_id).env
-        for line in request.document_ids:
-            attachment = env["ir.attachment"].create(
+    def _file(self, record, name, user=None):
+        """A scanned file ``name`` attached to ``record`` by ``user`` (rep
+        A)."""
+        return (
+            self.env["ir.attachment"]
+            .with_user(user or self.rep_a)
+            .create(
                 {
-                    "name": f"{line.document_type_id.name}.pdf",
+                    "name": name,
                     "datas": base64.b64encode(b"%PDF-1.4 scan"),
-                    "res_model": "key_account.request",
-                    "res_id": request.id,
+                    "res_model": record._name,
+                    "res_id": record.id,
                 }
             )
-            line.with_env(env).attachment_ids = [Command.link(attachment.id)]
+        )
+
+    def _attach(self, request, user=None):
+        """Attach a file to every checklist line, as ``user``."""
+        user = user or request.requester_id
+        for line in request.document_ids:
+            attachment = self._file(request, f"{line.document_type_id.name}.pdf", user)
+            line.with_user(user).attachment_ids = [Command.link(attachment.id)]
 
     def _new_request(self, partner=None, user=None, **vals):
         user = user or self.rep_a
@@ -209,6 +221,34 @@ class KeyAccountCase(TransactionCase):
             partner = self.env["res.partner"].browse(values["partner_id"])
             values["principal_id"] = self._principal(partner).id
         return self.env["key_account.request"].with_user(user).create(values)
+
+    def _done_visit(self, user, partner, start):
+        """A two-hour visit from ``start`` (UTC), registered by ``user`` the
+        day before and reported after it, on time."""
+        stop = start + timedelta(hours=2)
+        with freeze_time(start - timedelta(days=1)):
+            visit = (
+                self.env["key_account.visit"]
+                .with_user(user)
+                .create(
+                    {
+                        "partner_id": partner.id,
+                        "planned_start": start,
+                        "planned_stop": stop,
+                        "purpose": "Negotiate the 2026 renewal prices",
+                    }
+                )
+            )
+        with freeze_time(stop + timedelta(hours=1)):
+            visit.write(
+                {
+                    "actual_start": start,
+                    "actual_stop": stop,
+                    "outcome": "<p>Needs 200 units.</p>",
+                }
+            )
+            visit.action_done()
+        return visit
 
     @classmethod
     def _invoice(

@@ -1,8 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import datetime
 
-from freezegun import freeze_time
-
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
@@ -107,30 +105,7 @@ class ReportCase(OrderApprovalCase):
         """A visit on ``day`` 02:00-04:00 (UTC), registered the day before
         and reported by ``user`` after it."""
         start = datetime.datetime.combine(day, datetime.time(2, 0))
-        stop = start + datetime.timedelta(hours=2)
-        with freeze_time(start - datetime.timedelta(days=1)):
-            visit = (
-                self.env["key_account.visit"]
-                .with_user(user)
-                .create(
-                    {
-                        "partner_id": partner.id,
-                        "planned_start": start,
-                        "planned_stop": stop,
-                        "purpose": "Negotiate the 2026 renewal prices",
-                    }
-                )
-            )
-        with freeze_time(stop + datetime.timedelta(hours=1)):
-            visit.write(
-                {
-                    "actual_start": start,
-                    "actual_stop": stop,
-                    "outcome": "<p>Needs 200 units.</p>",
-                }
-            )
-            visit.action_done()
-        return visit
+        return super()._done_visit(user, partner, start)
 
     def _customer_care(self):
         """This Monday: rep A visited ACME, which complained validly; rep B
