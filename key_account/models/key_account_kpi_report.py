@@ -3,6 +3,8 @@ from odoo import SUPERUSER_ID, fields, models
 from odoo.tools import SQL
 from odoo.tools.sql import create_index
 
+from .key_account_kpi import ACTUALS, TARGET_FIELDS
+
 SOURCES = [
     ("invoice", "Invoice"),
     ("due", "Amount Due"),
@@ -13,21 +15,7 @@ SOURCES = [
     ("target", "Target"),
 ]
 # Measures of the report: every source gives its own, the others are 0.
-MEASURES = (
-    "sales_amount",
-    "invoiced_amount",
-    "refund_amount",
-    "writeoff_amount",
-    "due_amount",
-    "collected_amount",
-    "new_account_count",
-    "expense_amount",
-    "target_amount",
-    "challenge_amount",
-    "new_account_target",
-    "collection_target",
-    "expense_budget",
-)
+MEASURES = ACTUALS + tuple(TARGET_FIELDS)
 # PostgreSQL type of each column of the sources.
 COLUMN_TYPES = dict(
     dict.fromkeys(MEASURES, "numeric"),
@@ -131,7 +119,7 @@ class KeyAccountKpiReport(models.Model):
             [f"({AML_DATE.replace('aml.', '')})"],
             where=AML_FILTER.replace("aml.", ""),
         )
-        super().init()
+        return super().init()
 
     # === BUSINESS METHODS === #
     # SQL

@@ -62,6 +62,7 @@ class KeyAccountRequest(models.Model):
     _key_account_sequence = "key_account.request"
     _key_account_user_fields = {"draft": DRAFT_FIELDS}
     _key_account_forced_fields = ("name", "requester_id")
+    _key_account_creator_field = "requester_id"
     _key_account_transitions = dict(
         TRANSITIONS,
         action_resubmit=(("rejected", "cancelled"), ("requester", "rep", "director")),
@@ -387,9 +388,6 @@ class KeyAccountRequest(models.Model):
     # === CRUD METHODS === #
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if not self.env.su:
-                vals["requester_id"] = self.env.uid
         requests = super().create(vals_list)
         requests._sync_document_lines()
         return requests
