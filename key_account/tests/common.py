@@ -21,6 +21,32 @@ CS_SUPERVISOR = "key_account.group_key_account_contract_reviewer"
 SIGNED = base64.b64encode(b"%PDF-1.4 signed authorization")
 
 
+def make_invoice(
+    env, partner, amount, invoice_date, due_date=None, post=True, product=None, **vals
+):
+    """A customer invoice of ``partner``, created in ``env``: one untaxed
+    line of ``amount`` (a service, or ``product``), posted unless ``post`` is
+    False, with ``vals`` on top (rep, team, move type...)."""
+    line = {"product_id": product.id} if product else {"name": "Service"}
+    move = env["account.move"].create(
+        {
+            "move_type": "out_invoice",
+            "partner_id": partner.id,
+            "invoice_date": invoice_date,
+            "invoice_date_due": due_date or invoice_date,
+            "invoice_line_ids": [
+                Command.create(
+                    dict(line, quantity=1, price_unit=amount, tax_ids=[Command.clear()])
+                )
+            ],
+            **vals,
+        }
+    )
+    if post:
+        move.action_post()
+    return move
+
+
 class KeyAccountCase(TransactionCase):
     """Users in the real groups, customers owned by reps, no demo data."""
 
@@ -222,6 +248,13 @@ class KeyAccountCase(TransactionCase):
             values["principal_id"] = self._principal(partner).id
         return self.env["key_account.request"].with_user(user).create(values)
 
+    def _submitted_request(self, partner=None, **vals):
+        """Rep A's request, its checklist files attached, submitted."""
+        request = self._new_request(partner=partner, **vals)
+        self._attach(request)
+        request.with_user(self.rep_a).action_submit()
+        return request
+
     def _done_visit(self, user, partner, start):
         """A two-hour visit from ``start`` (UTC), registered by ``user`` the
         day before and reported after it, on time."""
@@ -257,26 +290,5 @@ class KeyAccountCase(TransactionCase):
         """A customer invoice of one untaxed line, posted unless ``post`` is
         False; created by ``user`` (default: the test's environment), with
         ``vals`` on top (rep, team, move type...)."""
-        moves = cls.env["account.move"]
-        move = (moves.with_user(user) if user else moves).create(
-            {
-                "move_type": "out_invoice",
-                "partner_id": partner.id,
-                "invoice_date": invoice_date,
-                "invoice_date_due": due_date or invoice_date,
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "name": "Service",
-                            "quantity": 1,
-                            "price_unit": amount,
-                            "tax_ids": [Command.clear()],
-                        }
-                    )
-                ],
-                **vals,
-            }
-        )
-        if post:
-            move.action_post()
-        return move
+        env = cls.env(user=user, su=False) if user else cls.env
+        return make_invoice(env, partner, amount, invoice_date, due_date, post, **vals)

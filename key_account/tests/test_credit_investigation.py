@@ -286,14 +286,12 @@ class TestCreditChangeNotice(CreditInvestigationCase):
 
     def _approved_change(self, **vals):
         self.customer.with_user(self.head).write(vals)
-        request = self._new_request(
+        request = self._submitted_request(
             kind="credit_change",
             credit_level_id=self.level_watch.id,
             credit_limit=120000.0,
             reason="Late payments in May",
         )
-        self._attach(request)
-        request.with_user(self.rep_a).action_submit()
         self._approve(request, self.head)
         self.assertEqual(request.state, "approved")
         return request

@@ -44,32 +44,17 @@ class ReportCase(OrderApprovalCase):
 
     def _inv(self, partner, amount, date, due=None, move_type="out_invoice"):
         """A posted invoice due ``due`` (default: 30 days after ``date``)."""
-        move = (
-            self.env["account.move"]
-            .with_user(self.accountant)
-            .create(
-                {
-                    "move_type": move_type,
-                    "partner_id": partner.id,
-                    "invoice_user_id": partner.user_id.id,
-                    "invoice_date": date,
-                    "invoice_payment_term_id": False,
-                    "invoice_date_due": due or date + datetime.timedelta(days=30),
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "product_id": self.product.id,
-                                "quantity": 1,
-                                "price_unit": amount,
-                                "tax_ids": [Command.clear()],
-                            }
-                        )
-                    ],
-                }
-            )
+        return self._invoice(
+            partner,
+            amount,
+            date,
+            due or date + datetime.timedelta(days=30),
+            user=self.accountant,
+            product=self.product,
+            move_type=move_type,
+            invoice_user_id=partner.user_id.id,
+            invoice_payment_term_id=False,
         )
-        move.action_post()
-        return move
 
     def _pay(self, move, amount):
         return (
@@ -249,9 +234,7 @@ class TestReportDigest(ReportCase):
         gamma = self.env["res.partner"].create(
             {"name": "Gamma Ltd", "is_company": True, "user_id": self.rep_a.id}
         )
-        request = self._new_request(partner=gamma)
-        self._attach(request)
-        request.with_user(self.rep_a).action_submit()
+        self._submitted_request(partner=gamma)
         rep_digest = self._digest("rep_weekly", self.rep_a)
         self.assertEqual(rep_digest.pending_request_count, 1)
         self.assertEqual(rep_digest.review_count, 0)
