@@ -4,6 +4,14 @@ from odoo.exceptions import AccessError, UserError
 
 from .key_account_guard_mixin import FREE_FIELDS, system_write
 
+# The states of a request that has no others.
+REQUEST_STATES = [
+    ("draft", "Draft"),
+    ("submitted", "Submitted"),
+    ("approved", "Approved"),
+    ("rejected", "Rejected"),
+    ("cancelled", "Cancelled"),
+]
 # The public methods every request shares: from which states, who may call.
 TRANSITIONS = {
     "action_submit": (("draft",), ("requester",)),

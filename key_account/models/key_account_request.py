@@ -4,17 +4,10 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import clean_context, format_date
 
 from ..tools import BANDS, add_working_days, amount_band, missing_items
-from .key_account_approval_mixin import TRANSITIONS
+from .key_account_approval_mixin import REQUEST_STATES, TRANSITIONS
 from .key_account_document_type import REQUEST_KINDS
 from .key_account_guard_mixin import system_write
 
-STATES = [
-    ("draft", "Draft"),
-    ("submitted", "Submitted"),
-    ("approved", "Approved"),
-    ("rejected", "Rejected"),
-    ("cancelled", "Cancelled"),
-]
 # What a requester writes on a draft request; past the draft, nothing.
 DRAFT_FIELDS = (
     "kind",
@@ -81,7 +74,12 @@ class KeyAccountRequest(models.Model):
         REQUEST_KINDS, required=True, default="designation", tracking=True
     )
     state = fields.Selection(
-        STATES, default="draft", required=True, copy=False, tracking=True, index=True
+        REQUEST_STATES,
+        default="draft",
+        required=True,
+        copy=False,
+        tracking=True,
+        index=True,
     )
     partner_id = fields.Many2one(
         "res.partner",
