@@ -5,6 +5,7 @@ from . import key_account_customer_rep_mixin
 from . import key_account_approval_mixin
 from . import key_account_recovery_mixin
 from . import key_account_reviewed_mixin
+from . import key_account_report_view_mixin
 from . import ir_default
 from . import ir_attachment
 from . import mail_message

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools import BUCKETS, bucket_bounds
@@ -28,6 +28,7 @@ class KeyAccountAgingReport(models.Model):
 
     _name = "key_account.aging.report"
     _description = "Receivables Aging"
+    _inherit = ["key_account.report.view.mixin"]
     _auto = False
     _order = "days_overdue desc"
     _rec_name = "move_id"
@@ -51,16 +52,6 @@ class KeyAccountAgingReport(models.Model):
     amount_writeoff = fields.Monetary(string="Write-Off Possible", readonly=True)
 
     # === CRUD METHODS === #
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                self._query(),
-            )
-        )
-
     @api.model
     def fields_get(self, allfields=None, attributes=None):
         """The bucket columns are labelled after the current company's

@@ -4,6 +4,14 @@ from odoo.exceptions import AccessError, UserError
 
 from .key_account_guard_mixin import FREE_FIELDS, system_write
 
+# The states of a request that has no others.
+REQUEST_STATES = [
+    ("draft", "Draft"),
+    ("submitted", "Submitted"),
+    ("approved", "Approved"),
+    ("rejected", "Rejected"),
+    ("cancelled", "Cancelled"),
+]
 # The public methods every request shares: from which states, who may call.
 TRANSITIONS = {
     "action_submit": (("draft",), ("requester",)),
@@ -45,6 +53,7 @@ class KeyAccountApprovalMixin(models.AbstractModel):
     _cancel_state = "none"
     _tier_validation_manual_config = False
     _key_account_forced_fields = ("name", "requester_id")
+    _key_account_creator_field = "requester_id"
     # States the requester or a director may still cancel.
     _key_account_cancellable = ("draft", "submitted")
     _key_account_transitions = TRANSITIONS
@@ -61,13 +70,6 @@ class KeyAccountApprovalMixin(models.AbstractModel):
     reject_reason = fields.Text(readonly=True, copy=False)
 
     # === CRUD METHODS === #
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.su:
-            for vals in vals_list:
-                vals["requester_id"] = self.env.uid
-        return super().create(vals_list)
-
     def _key_account_check_write(self, vals):
         """Beyond the fields declared for each state, a model may refuse a
         change by role (``_may_change``)."""

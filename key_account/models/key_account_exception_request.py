@@ -3,15 +3,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
 from ..tools import is_blank
+from .key_account_approval_mixin import REQUEST_STATES
 from .key_account_authority_rule import EXCEPTION_TYPES, LEVEL_SELECTION
-
-STATES = [
-    ("draft", "Draft"),
-    ("submitted", "Submitted"),
-    ("approved", "Approved"),
-    ("rejected", "Rejected"),
-    ("cancelled", "Cancelled"),
-]
 
 
 class KeyAccountExceptionRequest(models.Model):
@@ -45,7 +38,12 @@ class KeyAccountExceptionRequest(models.Model):
 
     # === FIELDS === #
     state = fields.Selection(
-        STATES, default="draft", required=True, copy=False, tracking=True, index=True
+        REQUEST_STATES,
+        default="draft",
+        required=True,
+        copy=False,
+        tracking=True,
+        index=True,
     )
     exception_type = fields.Selection(
         EXCEPTION_TYPES, string="Exception", required=True, tracking=True

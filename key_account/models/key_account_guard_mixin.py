@@ -89,6 +89,9 @@ class KeyAccountGuardMixin(models.AbstractModel):
     # Fields the model's own ``create`` sets whatever the caller gives
     # (reference, requester).
     _key_account_forced_fields = ()
+    # The field ``create`` records the creating user in (the requester),
+    # whatever the caller gives; only the superuser names another.
+    _key_account_creator_field = None
     # {public method: (states it starts from or None for any, roles)}; the
     # roles are those of ``_key_account_user_roles``. Public methods that change
     # nothing (print, open a view) are declared with the role "reader".
@@ -160,6 +163,9 @@ class KeyAccountGuardMixin(models.AbstractModel):
     # === CRUD METHODS === #
     @api.model_create_multi
     def create(self, vals_list):
+        if self._key_account_creator_field and not self.env.su:
+            for vals in vals_list:
+                vals[self._key_account_creator_field] = self.env.uid
         if not self._key_account_is_system():
             self = self._key_account_without_guarded_defaults()
             allowed = self._key_account_user_creatable()

@@ -1,7 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import SUPERUSER_ID, fields, models, tools
+from odoo import SUPERUSER_ID, fields, models
 from odoo.tools import SQL
 from odoo.tools.sql import create_index
+
+from .key_account_kpi import ACTUALS, TARGET_FIELDS
 
 SOURCES = [
     ("invoice", "Invoice"),
@@ -13,21 +15,7 @@ SOURCES = [
     ("target", "Target"),
 ]
 # Measures of the report: every source gives its own, the others are 0.
-MEASURES = (
-    "sales_amount",
-    "invoiced_amount",
-    "refund_amount",
-    "writeoff_amount",
-    "due_amount",
-    "collected_amount",
-    "new_account_count",
-    "expense_amount",
-    "target_amount",
-    "challenge_amount",
-    "new_account_target",
-    "collection_target",
-    "expense_budget",
-)
+MEASURES = ACTUALS + tuple(TARGET_FIELDS)
 # PostgreSQL type of each column of the sources.
 COLUMN_TYPES = dict(
     dict.fromkeys(MEASURES, "numeric"),
@@ -77,6 +65,7 @@ class KeyAccountKpiReport(models.Model):
 
     _name = "key_account.kpi.report"
     _description = "Key-Account KPIs"
+    _inherit = ["key_account.report.view.mixin"]
     _auto = False
     _order = "date desc"
     _rec_name = "date"
@@ -130,14 +119,7 @@ class KeyAccountKpiReport(models.Model):
             [f"({AML_DATE.replace('aml.', '')})"],
             where=AML_FILTER.replace("aml.", ""),
         )
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                self._query(),
-            )
-        )
+        return super().init()
 
     # === BUSINESS METHODS === #
     # SQL

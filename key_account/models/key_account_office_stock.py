@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
 
 
@@ -12,6 +12,7 @@ class KeyAccountOfficeStock(models.Model):
 
     _name = "key_account.office.stock"
     _description = "Office Stock and Held Stock"
+    _inherit = ["key_account.report.view.mixin"]
     _auto = False
     _order = "warehouse_id, product_id, status"
     _rec_name = "product_id"
@@ -58,17 +59,6 @@ class KeyAccountOfficeStock(models.Model):
         digits="Product Unit of Measure",
         readonly=True,
     )
-
-    # === CRUD METHODS === #
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                self._query(),
-            )
-        )
 
     # === BUSINESS METHODS === #
     def _query(self):

@@ -4,17 +4,10 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import clean_context, format_date
 
 from ..tools import BANDS, add_working_days, amount_band, missing_items
-from .key_account_approval_mixin import TRANSITIONS
+from .key_account_approval_mixin import REQUEST_STATES, TRANSITIONS
 from .key_account_document_type import REQUEST_KINDS
 from .key_account_guard_mixin import system_write
 
-STATES = [
-    ("draft", "Draft"),
-    ("submitted", "Submitted"),
-    ("approved", "Approved"),
-    ("rejected", "Rejected"),
-    ("cancelled", "Cancelled"),
-]
 # What a requester writes on a draft request; past the draft, nothing.
 DRAFT_FIELDS = (
     "kind",
@@ -62,6 +55,7 @@ class KeyAccountRequest(models.Model):
     _key_account_sequence = "key_account.request"
     _key_account_user_fields = {"draft": DRAFT_FIELDS}
     _key_account_forced_fields = ("name", "requester_id")
+    _key_account_creator_field = "requester_id"
     _key_account_transitions = dict(
         TRANSITIONS,
         action_resubmit=(("rejected", "cancelled"), ("requester", "rep", "director")),
@@ -80,7 +74,12 @@ class KeyAccountRequest(models.Model):
         REQUEST_KINDS, required=True, default="designation", tracking=True
     )
     state = fields.Selection(
-        STATES, default="draft", required=True, copy=False, tracking=True, index=True
+        REQUEST_STATES,
+        default="draft",
+        required=True,
+        copy=False,
+        tracking=True,
+        index=True,
     )
     partner_id = fields.Many2one(
         "res.partner",
@@ -387,9 +386,6 @@ class KeyAccountRequest(models.Model):
     # === CRUD METHODS === #
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if not self.env.su:
-                vals["requester_id"] = self.env.uid
         requests = super().create(vals_list)
         requests._sync_document_lines()
         return requests

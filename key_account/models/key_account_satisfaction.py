@@ -168,7 +168,7 @@ class KeyAccountSatisfaction(models.Model):
         recipients = {
             partner: partner._key_account_survey_recipient() for partner in partners
         }
-        inputs_vals, records_vals = [], []
+        records_vals = []
         for partner, recipient in recipients.items():
             company = partner.company_id or self.env.company
             survey = company._key_account_satisfaction_survey()
@@ -181,31 +181,36 @@ class KeyAccountSatisfaction(models.Model):
             }
             if recipient and survey:
                 vals.update(method="survey", state="sent", survey_id=survey.id)
-                inputs_vals.append(
-                    {
-                        "survey_id": survey.id,
-                        "partner_id": recipient.id,
-                        "email": recipient.email,
-                        "nickname": recipient.name,
-                    }
-                )
             records_vals.append(vals)
-        records = self._key_account_create_surveys(records_vals, inputs_vals)
+        records = self._key_account_create_surveys(records_vals)
         remaining = Partner.search_count(domain) if len(partners) == batch_size else 0
         self.env["ir.cron"]._notify_progress(done=len(partners), remaining=remaining)
         return records
 
     @api.model
-    def _key_account_create_surveys(self, records_vals, inputs_vals):
+    def _key_account_create_surveys(self, records_vals):
         """Create the satisfaction records ``records_vals`` and, for those
-        sent (state ``sent``, in the same order), the survey answers
-        ``inputs_vals``, and invite the contacts. As superuser: the records
+        sent (state ``sent``, with their survey and contact), the contact's
+        survey answer, and invite the contacts. As superuser: the records
         and survey links are the system's."""
         records = self.sudo().create(records_vals)
-        inputs = self.env["survey.user_input"].sudo().create(inputs_vals)
-        for record, user_input in zip(
-            records.filtered(lambda r: r.state == "sent"), inputs, strict=True
-        ):
+        sent = records.filtered(lambda r: r.state == "sent")
+        inputs = (
+            self.env["survey.user_input"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "survey_id": record.survey_id.id,
+                        "partner_id": record.contact_id.id,
+                        "email": record.contact_id.email,
+                        "nickname": record.contact_id.name,
+                    }
+                    for record in sent
+                ]
+            )
+        )
+        for record, user_input in zip(sent, inputs, strict=True):
             record.user_input_id = user_input
         if inputs:
             self.env.ref(

@@ -284,7 +284,7 @@ class KeyAccountSatisfactionCampaign(models.Model):
         self.ensure_one()
         Satisfaction = self.env["key_account.satisfaction"]
         survey = self.company_id._key_account_satisfaction_survey()
-        records_vals, inputs_vals = [], []
+        records_vals = []
         today = fields.Date.today()
         for turn, partner in enumerate(self.sudo().partner_ids):
             vals = {
@@ -298,13 +298,5 @@ class KeyAccountSatisfactionCampaign(models.Model):
             recipient = partner._key_account_survey_recipient()
             if self.method == "survey" and recipient and survey:
                 vals.update(state="sent", survey_id=survey.id, contact_id=recipient.id)
-                inputs_vals.append(
-                    {
-                        "survey_id": survey.id,
-                        "partner_id": recipient.id,
-                        "email": recipient.email,
-                        "nickname": recipient.name,
-                    }
-                )
             records_vals.append(vals)
-        return Satisfaction._key_account_create_surveys(records_vals, inputs_vals)
+        return Satisfaction._key_account_create_surveys(records_vals)

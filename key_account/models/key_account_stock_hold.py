@@ -44,6 +44,7 @@ class KeyAccountStockHold(models.Model):
         "*": (),
     }
     _key_account_forced_fields = ("name", "requester_id")
+    _key_account_creator_field = "requester_id"
     # action_submit  draft      the office: the requester, the customer's
     #                           rep, the office manager, a stock user
     # action_accept  submitted  a stock manager (the sales company), never
@@ -203,13 +204,6 @@ class KeyAccountStockHold(models.Model):
             self.warehouse_id = warehouse
 
     # === CRUD METHODS === #
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.su:
-            for vals in vals_list:
-                vals["requester_id"] = self.env.uid
-        return super().create(vals_list)
-
     def _key_account_check_write(self, vals):
         """The sales company's note is the stock manager's alone."""
         res = super()._key_account_check_write(vals)

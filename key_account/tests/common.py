@@ -1,5 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
+from datetime import timedelta
+
+from freezegun import freeze_time
 
 from odoo import SUPERUSER_ID, Command, fields
 from odoo.tests import new_test_user
@@ -16,6 +19,32 @@ AE_MANAGER = "key_account.group_key_account_ae_manager"
 CS_SUPERVISOR = "key_account.group_key_account_contract_reviewer"
 # A delegation's signed authorization (SPEC R15).
 SIGNED = base64.b64encode(b"%PDF-1.4 signed authorization")
+
+
+def make_invoice(
+    env, partner, amount, invoice_date, due_date=None, post=True, product=None, **vals
+):
+    """A customer invoice of ``partner``, created in ``env``: one untaxed
+    line of ``amount`` (a service, or ``product``), posted unless ``post`` is
+    False, with ``vals`` on top (rep, team, move type...)."""
+    line = {"product_id": product.id} if product else {"name": "Service"}
+    move = env["account.move"].create(
+        {
+            "move_type": "out_invoice",
+            "partner_id": partner.id,
+            "invoice_date": invoice_date,
+            "invoice_date_due": due_date or invoice_date,
+            "invoice_line_ids": [
+                Command.create(
+                    dict(line, quantity=1, price_unit=amount, tax_ids=[Command.clear()])
+                )
+            ],
+            **vals,
+        }
+    )
+    if post:
+        move.action_post()
+    return move
 
 
 class KeyAccountCase(TransactionCase):
@@ -176,19 +205,28 @@ class KeyAccountCase(TransactionCase):
             {"name": name, "parent_id": cls.customer.id}
         )
 
-    def _attach(self, request, user=None):
-        """Attach a file to every checklist line, as ``user``."""
-        env = request.with_user(user or request.requester_id).env
-        for line in request.document_ids:
-            attachment = env["ir.attachment"].create(
+    def _file(self, record, name, user=None):
+        """A scanned file ``name`` attached to ``record`` by ``user`` (rep
+        A)."""
+        return (
+            self.env["ir.attachment"]
+            .with_user(user or self.rep_a)
+            .create(
                 {
-                    "name": f"{line.document_type_id.name}.pdf",
+                    "name": name,
                     "datas": base64.b64encode(b"%PDF-1.4 scan"),
-                    "res_model": "key_account.request",
-                    "res_id": request.id,
+                    "res_model": record._name,
+                    "res_id": record.id,
                 }
             )
-            line.with_env(env).attachment_ids = [Command.link(attachment.id)]
+        )
+
+    def _attach(self, request, user=None):
+        """Attach a file to every checklist line, as ``user``."""
+        user = user or request.requester_id
+        for line in request.document_ids:
+            attachment = self._file(request, f"{line.document_type_id.name}.pdf", user)
+            line.with_user(user).attachment_ids = [Command.link(attachment.id)]
 
     def _new_request(self, partner=None, user=None, **vals):
         user = user or self.rep_a
@@ -210,6 +248,41 @@ class KeyAccountCase(TransactionCase):
             values["principal_id"] = self._principal(partner).id
         return self.env["key_account.request"].with_user(user).create(values)
 
+    def _submitted_request(self, partner=None, **vals):
+        """Rep A's request, its checklist files attached, submitted."""
+        request = self._new_request(partner=partner, **vals)
+        self._attach(request)
+        request.with_user(self.rep_a).action_submit()
+        return request
+
+    def _done_visit(self, user, partner, start):
+        """A two-hour visit from ``start`` (UTC), registered by ``user`` the
+        day before and reported after it, on time."""
+        stop = start + timedelta(hours=2)
+        with freeze_time(start - timedelta(days=1)):
+            visit = (
+                self.env["key_account.visit"]
+                .with_user(user)
+                .create(
+                    {
+                        "partner_id": partner.id,
+                        "planned_start": start,
+                        "planned_stop": stop,
+                        "purpose": "Negotiate the 2026 renewal prices",
+                    }
+                )
+            )
+        with freeze_time(stop + timedelta(hours=1)):
+            visit.write(
+                {
+                    "actual_start": start,
+                    "actual_stop": stop,
+                    "outcome": "<p>Needs 200 units.</p>",
+                }
+            )
+            visit.action_done()
+        return visit
+
     @classmethod
     def _invoice(
         cls, partner, amount, invoice_date, due_date=None, post=True, user=None, **vals
@@ -217,26 +290,5 @@ class KeyAccountCase(TransactionCase):
         """A customer invoice of one untaxed line, posted unless ``post`` is
         False; created by ``user`` (default: the test's environment), with
         ``vals`` on top (rep, team, move type...)."""
-        moves = cls.env["account.move"]
-        move = (moves.with_user(user) if user else moves).create(
-            {
-                "move_type": "out_invoice",
-                "partner_id": partner.id,
-                "invoice_date": invoice_date,
-                "invoice_date_due": due_date or invoice_date,
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "name": "Service",
-                            "quantity": 1,
-                            "price_unit": amount,
-                            "tax_ids": [Command.clear()],
-                        }
-                    )
-                ],
-                **vals,
-            }
-        )
-        if post:
-            move.action_post()
-        return move
+        env = cls.env(user=user, su=False) if user else cls.env
+        return make_invoice(env, partner, amount, invoice_date, due_date, post, **vals)

@@ -1,5 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import base64
 
 from dateutil.relativedelta import relativedelta
 
@@ -82,20 +81,6 @@ class AgreementCase(OrderApprovalCase):
                     )
                 ],
             }
-        )
-
-    def _file(self, agreement, name, user=None):
-        return (
-            self.env["ir.attachment"]
-            .with_user(user or self.rep_a)
-            .create(
-                {
-                    "name": name,
-                    "datas": base64.b64encode(b"%PDF-1.4 scan"),
-                    "res_model": "key_account.agreement",
-                    "res_id": agreement.id,
-                }
-            )
         )
 
     def _approved(self, **vals):

@@ -4,49 +4,22 @@ non-admin users would over RPC (SPEC R30, R46, R72, R86–R89)."""
 
 import datetime
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
-from .common import REP, KeyAccountCase
+from .common import REP
+from .common_order import OrderApprovalCase
 
 
 @tagged("post_install", "-at_install")
-class TestControlsAccess(KeyAccountCase):
+class TestControlsAccess(OrderApprovalCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls._make_key_account(cls.customer)
         cls._make_key_account(cls.customer_b)
-        cls.product = cls.env["product.product"].create(
-            {
-                "name": "Printing Paper",
-                "type": "consu",
-                "list_price": 100.0,
-                "taxes_id": [Command.clear()],
-            }
-        )
         cls.contact = cls.env["res.partner"].create(
             {"name": "Mr Sun", "parent_id": cls.customer.id}
-        )
-
-    def _order(self, partner, user, team):
-        return self.env["sale.order"].create(
-            {
-                "partner_id": partner.id,
-                "user_id": user.id,
-                "team_id": team.id,
-                "order_line": [
-                    Command.create(
-                        {
-                            "product_id": self.product.id,
-                            "product_uom_qty": 1,
-                            "price_unit": 1000.0,
-                            "tax_id": [Command.clear()],
-                        }
-                    )
-                ],
-            }
         )
 
     # Separation of duties on the customer
@@ -166,7 +139,7 @@ class TestControlsAccess(KeyAccountCase):
 
     # Record rules
     def test_office_manager_loses_secret_orders_and_analysis(self):
-        order = self._order(self.customer, self.rep_a, self.team)
+        order = self._order(1000.0)
         Order = self.env["sale.order"].with_user(self.office_manager)
         Line = self.env["sale.order.line"].with_user(self.office_manager)
         Report = self.env["sale.report"].with_user(self.office_manager)
@@ -255,7 +228,9 @@ class TestControlsAccess(KeyAccountCase):
                 self.assertIn(picking_b, found)
 
     def test_executive_reads_what_he_serves(self):
-        order = self._order(self.customer_b, self.rep_b, self.team_b)
+        order = self._order(
+            1000.0, user=self.rep_b, partner=self.customer_b, team_id=self.team_b.id
+        )
         invoice = self._invoice(
             self.customer_b,
             500.0,

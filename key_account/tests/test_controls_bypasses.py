@@ -164,9 +164,11 @@ class TestControlsBypasses(OrderApprovalCase):
         self.assertFalse(signer.active)
 
     # Delegation
-    def test_nobody_names_himself_someone_elses_delegate(self):
+    def _trip_delegation_vals(self):
+        """The KA head's signed delegation to the deputy for a five-day trip
+        from today."""
         today = fields.Date.today()
-        vals = {
+        return {
             "user_id": self.head.id,
             "delegate_id": self.deputy_sd.id,
             "date_from": today,
@@ -174,6 +176,9 @@ class TestControlsBypasses(OrderApprovalCase):
             "reason": "Trip",
             "authorization": SIGNED,
         }
+
+    def test_nobody_names_himself_someone_elses_delegate(self):
+        vals = self._trip_delegation_vals()
         Delegation = self.env["key_account.delegation"]
         with self.assertRaises(AccessError):
             Delegation.with_user(self.deputy_sd).create(vals)
@@ -181,16 +186,8 @@ class TestControlsBypasses(OrderApprovalCase):
         self.assertEqual(delegation.delegate_id, self.deputy_sd)
 
     def test_delegate_does_not_sign_two_steps_of_one_document(self):
-        today = fields.Date.today()
         self.env["key_account.delegation"].with_user(self.head).create(
-            {
-                "user_id": self.head.id,
-                "delegate_id": self.deputy_sd.id,
-                "date_from": today,
-                "date_to": fields.Date.add(today, days=5),
-                "reason": "Trip",
-                "authorization": SIGNED,
-            }
+            self._trip_delegation_vals()
         )
         order = self._order(150000.0)  # band 2: KA head, then deputy
         order.with_user(self.rep_a).action_request_approval()

@@ -49,12 +49,9 @@ class TestCreditInvestigationOpening(CreditInvestigationCase):
     for the KA clerk, due in 3 working days, once per crossing."""
 
     def _exposure_setup(self):
-        """Receivables 150,000, confirmed not invoiced 20,000 and a 40,000
-        quotation: confirming it takes the exposure to 210,000."""
-        self._invoice(self.customer, 150000.0, fields.Date.today())
-        self._order(20000.0).with_user(self.rep_a).action_confirm()
+        order = super()._exposure_setup()
         self.assertFalse(self._investigations())
-        return self._order(40000.0)
+        return order
 
     def test_confirmation_over_the_limit_opens_one_investigation(self):
         """Warn policy: the order confirms over the limit, the clerk gets an
@@ -110,13 +107,7 @@ class TestCreditInvestigationOpening(CreditInvestigationCase):
 
     def test_credit_exception_over_the_limit_opens_an_investigation(self):
         order = self._exposure_setup()
-        action = order.with_user(self.rep_a).action_key_account_credit_exception()
-        request = (
-            self.env["key_account.exception.request"]
-            .with_user(self.rep_a)
-            .with_context(**action["context"])
-            .create({})
-        )
+        request = self._credit_exception(order)
         request.with_user(self.rep_a).action_submit()
         self._approve(request, self.head)
         self.assertFalse(self._investigations(), "refused confirmations open none")
@@ -295,14 +286,12 @@ class TestCreditChangeNotice(CreditInvestigationCase):
 
     def _approved_change(self, **vals):
         self.customer.with_user(self.head).write(vals)
-        request = self._new_request(
+        request = self._submitted_request(
             kind="credit_change",
             credit_level_id=self.level_watch.id,
             credit_limit=120000.0,
             reason="Late payments in May",
         )
-        self._attach(request)
-        request.with_user(self.rep_a).action_submit()
         self._approve(request, self.head)
         self.assertEqual(request.state, "approved")
         return request

@@ -28,9 +28,7 @@ class LifecycleCase(KeyAccountCase):
         )
 
     def _submitted(self, **vals):
-        request = self._new_request(**vals)
-        self._attach(request)
-        request.with_user(self.rep_a).action_submit()
+        request = self._submitted_request(**vals)
         return request
 
 

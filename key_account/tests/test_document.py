@@ -8,6 +8,16 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from .common import REP, KeyAccountCase
 
 PDF = b"%PDF-1.4 purchase plan 2027"
+# Who reads an internal or confidential document of ACME (rep A's key
+# account): its rep, executive and office manager, and the directors.
+ACCOUNT_READERS = {
+    "rep",
+    "executive",
+    "office manager",
+    "KA head",
+    "deputy sales director",
+    "general manager",
+}
 
 
 class DocumentCase(KeyAccountCase):
@@ -63,6 +73,28 @@ class DocumentCase(KeyAccountCase):
                     document.with_user(user).read(["title"])
         return readers
 
+    def _file_attachment(self, document):
+        """The attachment holding ``document``'s file."""
+        return (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "key_account.document"),
+                    ("res_id", "=", document.id),
+                    ("res_field", "=", "file"),
+                ]
+            )
+        )
+
+    def _prospect_document(self, level):
+        """A ``level`` document of a customer of rep A's that is no key
+        account."""
+        prospect = self.env["res.partner"].create(
+            {"name": "Prospect Co", "is_company": True, "user_id": self.rep_a.id}
+        )
+        return self._document(level, partner=prospect)
+
     def _secret(self, circulation):
         """A secret document the office manager files, circulated to
         ``circulation`` once approved by the KA head and the general
@@ -100,41 +132,15 @@ class TestDocumentLevels(DocumentCase):
 
     def test_internal_follows_the_customers_readers(self):
         document = self._document("internal")
-        self.assertEqual(
-            self._readers(document),
-            {
-                "rep",
-                "executive",
-                "office manager",
-                "KA head",
-                "deputy sales director",
-                "general manager",
-            },
-        )
+        self.assertEqual(self._readers(document), ACCOUNT_READERS)
         # A customer that is no key account is every rep's to read.
-        prospect = self.env["res.partner"].create(
-            {"name": "Prospect Co", "is_company": True, "user_id": self.rep_a.id}
-        )
-        document = self._document("internal", partner=prospect)
+        document = self._prospect_document("internal")
         self.assertIn("other rep", self._readers(document))
 
     def test_confidential_owner_executive_supervisor_and_above(self):
         document = self._document("confidential")
-        self.assertEqual(
-            self._readers(document),
-            {
-                "rep",
-                "executive",
-                "office manager",
-                "KA head",
-                "deputy sales director",
-                "general manager",
-            },
-        )
-        prospect = self.env["res.partner"].create(
-            {"name": "Prospect Co", "is_company": True, "user_id": self.rep_a.id}
-        )
-        document = self._document("confidential", partner=prospect)
+        self.assertEqual(self._readers(document), ACCOUNT_READERS)
+        document = self._prospect_document("confidential")
         self.assertNotIn("other rep", self._readers(document))
 
     def test_secret_circulation_approved_by_ka_head_then_general_manager(self):
@@ -196,17 +202,7 @@ class TestDocumentLevels(DocumentCase):
         ):
             with self.assertRaises(AccessError):
                 call(document.with_user(self.rep_b))
-        attachment = (
-            self.env["ir.attachment"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", "key_account.document"),
-                    ("res_id", "=", document.id),
-                    ("res_field", "=", "file"),
-                ]
-            )
-        )
+        attachment = self._file_attachment(document)
         self.assertEqual(base64.b64decode(attachment.datas), PDF)
         for user in (self.rep_b, self.rep_a, self.manager):
             with self.assertRaises(AccessError):
@@ -377,17 +373,7 @@ class TestDocumentHttp(HttpCase, DocumentCase):
 
     def test_download_route_logs_and_refuses(self):
         document = self._document("confidential")
-        attachment = (
-            self.env["ir.attachment"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", "key_account.document"),
-                    ("res_id", "=", document.id),
-                    ("res_field", "=", "file"),
-                ]
-            )
-        )
+        attachment = self._file_attachment(document)
         download = f"/key_account/document/{document.id}/download"
         direct = (
             f"/web/content/{attachment.id}",

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from freezegun import freeze_time
 
@@ -245,34 +245,6 @@ class TestKpiReport(KeyAccountCase):
         self.assertEqual(kpis["calls"], 1)
         self.assertEqual(kpis["call_target"], 10.0 * kpis["working_days"])
         self.assertEqual(kpis["visits"], 0)
-
-    def _done_visit(self, user, partner, start):
-        """A visit registered the day before ``start`` (UTC) and reported
-        by ``user`` after it, on time."""
-        stop = start + timedelta(hours=2)
-        with freeze_time(start - timedelta(days=1)):
-            visit = (
-                self.env["key_account.visit"]
-                .with_user(user)
-                .create(
-                    {
-                        "partner_id": partner.id,
-                        "planned_start": start,
-                        "planned_stop": stop,
-                        "purpose": "Negotiate the 2026 renewal prices",
-                    }
-                )
-            )
-        with freeze_time(stop + timedelta(hours=1)):
-            visit.write(
-                {
-                    "actual_start": start,
-                    "actual_stop": stop,
-                    "outcome": "<p>Needs 200 units.</p>",
-                }
-            )
-            visit.action_done()
-        return visit
 
     def _kpis(self, reader, users, period=JUNE):
         return self.env["key_account.kpi"].with_user(reader)._kpis(users.ids, *period)

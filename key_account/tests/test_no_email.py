@@ -59,9 +59,7 @@ class TestUsersWithoutEmail(OrderApprovalCase):
         customer = self.env["res.partner"].create(
             {"name": "Gamma Ltd", "is_company": True, "user_id": self.rep_a.id}
         )
-        request = self._new_request(customer)
-        self._attach(request)
-        request.with_user(self.rep_a).action_submit()
+        request = self._submitted_request(customer)
         self._approve(request, self.office_manager)
         self._approve(request, self.head)
         self.assertEqual(request.state, "approved")

@@ -1,9 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
-from .common import SIGNED
+from .common import DIRECTOR, HEAD, SIGNED
 from .common_order import OrderApprovalCase
 
 
@@ -413,21 +413,12 @@ class TestReviewSecurity(OrderApprovalCase):
         with self.assertRaises(AccessError) as err:
             self._approve(order, self.head)
         self.assertIn("your own", str(err.exception))
-        colleague = self.env["res.users"].create(
-            {
-                "name": "Second KA head",
-                "login": "ka_head_2",
-                "email": "ka_head_2@example.com",
-                "groups_id": [
-                    Command.set(
-                        [
-                            self.env.ref("base.group_user").id,
-                            self.env.ref("key_account.group_key_account_director").id,
-                            self.env.ref("key_account.group_key_account_head").id,
-                        ]
-                    )
-                ],
-            }
+        colleague = new_test_user(
+            self.env,
+            "ka_head_2",
+            groups=f"base.group_user,{DIRECTOR},{HEAD}",
+            name="Second KA head",
+            email="ka_head_2@example.com",
         )
         self._approve(order, colleague)
         self.assertEqual(order.review_ids[:1].status, "approved")
@@ -494,20 +485,12 @@ class TestDelegation(OrderApprovalCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.acting = cls.env["res.users"].create(
-            {
-                "name": "Acting Director",
-                "login": "ka_acting",
-                "email": "ka_acting@example.com",
-                "groups_id": [
-                    Command.set(
-                        [
-                            cls.env.ref("base.group_user").id,
-                            cls.env.ref("key_account.group_key_account_director").id,
-                        ]
-                    )
-                ],
-            }
+        cls.acting = new_test_user(
+            cls.env,
+            "ka_acting",
+            groups=f"base.group_user,{DIRECTOR}",
+            name="Acting Director",
+            email="ka_acting@example.com",
         )
 
     def _delegate(self, start, end, user=None, delegate=None, **vals):

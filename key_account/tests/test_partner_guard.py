@@ -118,15 +118,13 @@ class TestPartnerGuard(KeyAccountCase):
 
     def test_approved_change_logged(self):
         self._flush_tracking()
-        request = self._new_request(
+        request = self._submitted_request(
             kind="tier_change",
             tier_id=self.tier_a.id,
             credit_limit=150000.0,
             expected_amount=350000.0,
             reason="Revenue above 300,000",
         )
-        self._attach(request)
-        request.with_user(self.rep_a).action_submit()
         for reviewer in (self.head, self.deputy_sd, self.sd):
             self._approve(request, reviewer)
         self.assertEqual(request.state, "approved")

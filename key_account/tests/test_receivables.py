@@ -25,6 +25,24 @@ class ReceivablesCase(OrderApprovalCase):
         cls.company.key_account_clerk_id = cls.office_manager
         cls.company.key_account_head_user_id = cls.head
 
+    def _exposure_setup(self):
+        """Receivables 150,000, confirmed not invoiced 20,000 and a 40,000
+        quotation: confirming it takes the exposure to 210,000."""
+        self._invoice(self.customer, 150000.0, fields.Date.today())
+        self._order(20000.0).with_user(self.rep_a).action_confirm()
+        return self._order(40000.0)
+
+    def _credit_exception(self, order):
+        """Rep A's credit exception request for ``order``, created from the
+        order's button."""
+        action = order.with_user(self.rep_a).action_key_account_credit_exception()
+        return (
+            self.env["key_account.exception.request"]
+            .with_user(self.rep_a)
+            .with_context(**action["context"])
+            .create({})
+        )
+
     def _pay(self, invoice, amount):
         self.env["account.payment.register"].with_context(
             active_model="account.move", active_ids=invoice.ids
@@ -34,13 +52,6 @@ class ReceivablesCase(OrderApprovalCase):
 @tagged("post_install", "-at_install")
 class TestCreditHold(ReceivablesCase):
     """SPEC R10: exposure = receivables + confirmed not invoiced + this order."""
-
-    def _exposure_setup(self):
-        today = fields.Date.today()
-        self._invoice(self.customer, 150000.0, today)
-        confirmed = self._order(20000.0)
-        confirmed.with_user(self.rep_a).action_confirm()
-        return self._order(40000.0)
 
     def test_limit_blocks_with_the_figures(self):
         order = self._exposure_setup()
@@ -73,13 +84,7 @@ class TestCreditHold(ReceivablesCase):
 
     def test_ka_head_exception_releases_the_order(self):
         order = self._exposure_setup()
-        action = order.with_user(self.rep_a).action_key_account_credit_exception()
-        request = (
-            self.env["key_account.exception.request"]
-            .with_user(self.rep_a)
-            .with_context(**action["context"])
-            .create({})
-        )
+        request = self._credit_exception(order)
         self.assertEqual(request.requested_value, 5.0)
         self.assertEqual(request.required_level, "director")
         request.with_user(self.rep_a).action_submit()
@@ -94,13 +99,7 @@ class TestCreditHold(ReceivablesCase):
         today = fields.Date.today()
         self._invoice(self.customer, 190000.0, today)
         order = self._order(60000.0)  # exposure 250,000: 25 % over
-        action = order.with_user(self.rep_a).action_key_account_credit_exception()
-        request = (
-            self.env["key_account.exception.request"]
-            .with_user(self.rep_a)
-            .with_context(**action["context"])
-            .create({})
-        )
+        request = self._credit_exception(order)
         self.assertEqual(request.required_level, "manager")
 
     def test_overdue_and_hold_level_block(self):

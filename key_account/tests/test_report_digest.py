@@ -1,8 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import datetime
 
-from freezegun import freeze_time
-
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
@@ -46,32 +44,17 @@ class ReportCase(OrderApprovalCase):
 
     def _inv(self, partner, amount, date, due=None, move_type="out_invoice"):
         """A posted invoice due ``due`` (default: 30 days after ``date``)."""
-        move = (
-            self.env["account.move"]
-            .with_user(self.accountant)
-            .create(
-                {
-                    "move_type": move_type,
-                    "partner_id": partner.id,
-                    "invoice_user_id": partner.user_id.id,
-                    "invoice_date": date,
-                    "invoice_payment_term_id": False,
-                    "invoice_date_due": due or date + datetime.timedelta(days=30),
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "product_id": self.product.id,
-                                "quantity": 1,
-                                "price_unit": amount,
-                                "tax_ids": [Command.clear()],
-                            }
-                        )
-                    ],
-                }
-            )
+        return self._invoice(
+            partner,
+            amount,
+            date,
+            due or date + datetime.timedelta(days=30),
+            user=self.accountant,
+            product=self.product,
+            move_type=move_type,
+            invoice_user_id=partner.user_id.id,
+            invoice_payment_term_id=False,
         )
-        move.action_post()
-        return move
 
     def _pay(self, move, amount):
         return (
@@ -107,30 +90,7 @@ class ReportCase(OrderApprovalCase):
         """A visit on ``day`` 02:00-04:00 (UTC), registered the day before
         and reported by ``user`` after it."""
         start = datetime.datetime.combine(day, datetime.time(2, 0))
-        stop = start + datetime.timedelta(hours=2)
-        with freeze_time(start - datetime.timedelta(days=1)):
-            visit = (
-                self.env["key_account.visit"]
-                .with_user(user)
-                .create(
-                    {
-                        "partner_id": partner.id,
-                        "planned_start": start,
-                        "planned_stop": stop,
-                        "purpose": "Negotiate the 2026 renewal prices",
-                    }
-                )
-            )
-        with freeze_time(stop + datetime.timedelta(hours=1)):
-            visit.write(
-                {
-                    "actual_start": start,
-                    "actual_stop": stop,
-                    "outcome": "<p>Needs 200 units.</p>",
-                }
-            )
-            visit.action_done()
-        return visit
+        return super()._done_visit(user, partner, start)
 
     def _customer_care(self):
         """This Monday: rep A visited ACME, which complained validly; rep B
@@ -274,9 +234,7 @@ class TestReportDigest(ReportCase):
         gamma = self.env["res.partner"].create(
             {"name": "Gamma Ltd", "is_company": True, "user_id": self.rep_a.id}
         )
-        request = self._new_request(partner=gamma)
-        self._attach(request)
-        request.with_user(self.rep_a).action_submit()
+        self._submitted_request(partner=gamma)
         rep_digest = self._digest("rep_weekly", self.rep_a)
         self.assertEqual(rep_digest.pending_request_count, 1)
         self.assertEqual(rep_digest.review_count, 0)

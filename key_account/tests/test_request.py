@@ -68,16 +68,12 @@ class TestRequest(KeyAccountCase):
     @freeze_time("2025-03-10")
     def test_overdue_boundary_not_yet(self):
         self._invoice(self.customer, 5000.0, "2025-01-01", due_date="2025-01-10")
-        request = self._new_request()
-        self._attach(request)
-        request.with_user(self.rep_a).action_submit()
+        request = self._submitted_request()
         self.assertEqual(request.state, "submitted")
 
     @freeze_time("2025-06-06")  # a Friday
     def test_band1_route_and_approval_applies(self):
-        request = self._new_request(executive_id=self.rep_b.id)
-        self._attach(request)
-        request.with_user(self.rep_a).action_submit()
+        request = self._submitted_request(executive_id=self.rep_b.id)
         self.assertEqual(request.amount_band, "1")
         self.assertEqual(self.customer.key_account_state, "requested")
         reviews = self._reviews(request)
@@ -138,9 +134,9 @@ class TestRequest(KeyAccountCase):
                         "user_id": self.rep_a.id,
                     }
                 )
-                request = self._new_request(partner=partner, expected_amount=amount)
-                self._attach(request)
-                request.with_user(self.rep_a).action_submit()
+                request = self._submitted_request(
+                    partner=partner, expected_amount=amount
+                )
                 self.assertEqual(
                     self._reviews(request).mapped("definition_id"),
                     self.env["tier.definition"].concat(
@@ -149,9 +145,7 @@ class TestRequest(KeyAccountCase):
                 )
 
     def test_band3_needs_all_three(self):
-        request = self._new_request(expected_amount=450000.0)
-        self._attach(request)
-        request.with_user(self.rep_a).action_submit()
+        request = self._submitted_request(expected_amount=450000.0)
         self._approve(request, self.head)
         self._approve(request, self.deputy_sd)
         self.assertEqual(request.state, "submitted")
@@ -161,9 +155,7 @@ class TestRequest(KeyAccountCase):
         self.assertTrue(self.customer.is_key_account)
 
     def test_rep_cannot_approve_or_forge(self):
-        request = self._new_request(expected_amount=150000.0)
-        self._attach(request)
-        request.with_user(self.rep_a).action_submit()
+        request = self._submitted_request(expected_amount=150000.0)
         with self.assertRaises(AccessError):
             self._approve(request, self.rep_a)
         self.assertEqual(request.validation_status, "pending")
@@ -184,9 +176,7 @@ class TestRequest(KeyAccountCase):
         self.assertEqual(request.state, "submitted")
 
     def test_submitted_request_is_locked(self):
-        request = self._new_request()
-        self._attach(request)
-        request.with_user(self.rep_a).action_submit()
+        request = self._submitted_request()
         with self.assertRaises(UserError):
             request.with_user(self.rep_a).write({"tier_id": self.tier_a.id})
         with self.assertRaises(AccessError):
@@ -206,9 +196,7 @@ class TestRequest(KeyAccountCase):
             request.with_user(self.rep_a).write({"state": "approved"})
 
     def test_rejection_records_reason_and_allows_resubmission(self):
-        request = self._new_request(expected_amount=150000.0)
-        self._attach(request)
-        request.with_user(self.rep_a).action_submit()
+        request = self._submitted_request(expected_amount=150000.0)
         with self.assertRaisesRegex(UserError, "reason for the rejection"):
             request.with_user(self.head)._rejected_tier()
         self._reject(request, self.head, "Contract prices below floor")
@@ -227,14 +215,12 @@ class TestRequest(KeyAccountCase):
     def test_credit_change_by_head_logs_old_and_new(self):
         self._make_key_account(self.customer, credit_limit=200000.0)
         self._flush_tracking()
-        request = self._new_request(
+        request = self._submitted_request(
             kind="credit_change",
             credit_level_id=self.level_watch.id,
             credit_limit=120000.0,
             reason="Late payments in May",
         )
-        self._attach(request)
-        request.with_user(self.rep_a).action_submit()
         self.assertEqual(
             request.review_ids.definition_id,
             self.env.ref("key_account.tier_request_ka_head"),
@@ -251,11 +237,9 @@ class TestRequest(KeyAccountCase):
 
     def test_credit_change_rejected_changes_nothing(self):
         self._make_key_account(self.customer, credit_limit=200000.0)
-        request = self._new_request(
+        request = self._submitted_request(
             kind="credit_change", credit_limit=400000.0, reason="Bigger orders"
         )
-        self._attach(request)
-        request.with_user(self.rep_a).action_submit()
         self._reject(request, self.head, "Not justified")
         self.assertEqual(request.state, "rejected")
         self.assertEqual(self.customer.credit_limit, 200000.0)
@@ -278,9 +262,7 @@ class TestRequest(KeyAccountCase):
         self.assertFalse(self.customer.key_account_tier_id)
 
     def test_cancel_restores_prospect(self):
-        request = self._new_request()
-        self._attach(request)
-        request.with_user(self.rep_a).action_submit()
+        request = self._submitted_request()
         with self.assertRaises(AccessError):
             request.with_user(self.rep_b).action_cancel()
         request.with_user(self.rep_a).action_cancel()
@@ -322,9 +304,7 @@ class TestRequest(KeyAccountCase):
             request.with_user(self.rep_a).action_submit()
 
     def test_reviewer_sees_request_to_review(self):
-        request = self._new_request()
-        self._attach(request)
-        request.with_user(self.rep_a).action_submit()
+        request = self._submitted_request()
         to_review = (
             self.env["key_account.request"]
             .with_user(self.office_manager)

@@ -1,5 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import base64
 
 from odoo import Command
 from odoo.exceptions import ValidationError
@@ -22,20 +21,6 @@ class TestRequestForm(KeyAccountCase):
         if action.get("res_id"):
             return action, Form(requests.browse(action["res_id"]))
         return action, Form(requests.with_context(**action["context"]))
-
-    def _file(self, request, name, user=None):
-        return (
-            self.env["ir.attachment"]
-            .with_user(user or self.rep_a)
-            .create(
-                {
-                    "name": name,
-                    "datas": base64.b64encode(b"%PDF-1.4 scan"),
-                    "res_model": "key_account.request",
-                    "res_id": request.id,
-                }
-            )
-        )
 
     def test_button_opens_the_users_draft(self):
         Request = self.env["key_account.request"]

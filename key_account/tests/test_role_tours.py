@@ -4,7 +4,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import DIRECTOR, HEAD, REP
+from .common import DIRECTOR, HEAD, REP, make_invoice
 
 # Modules whose Chinese terms the tours' screens show.
 ZH_MODULES = [
@@ -175,31 +175,15 @@ class TestRoleTours(HttpCase):
     @classmethod
     def _invoice(cls, partner, amount, date, due=None):
         """A posted customer invoice of the rep's, made by the accountant."""
-        move = (
-            cls.env["account.move"]
-            .with_user(cls.accountant)
-            .create(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": partner.id,
-                    "invoice_user_id": cls.rep.id,
-                    "invoice_date": date,
-                    "invoice_date_due": due or date,
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "product_id": cls.product.id,
-                                "quantity": 1,
-                                "price_unit": amount,
-                                "tax_ids": [Command.clear()],
-                            }
-                        )
-                    ],
-                }
-            )
+        return make_invoice(
+            cls.env(user=cls.accountant, su=False),
+            partner,
+            amount,
+            date,
+            due,
+            product=cls.product,
+            invoice_user_id=cls.rep.id,
         )
-        move.action_post()
-        return move
 
     def _tour(self, user, lang, tour):
         user.lang = lang

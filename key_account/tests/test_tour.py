@@ -42,6 +42,53 @@ class TourCase(HttpCase):
             }
         )
 
+    def _office_team(self, name):
+        """A sales team of the tour rep, led by the office manager."""
+        return self.env["crm.team"].create(
+            {
+                "name": name,
+                "user_id": self.office_manager.id,
+                "member_ids": [Command.set([self.rep.id, self.office_manager.id])],
+            }
+        )
+
+    def _quotation(self, partner, team, line_vals):
+        """The tour rep's quotation of one line ``line_vals``."""
+        return (
+            self.env["sale.order"]
+            .with_user(self.rep)
+            .create(
+                {
+                    "partner_id": partner.id,
+                    "team_id": team.id,
+                    "order_line": [Command.create(line_vals)],
+                }
+            )
+        )
+
+    def _approve_band_1(self, order):
+        """The rep requests approval; the office manager and the KA head
+        approve."""
+        order.with_user(self.rep).action_request_approval()
+        for reviewer in (self.office_manager, self.head):
+            action = order.with_user(reviewer).validate_tier()
+            if action:
+                self.env["comment.wizard"].with_user(reviewer).with_context(
+                    **action["context"]
+                ).create({"comment": "Agreed"}).add_comment()
+        order.invalidate_recordset()
+        self.assertEqual(order.validation_status, "validated")
+
+    def _validate_in_tour(self, picking, tour):
+        """The stock keeper validates ``picking`` from its form in ``tour``."""
+        self.start_tour(
+            f"/odoo/action-stock.action_picking_tree_all/{picking.id}",
+            tour,
+            login=self.keeper.login,
+        )
+        picking.invalidate_recordset()
+        self.assertEqual(picking.state, "done")
+
 
 @tagged("post_install", "-at_install")
 class TestKeyAccountTour(TourCase):
@@ -119,15 +166,7 @@ class TestKeyAccountTour(TourCase):
         the office delivers what it has, receives the resupply and objects to
         part of it (SPEC R60, R63, R66)."""
         rep = self.rep
-        head = self.head
-        office_manager = self.office_manager
-        team = self.env["crm.team"].create(
-            {
-                "name": "Tour Office Team",
-                "user_id": office_manager.id,
-                "member_ids": [Command.set([rep.id, office_manager.id])],
-            }
-        )
+        team = self._office_team("Tour Office Team")
         keeper = self.keeper
         office = self.env["stock.warehouse"].create(
             {"name": "Tour Office", "code": "SHTO"}
@@ -150,29 +189,11 @@ class TestKeyAccountTour(TourCase):
         self.env["stock.quant"]._update_available_quantity(
             toner, office.lot_stock_id, 5
         )
-        order = (
-            self.env["sale.order"]
-            .with_user(rep)
-            .create(
-                {
-                    "partner_id": partner.id,
-                    "team_id": team.id,
-                    "order_line": [
-                        Command.create({"product_id": toner.id, "product_uom_qty": 8})
-                    ],
-                }
-            )
+        order = self._quotation(
+            partner, team, {"product_id": toner.id, "product_uom_qty": 8}
         )
         self.assertEqual(order.warehouse_id, office)
-        order.with_user(rep).action_request_approval()
-        for reviewer in (office_manager, head):  # band 1
-            action = order.with_user(reviewer).validate_tier()
-            if action:
-                self.env["comment.wizard"].with_user(reviewer).with_context(
-                    **action["context"]
-                ).create({"comment": "Agreed"}).add_comment()
-        order.invalidate_recordset()
-        self.assertEqual(order.validation_status, "validated")
+        self._approve_band_1(order)
 
         self.start_tour(
             "/odoo", "key_account_short_order_confirm_tour", login=rep.login
@@ -182,13 +203,7 @@ class TestKeyAccountTour(TourCase):
         delivery = order.picking_ids
         self.assertEqual(delivery.picking_type_id.warehouse_id, office)
 
-        self.start_tour(
-            f"/odoo/action-stock.action_picking_tree_all/{delivery.id}",
-            "key_account_office_delivery_tour",
-            login=keeper.login,
-        )
-        delivery.invalidate_recordset()
-        self.assertEqual(delivery.state, "done")
+        self._validate_in_tour(delivery, "key_account_office_delivery_tour")
         self.assertEqual(delivery.move_ids.quantity, 5.0)
         backorder = order.picking_ids - delivery
         self.assertEqual(backorder.move_ids.product_uom_qty, 3.0)
@@ -221,13 +236,7 @@ class TestKeyAccountTour(TourCase):
         resupply.action_confirm()
         resupply.action_assign()
         self.assertEqual(resupply.move_ids.quantity, 3.0)
-        self.start_tour(
-            f"/odoo/action-stock.action_picking_tree_all/{resupply.id}",
-            "key_account_office_receipt_tour",
-            login=keeper.login,
-        )
-        resupply.invalidate_recordset()
-        self.assertEqual(resupply.state, "done")
+        self._validate_in_tour(resupply, "key_account_office_receipt_tour")
         self.start_tour(
             "/odoo", "key_account_office_objection_tour", login=keeper.login
         )

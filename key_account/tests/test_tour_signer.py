@@ -12,13 +12,7 @@ class TestSignerTour(TourCase):
         approved key-account quotation on credit terms, then confirms it."""
         rep = self.rep
         self.env.company.key_account_signer_policy = "on_account"
-        team = self.env["crm.team"].create(
-            {
-                "name": "Tour Signer Office",
-                "user_id": self.office_manager.id,
-                "member_ids": [Command.set([rep.id, self.office_manager.id])],
-            }
-        )
+        team = self._office_team("Tour Signer Office")
         partner = self._key_account(
             "Tour Signer Ltd",
             property_payment_term_id=self.env.ref(
@@ -54,27 +48,9 @@ class TestSignerTour(TourCase):
         product = self.env["product.product"].create(
             {"name": "Tour Paper", "list_price": 500.0, "taxes_id": [Command.clear()]}
         )
-        order = (
-            self.env["sale.order"]
-            .with_user(rep)
-            .create(
-                {
-                    "partner_id": partner.id,
-                    "team_id": team.id,
-                    "order_line": [Command.create({"product_id": product.id})],
-                }
-            )
-        )
+        order = self._quotation(partner, team, {"product_id": product.id})
         self.assertFalse(order.key_account_signer_id, "two valid, none marked")
-        order.with_user(rep).action_request_approval()
-        for reviewer in (self.office_manager, self.head):  # band 1
-            action = order.with_user(reviewer).validate_tier()
-            if action:
-                self.env["comment.wizard"].with_user(reviewer).with_context(
-                    **action["context"]
-                ).create({"comment": "Agreed"}).add_comment()
-        order.invalidate_recordset()
-        self.assertEqual(order.validation_status, "validated")
+        self._approve_band_1(order)
 
         self.start_tour("/odoo", "key_account_order_signer_tour", login=rep.login)
         order.invalidate_recordset()
