@@ -2,6 +2,7 @@
 from . import key_account_guard_mixin
 from . import key_account_sequence_mixin
 from . import key_account_customer_rep_mixin
+from . import key_account_rep_mixin
 from . import key_account_approval_mixin
 from . import key_account_recovery_mixin
 from . import key_account_reviewed_mixin

@@ -59,7 +59,12 @@ class KeyAccountVisit(models.Model):
         "action_submit_minutes": (("done",), ("rep", "director")),
         "action_review_minutes": (("done",), ("office_manager",)),
     }
-    _inherit = ["key_account.guard.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "key_account.rep.mixin",
+        "key_account.guard.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
     _order = "planned_start desc, id desc"
 
     # === FIELDS === #
@@ -77,21 +82,6 @@ class KeyAccountVisit(models.Model):
         "res.partner",
         string="Contacts",
         domain="[('parent_id', '=', partner_id)]",
-    )
-    user_id = fields.Many2one(
-        "res.users",
-        string="Rep",
-        required=True,
-        index=True,
-        tracking=True,
-        default=lambda self: self.env.user,
-    )
-    supervisor_id = fields.Many2one(
-        "res.users",
-        string="Office Manager",
-        compute="_compute_supervisor_id",
-        store=True,
-        index=True,
     )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
@@ -218,11 +208,6 @@ class KeyAccountVisit(models.Model):
                 visit.planned_start.date()
             )
             visit.name = " – ".join(x for x in (visit.partner_id.name, day) if x)
-
-    @api.depends("user_id")
-    def _compute_supervisor_id(self):
-        for visit in self:
-            visit.supervisor_id = visit.user_id._key_account_office_manager()
 
     @api.depends("minutes_deadline", "minutes_submitted_date")
     def _compute_minutes_late(self):

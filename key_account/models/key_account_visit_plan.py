@@ -16,6 +16,7 @@ class KeyAccountVisitPlan(models.Model):
     _name = "key_account.visit.plan"
     _description = "Key-Account Visit Plan"
     _inherit = [
+        "key_account.rep.mixin",
         "key_account.reviewed.mixin",
         "mail.thread",
         "mail.activity.mixin",
@@ -40,21 +41,6 @@ class KeyAccountVisitPlan(models.Model):
     _order = "date_from desc, user_id"
 
     # === FIELDS === #
-    user_id = fields.Many2one(
-        "res.users",
-        string="Rep",
-        required=True,
-        index=True,
-        tracking=True,
-        default=lambda self: self.env.user,
-    )
-    supervisor_id = fields.Many2one(
-        "res.users",
-        string="Office Manager",
-        compute="_compute_supervisor_id",
-        store=True,
-        index=True,
-    )
     period_type = fields.Selection(
         [("week", "Weekly"), ("month", "Monthly")],
         string="Plan",
@@ -96,11 +82,6 @@ class KeyAccountVisitPlan(models.Model):
     ]
 
     # === COMPUTE METHODS === #
-    @api.depends("user_id")
-    def _compute_supervisor_id(self):
-        for plan in self:
-            plan.supervisor_id = plan.user_id._key_account_office_manager()
-
     @api.depends("period_type", "date_from")
     def _compute_date_to(self):
         for plan in self:
