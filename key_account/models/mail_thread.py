@@ -15,7 +15,12 @@ class MailThread(models.AbstractModel):
     takes the company's address under the user's name, as Odoo's
     mail servers rewrite a sender they may not use; without one it goes
     without a sender address and outgoing mail uses the default sender.
-    Portal and public authors keep Odoo's check."""
+    Portal and public authors keep Odoo's check.
+
+    They are notified like the others too: an internal user without an
+    address is notified in Odoo (the Discuss inbox) whatever his
+    preference, where Odoo would queue an e-mail to nobody, which fails and
+    tells him nothing."""
 
     _inherit = "mail.thread"
 
@@ -37,6 +42,21 @@ class MailThread(models.AbstractModel):
                 author_id, email_from, raise_on_email=True
             )
         return author_id, email_from
+
+    def _notify_get_recipients(self, message, msg_vals, **kwargs):
+        recipients = super()._notify_get_recipients(message, msg_vals, **kwargs)
+        by_email = [
+            data
+            for data in recipients
+            if data["notif"] == "email" and data["uid"] and not data["ushare"]
+        ]
+        if by_email:
+            partners = self.env["res.partner"].sudo().browse(d["id"] for d in by_email)
+            unreachable = set(partners.filtered(lambda p: not p.email).ids)
+            for data in by_email:
+                if data["id"] in unreachable:
+                    data["notif"] = "inbox"
+        return recipients
 
     def _key_account_is_internal_author(self, author_id):
         """Whether partner ``author_id`` is an internal user's (the current

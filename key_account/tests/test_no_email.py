@@ -47,6 +47,32 @@ class TestUsersWithoutEmail(OrderApprovalCase):
         order.with_user(self.rep_a).action_confirm()
         self.assertEqual(order.state, "sale")
 
+    def test_approvers_notified_in_odoo_without_an_address(self):
+        """The step's reviewers hear of the order waiting for them: in Odoo
+        without an address, by e-mail with one (their preference)."""
+        self.deputy_sd.partner_id.email = "deputy@example.com"
+        order = self._order(250000.0)
+        order.with_user(self.rep_a).action_request_approval()
+
+        def notified(user):
+            self.env.flush_all()  # as at the end of the request
+            return (
+                self.env["mail.notification"]
+                .search(
+                    [
+                        ("res_partner_id", "=", user.partner_id.id),
+                        ("mail_message_id.model", "=", "sale.order"),
+                        ("mail_message_id.res_id", "=", order.id),
+                    ]
+                )
+                .mapped("notification_type")
+            )
+
+        self.assertEqual(self.head.notification_type, "email")
+        self.assertEqual(notified(self.head), ["inbox"])
+        self._approve(order, self.head)
+        self.assertEqual(notified(self.deputy_sd), ["email"])
+
     def test_requests_submitted_and_decided(self):
         exception = self._exception_request()
         exception.with_user(self.rep_a).action_submit()
