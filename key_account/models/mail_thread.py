@@ -48,7 +48,9 @@ class MailThread(models.AbstractModel):
         by_email = [
             data
             for data in recipients
-            if data["notif"] == "email" and data["uid"] and not data["ushare"]
+            if data.get("notif") == "email"
+            and data.get("uid")
+            and not data.get("ushare")
         ]
         if by_email:
             partners = self.env["res.partner"].sudo().browse(d["id"] for d in by_email)
