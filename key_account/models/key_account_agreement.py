@@ -466,9 +466,7 @@ class KeyAccountAgreement(models.Model):
             agreement.message_post(
                 body=self.env._(
                     "%(state)s by %(user)s: %(cause)s",
-                    state=dict(self._fields["state"]._description_selection(self.env))[
-                        to_state
-                    ],
+                    state=self._fields["state"].convert_to_export(to_state, self),
                     user=self.env.user.name,
                     cause=cause,
                 ),

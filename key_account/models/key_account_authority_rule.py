@@ -128,7 +128,7 @@ class KeyAccountAuthorityRule(models.Model):
 
     def _format(self, value):
         self.ensure_one()
-        unit = dict(self._fields["unit"]._description_selection(self.env))[self.unit]
+        unit = self._fields["unit"].convert_to_export(self.unit, self)
         if self.unit == "amount":
             return f"{value:,.2f}"
         return f"{value:g} {unit}"

@@ -367,9 +367,9 @@ class KeyAccountComplaint(models.Model):
                     "New complaint from %(customer)s (%(category)s): respond by "
                     "%(response)s, resolve by %(resolution)s.",
                     customer=complaint.partner_id.display_name,
-                    category=dict(
-                        self._fields["category"]._description_selection(self.env)
-                    )[complaint.category],
+                    category=self._fields["category"].convert_to_export(
+                        complaint.category, self
+                    ),
                     response=complaint.response_deadline,
                     resolution=complaint.resolution_deadline,
                 ),

@@ -364,9 +364,7 @@ class KeyAccountCreditInvestigation(models.Model):
 
     def _outcome_label(self):
         self.ensure_one()
-        return dict(self._fields["outcome"]._description_selection(self.env)).get(
-            self.outcome, ""
-        )
+        return self._fields["outcome"].convert_to_export(self.outcome, self)
 
     def _change_request_values(self):
         """The credit-change request of this investigation's outcome: the
@@ -443,9 +441,7 @@ class KeyAccountCreditInvestigation(models.Model):
                 self.env._("Investigator: %s", self.env.user.name),
                 self.env._(
                     "Opened by: %s",
-                    dict(self._fields["trigger"]._description_selection(self.env))[
-                        self.trigger
-                    ],
+                    self._fields["trigger"].convert_to_export(self.trigger, self),
                 ),
                 self.env._("Anomaly: %s", self.reason or ""),
                 self.env._("Outcome: %s", self._outcome_label()),

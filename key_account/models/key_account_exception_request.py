@@ -223,9 +223,9 @@ class KeyAccountExceptionRequest(models.Model):
         self.message_post(
             body=self.env._(
                 "Exception requested: %(type)s %(value)s (rep limit %(limit)s).",
-                type=dict(
-                    self._fields["exception_type"]._description_selection(self.env)
-                )[self.exception_type],
+                type=self._fields["exception_type"].convert_to_export(
+                    self.exception_type, self
+                ),
                 value=self.requested_value,
                 limit=self.rep_limit,
             ),

@@ -229,7 +229,7 @@ class KeyAccountFileReview(models.Model):
     def _ask_review(self):
         self.ensure_one()
         deadline = max(self.deadline, fields.Date.context_today(self))
-        kind = dict(self._fields["kind"]._description_selection(self.env))[self.kind]
+        kind = self._fields["kind"].convert_to_export(self.kind, self)
         for user in self._review_users():
             self.activity_schedule(
                 "key_account.mail_activity_key_account_file_review",

@@ -81,7 +81,7 @@ class KeyAccountPartnerDate(models.Model):
         user = partner.user_id or partner.key_account_executive_id
         if not user:
             return
-        kind = dict(self._fields["kind"]._description_selection(self.env))[self.kind]
+        kind = self._fields["kind"].convert_to_export(self.kind, self)
         who = self.contact_id.name or partner.name
         partner.activity_schedule(
             "key_account.mail_activity_key_account_date",

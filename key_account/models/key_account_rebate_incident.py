@@ -239,7 +239,5 @@ class KeyAccountRebateIncident(models.Model):
                 }
             )
             incident.activity_ids.sudo().action_feedback(
-                feedback=dict(self._fields["state"]._description_selection(self.env))[
-                    state
-                ]
+                feedback=self._fields["state"].convert_to_export(state, self)
             )

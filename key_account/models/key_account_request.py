@@ -1,6 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import clean_context, format_date
 
 from ..tools import BANDS, add_working_days, amount_band, missing_items
@@ -343,16 +343,9 @@ class KeyAccountRequest(models.Model):
                 (request.rep_id, self.env._("rep")),
                 (request.executive_id, self.env._("account executive")),
             ):
-                problem = user and Partner._key_account_active_rep_problem(user)
-                if problem:
-                    raise ValidationError(
-                        self.env._(
-                            "%(problem)s: only an active rep can be the %(role)s "
-                            "of a key account.",
-                            problem=problem,
-                            role=role,
-                        )
-                    )
+                Partner._key_account_check_active_rep(
+                    user, role, request.partner_id.display_name or ""
+                )
 
     # === ONCHANGE METHODS === #
     @api.onchange("partner_id")
@@ -778,9 +771,7 @@ class KeyAccountRequest(models.Model):
         partner.sudo().message_post(
             body=self.env._(
                 "%(kind)s %(request)s approved.",
-                kind=dict(self._fields["kind"]._description_selection(self.env))[
-                    self.kind
-                ],
+                kind=self._fields["kind"].convert_to_export(self.kind, self),
                 request=self.name,
             ),
             subtype_xmlid="mail.mt_note",

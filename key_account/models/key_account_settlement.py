@@ -148,11 +148,9 @@ class KeyAccountSettlement(models.Model):
                     self.env._(
                         "%(name)s needs the approval of: %(level)s.",
                         name=settlement.name,
-                        level=dict(
-                            self._fields["required_level"]._description_selection(
-                                self.env
-                            )
-                        )[settlement.required_level],
+                        level=self._fields["required_level"].convert_to_export(
+                            settlement.required_level, self
+                        ),
                     )
                 )
         self._key_account_system_write(

@@ -333,9 +333,7 @@ class KeyAccountStockHold(models.Model):
                 {"state": state, "decided_by_id": self.env.uid, "decided_on": now}
             )
             hold.activity_ids.sudo().action_feedback(
-                feedback=dict(self._fields["state"]._description_selection(self.env))[
-                    state
-                ]
+                feedback=self._fields["state"].convert_to_export(state, self)
             )
 
     def _notify_stock_manager(self):

@@ -242,13 +242,12 @@ class KeyAccountTierSuggestion(models.Model):
         return len(partners)
 
     @api.model
-    def _revenue_and_days(self, partners, company, since):
-        """{partner id: (revenue, weighted average days to pay)}: two queries
-        for the whole batch, the weighting in ``tools.average_days_to_pay``."""
+    def _invoices_sql(self, partners, company, since):
+        """The posted customer invoices and credit notes of the partners
+        since a date, as a subquery (id, partner_id, invoice_date,
+        amount_untaxed_signed)."""
         self.env["account.move"].flush_model()
-        self.env["account.move.line"].flush_model()
-        self.env["account.partial.reconcile"].flush_model()
-        invoices = SQL(
+        return SQL(
             """
             SELECT m.id, m.commercial_partner_id AS partner_id,
                    m.invoice_date, m.amount_untaxed_signed
@@ -263,14 +262,27 @@ class KeyAccountTierSuggestion(models.Model):
             company=company.id,
             since=since,
         )
+
+    @api.model
+    def _revenue(self, partners, company, since):
+        """{partner id: invoiced untaxed, less credit notes, since the
+        date}, one query."""
         self.env.cr.execute(
             SQL(
                 "SELECT partner_id, SUM(amount_untaxed_signed) FROM (%s) inv "
                 "GROUP BY partner_id",
-                invoices,
+                self._invoices_sql(partners, company, since),
             )
         )
-        revenue = dict(self.env.cr.fetchall())
+        return {pid: float(amount or 0.0) for pid, amount in self.env.cr.fetchall()}
+
+    @api.model
+    def _revenue_and_days(self, partners, company, since):
+        """{partner id: (revenue, weighted average days to pay)}: two queries
+        for the whole batch, the weighting in ``tools.average_days_to_pay``."""
+        self.env["account.move.line"].flush_model()
+        self.env["account.partial.reconcile"].flush_model()
+        revenue = self._revenue(partners, company, since)
         self.env.cr.execute(
             SQL(
                 """
@@ -280,7 +292,7 @@ class KeyAccountTierSuggestion(models.Model):
               JOIN account_partial_reconcile apr ON apr.debit_move_id = aml.id
              WHERE aml.display_type = 'payment_term'
             """,
-                invoices,
+                self._invoices_sql(partners, company, since),
             )
         )
         payments = defaultdict(list)
@@ -288,7 +300,7 @@ class KeyAccountTierSuggestion(models.Model):
             payments[partner_id].append((days, amount))
         return {
             pid: (
-                float(revenue.get(pid) or 0.0),
+                revenue.get(pid, 0.0),
                 average_days_to_pay(payments.get(pid, ())) or 0.0,
             )
             for pid in partners.ids

@@ -280,11 +280,9 @@ class KeyAccountWriteoffRequest(models.Model):
                     "Only receivables more than %(level)s %(unit)s overdue can "
                     "be written off: %(invoices)s.",
                     level=level,
-                    unit=dict(
-                        company._fields[
-                            "key_account_aging_unit"
-                        ]._description_selection(self.env)
-                    )[unit].lower(),
+                    unit=company._fields["key_account_aging_unit"]
+                    .convert_to_export(unit, company)
+                    .lower(),
                     invoices=", ".join(young.mapped("name")),
                 )
             )

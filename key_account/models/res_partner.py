@@ -313,7 +313,7 @@ class ResPartner(models.Model):
         if field.type == "many2one":
             return value.display_name or ""
         if field.type == "selection":
-            return dict(field._description_selection(self.env)).get(value, "")
+            return field.convert_to_export(value, self)
         return "" if value is False else str(value)
 
     def _key_account_log_changes(self, snapshot):

@@ -38,8 +38,11 @@ class ResPartner(models.Model):
         self.key_account_tier_id.fetch(["min_annual_revenue", "visit_interval_days"])
         self.user_id.fetch(["sale_team_id", "lang"])
         orders = self._key_account_health_orders(company, today)
-        recent = self._key_account_health_recent_revenue(company, today)
-        days = self.env["key_account.tier.suggestion"]._revenue_and_days(
+        Suggestion = self.env["key_account.tier.suggestion"]
+        recent = Suggestion._revenue(
+            self, company, today - datetime.timedelta(days=RECENT_DAYS)
+        )
+        days = Suggestion._revenue_and_days(
             self, company, today - relativedelta(days=WINDOW_DAYS)
         )
         oldest_due = self._key_account_health_oldest_due(company, today)
@@ -114,29 +117,6 @@ class ResPartner(models.Model):
             pid: (last.date() if last else None, window, recent)
             for pid, last, window, recent in self.env.cr.fetchall()
         }
-
-    def _key_account_health_recent_revenue(self, company, today):
-        """{partner id: invoiced untaxed (less credit notes) in the recent
-        period}, one query."""
-        self.env["account.move"].flush_model()
-        self.env.cr.execute(
-            SQL(
-                """
-            SELECT m.commercial_partner_id, SUM(m.amount_untaxed_signed)
-              FROM account_move m
-             WHERE m.commercial_partner_id = ANY(%(partners)s)
-               AND m.company_id = %(company)s
-               AND m.state = 'posted'
-               AND m.move_type IN ('out_invoice', 'out_refund')
-               AND m.invoice_date >= %(since)s
-             GROUP BY m.commercial_partner_id
-            """,
-                partners=self.ids,
-                company=company.id,
-                since=today - datetime.timedelta(days=RECENT_DAYS),
-            )
-        )
-        return {pid: float(amount or 0.0) for pid, amount in self.env.cr.fetchall()}
 
     def _key_account_health_oldest_due(self, company, today):
         """{partner id: due date of its oldest open overdue receivable},

@@ -337,6 +337,22 @@ class ResPartner(models.Model):
             return self.env._("%s has no key-account rep access", user.name)
         return False
 
+    @api.model
+    def _key_account_check_active_rep(self, user, role, customer):
+        """Refuse ``user`` as the ``role`` of the key account ``customer`` (a
+        name) unless he is an active rep (SPEC R44)."""
+        problem = user and self._key_account_active_rep_problem(user)
+        if problem:
+            raise ValidationError(
+                self.env._(
+                    "%(problem)s: only an active rep can be the "
+                    "%(role)s of the key account %(customer)s.",
+                    problem=problem,
+                    role=role,
+                    customer=customer,
+                )
+            )
+
     def _key_account_check_active_reps(self, vals):
         """SPEC R44: the owner and the account executive of a key account are
         active reps, wherever they are set (designation, import, write,
@@ -362,16 +378,8 @@ class ResPartner(models.Model):
                     user = partner[field]
                 else:
                     continue
-                problem = user and self._key_account_active_rep_problem(user)
-                if problem:
-                    raise ValidationError(
-                        self.env._(
-                            "%(problem)s: only an active rep can be the "
-                            "%(role)s of the key account %(customer)s.",
-                            problem=problem,
-                            role=role,
-                            customer=(partner.display_name if partner else "")
-                            or vals.get("name")
-                            or "",
-                        )
-                    )
+                self._key_account_check_active_rep(
+                    user,
+                    role,
+                    (partner.display_name if partner else "") or vals.get("name") or "",
+                )

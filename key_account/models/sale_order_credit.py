@@ -113,11 +113,9 @@ class SaleOrder(models.Model):
                     "Receivables in key monitoring (overdue more than %(n)s "
                     "%(unit)s): %(invoices)s.",
                     n=company.key_account_monitor_after,
-                    unit=dict(
-                        company._fields[
-                            "key_account_aging_unit"
-                        ]._description_selection(self.env)
-                    )[company.key_account_aging_unit].lower(),
+                    unit=company._fields["key_account_aging_unit"]
+                    .convert_to_export(company.key_account_aging_unit, company)
+                    .lower(),
                     invoices=", ".join(overdue.mapped("name")),
                 )
             )

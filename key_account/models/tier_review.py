@@ -359,9 +359,7 @@ class TierReview(models.Model):
             record = self.env[review.model].browse(review.res_id)
             if not hasattr(record, "message_post"):
                 continue
-            status = dict(self._fields["status"]._description_selection(self.env))[
-                review.status
-            ]
+            status = self._fields["status"].convert_to_export(review.status, self)
             if review.key_account_on_behalf_of_id:
                 body = self.env._(
                     "%(review)s: %(status)s by %(user)s on behalf of %(absent)s.",
