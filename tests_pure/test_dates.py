@@ -7,6 +7,7 @@ import pytest
 from key_account_tools import (
     add_months,
     add_working_days,
+    days_domain,
     is_overdue_more_than,
     next_anniversary,
     reminder_is_due,
@@ -306,3 +307,13 @@ def test_working_days_compose(start, a, b, holidays):
     assert add_working_days(start, min(a, b), holidays=holidays) <= add_working_days(
         start, max(a, b), holidays=holidays
     )
+
+
+@given(dates, st.integers(min_value=0, max_value=400))
+def test_days_domain_spans_whole_days(start, length):
+    end = start + dt.timedelta(days=length)
+    assume(end < D(9999, 12, 31))
+    (f1, op1, low), (f2, op2, high) = days_domain("x", start, end)
+    assert (f1, op1, f2, op2) == ("x", ">=", "x", "<")
+    assert low == dt.datetime.combine(start, dt.time.min)
+    assert high - dt.timedelta(microseconds=1) == dt.datetime.combine(end, dt.time.max)

@@ -3,7 +3,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import format_amount
 
-from ..tools import month_bounds
+from ..tools import days_domain, month_bounds
 
 
 class KeyAccountReviewReport(models.AbstractModel):
@@ -212,13 +212,11 @@ class KeyAccountReviewReport(models.AbstractModel):
     def _review_visits(self, partner, date_from, date_to):
         """Visits of the customer made in the period (done, by actual
         departure) that the reader may read."""
-        start, end = self._datetime_bounds(date_from, date_to)
         return self.env["key_account.visit"].search(
             [
                 ("partner_id", "child_of", partner.id),
                 ("state", "=", "done"),
-                ("actual_start", ">=", start),
-                ("actual_start", "<", end),
+                *days_domain("actual_start", date_from, date_to),
             ],
             order="actual_start, id",
         )
@@ -307,13 +305,4 @@ class KeyAccountReviewReport(models.AbstractModel):
             target=target,
             per_day=per_day,
             days=days,
-        )
-
-    @api.model
-    def _datetime_bounds(self, date_from, date_to):
-        """UTC datetimes from the start of ``date_from`` to the end of
-        ``date_to``."""
-        return (
-            fields.Datetime.to_datetime(date_from),
-            fields.Datetime.to_datetime(fields.Date.add(date_to, days=1)),
         )

@@ -6,6 +6,7 @@ from odoo.exceptions import UserError, ValidationError
 
 from ..tools import (
     completeness,
+    days_domain,
     entered_late,
     entry_deadline,
     per_month,
@@ -214,12 +215,7 @@ class ResPartner(models.Model):
                         ("partner_id", "child_of", accounts.ids),
                         ("state", "=", "sale"),
                         ("company_id", "=", company.id),
-                        ("date_order", ">=", fields.Datetime.to_datetime(start)),
-                        (
-                            "date_order",
-                            "<",
-                            fields.Datetime.to_datetime(fields.Date.add(today, days=1)),
-                        ),
+                        *days_domain("date_order", start, today),
                     ],
                     ["partner_id"],
                     ["__count"],

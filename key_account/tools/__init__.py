@@ -56,6 +56,7 @@ from .customer_file import (
 from .dates import (
     add_months,
     add_working_days,
+    days_domain,
     is_overdue_more_than,
     next_anniversary,
     reminder_is_due,
@@ -143,6 +144,7 @@ __all__ = [
     "percent_below",
     "add_months",
     "add_working_days",
+    "days_domain",
     "BANDS",
     "amount_band",
     "average_days_to_pay",

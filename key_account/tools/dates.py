@@ -54,3 +54,13 @@ def add_working_days(start, days, weekend=(5, 6), holidays=()):
         if current.weekday() not in weekend and current not in holidays:
             remaining -= 1
     return current
+
+
+def days_domain(field, date_from, date_to):
+    """Search domain of the datetimes ``field`` from the start of the day
+    ``date_from`` to the end of the day ``date_to`` (naive, as stored)."""
+    start = datetime.datetime.combine(date_from, datetime.time.min)
+    end = datetime.datetime.combine(
+        date_to + datetime.timedelta(days=1), datetime.time.min
+    )
+    return [(field, ">=", start), (field, "<", end)]
