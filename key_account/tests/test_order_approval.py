@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .common import DIRECTOR, HEAD, SIGNED
 from .common_order import OrderApprovalCase
@@ -413,10 +413,10 @@ class TestReviewSecurity(OrderApprovalCase):
         with self.assertRaises(AccessError) as err:
             self._approve(order, self.head)
         self.assertIn("your own", str(err.exception))
-        colleague = new_test_user(
-            self.env,
+        colleague = self._user(
             "ka_head_2",
-            groups=f"base.group_user,{DIRECTOR},{HEAD}",
+            DIRECTOR,
+            HEAD,
             name="Second KA head",
             email="ka_head_2@example.com",
         )
@@ -485,12 +485,8 @@ class TestDelegation(OrderApprovalCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.acting = new_test_user(
-            cls.env,
-            "ka_acting",
-            groups=f"base.group_user,{DIRECTOR}",
-            name="Acting Director",
-            email="ka_acting@example.com",
+        cls.acting = cls._user(
+            "ka_acting", DIRECTOR, name="Acting Director", email="ka_acting@example.com"
         )
 
     def _delegate(self, start, end, user=None, delegate=None, **vals):

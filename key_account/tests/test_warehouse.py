@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, tagged
 
 from .common_order import OrderApprovalCase
 
@@ -18,11 +18,7 @@ class TestWarehouse(OrderApprovalCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.stock_manager = new_test_user(
-            cls.env,
-            "ka_stock_manager",
-            groups="base.group_user,stock.group_stock_manager",
-        )
+        cls.stock_manager = cls._user("ka_stock_manager", "stock.group_stock_manager")
         cls.central = cls.env["stock.warehouse"].search(
             [("company_id", "=", cls.company.id)], limit=1
         )
@@ -488,12 +484,8 @@ class TestWarehouse(OrderApprovalCase):
         journal = self.env["account.journal"].search(
             [("type", "=", "general"), ("company_id", "=", self.company.id)], limit=1
         )
-        goods = self.env["account.account"].create(
-            {"name": "Office goods", "code": "112201", "account_type": "asset_current"}
-        )
-        sent = self.env["account.account"].create(
-            {"name": "Goods sent", "code": "112202", "account_type": "asset_current"}
-        )
+        goods = self._account("Office goods", "112201", account_type="asset_current")
+        sent = self._account("Goods sent", "112202", account_type="asset_current")
         self.company.write(
             {
                 "key_account_goods_journal_id": journal.id,
@@ -550,11 +542,7 @@ class TestWarehouse(OrderApprovalCase):
 
     def test_receipt_objection_keeps_it_unbooked(self):
         self._goods_accounts()
-        stock_user = new_test_user(
-            self.env,
-            "ka_office_keeper",
-            groups="base.group_user,stock.group_stock_user",
-        )
+        stock_user = self._stock_user()
         receipt = self._office_receipt()
         with self.assertRaises(UserError):
             receipt.with_user(stock_user).action_object()  # no objection given
@@ -647,11 +635,7 @@ class TestWarehouse(OrderApprovalCase):
         )
 
     def _stock_user(self):
-        return new_test_user(
-            self.env,
-            "ka_office_keeper",
-            groups="base.group_user,stock.group_stock_user",
-        )
+        return self._user("ka_office_keeper", "stock.group_stock_user")
 
     def test_held_stock_two_orders_compete_for_last_units(self):
         self.company.key_account_stock_policy = "block"
