@@ -59,11 +59,9 @@ class TourCase(HttpCase):
         approve."""
         order.with_user(self.rep).action_request_approval()
         for reviewer in (self.office_manager, self.head):
-            action = order.with_user(reviewer).validate_tier()
-            if action:
-                self.env["comment.wizard"].with_user(reviewer).with_context(
-                    **action["context"]
-                ).create({"comment": "Agreed"}).add_comment()
+            self.env["key_account.demo"]._demo_decide(
+                order, reviewer, "validate_tier", "Agreed"
+            )
         order.invalidate_recordset()
         self.assertEqual(order.validation_status, "validated")
 
