@@ -15,11 +15,6 @@ class TestControlsReviews(OrderApprovalCase):
     comment wizard decides only the user's turn on the document it names,
     and the engine's public methods respect the document's states."""
 
-    def _requested(self, amount=250000.0, user=None):
-        order = self._order(amount, user=user)
-        order.with_user(user or self.rep_a).action_request_approval()
-        return order
-
     def test_review_of_another_model_cannot_be_repointed(self):
         order = self._requested()
         decoy = (
