@@ -8,9 +8,10 @@ DEMO_PDF = base64.b64encode(b"%PDF-1.4\n% key_account demo scan\n")
 
 class KeyAccountDemo(models.AbstractModel):
     """Demo data that goes through the workflows (called once from
-    ``demo/key_account_demo.xml``, never by tests): each step is taken by the
-    demo user whose role takes it, with the documents' own buttons, so the
-    approval history, the chatter and the queues are the application's own.
+    ``demo/key_account_demo.xml``; tests run none of it, but decide reviews
+    with ``_demo_decide``): each step is taken by the demo user whose role
+    takes it, with the documents' own buttons, so the approval history, the
+    chatter and the queues are the application's own.
 
     It leaves something waiting for each role: a quotation for the office
     manager, one for the KA head, a band-2 one for the deputy sales
@@ -89,9 +90,12 @@ class KeyAccountDemo(models.AbstractModel):
             }
         )
 
-    def _demo_approve(self, record, user, comment=False):
-        """Approve as the UI does: the engine's button, then its dialog."""
-        action = record.with_user(user).validate_tier()
+    def _demo_decide(self, record, user, method, comment=False):
+        """Decide ``record``'s review as ``user`` does in the UI: the
+        engine's button ``method`` (``validate_tier``, ``reject_tier``), then
+        its comment dialog when it opens one (the tests decide this way
+        too)."""
+        action = getattr(record.with_user(user), method)()
         if isinstance(action, dict) and action.get("res_model") == "comment.wizard":
             wizard = (
                 self.env["comment.wizard"]
@@ -100,6 +104,10 @@ class KeyAccountDemo(models.AbstractModel):
                 .create({"comment": comment})
             )
             wizard.add_comment()
+
+    def _demo_approve(self, record, user, comment=False):
+        """Approve as the UI does: the engine's button, then its dialog."""
+        self._demo_decide(record, user, "validate_tier", comment)
 
     def _demo_approve_route(self, record, users):
         """Approve every step of ``record``, each by a demo user whose turn

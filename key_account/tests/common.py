@@ -21,6 +21,14 @@ CS_SUPERVISOR = "key_account.group_key_account_contract_reviewer"
 SIGNED = base64.b64encode(b"%PDF-1.4 signed authorization")
 
 
+def make_user(env, login, *groups, **vals):
+    """An internal user ``login``, in the groups of the xml ids ``groups``
+    too, with ``vals`` on top (name...)."""
+    return new_test_user(
+        env, login, groups=",".join(("base.group_user", *groups)), **vals
+    )
+
+
 def make_invoice(
     env, partner, amount, invoice_date, due_date=None, post=True, product=None, **vals
 ):
@@ -63,23 +71,13 @@ class KeyAccountCase(TransactionCase):
         cls.company.key_account_agreement_required = False
         # Signers on orders (SPEC R70) are tested in test_signer_order.
         cls.company.key_account_signer_policy = "none"
-        cls.rep_a = new_test_user(cls.env, "ka_rep_a", groups=f"base.group_user,{REP}")
-        cls.rep_b = new_test_user(cls.env, "ka_rep_b", groups=f"base.group_user,{REP}")
-        cls.office_manager = new_test_user(
-            cls.env, "ka_office_mgr", groups=f"base.group_user,{SUPERVISOR}"
-        )
-        cls.head = new_test_user(
-            cls.env, "ka_test_head", groups=f"base.group_user,{DIRECTOR},{HEAD}"
-        )
-        cls.deputy_sd = new_test_user(
-            cls.env, "ka_deputy_sd", groups=f"base.group_user,{DIRECTOR},{DEPUTY_SD}"
-        )
-        cls.sd = new_test_user(
-            cls.env, "ka_sd", groups=f"base.group_user,{DIRECTOR},{SD}"
-        )
-        cls.manager = new_test_user(
-            cls.env, "ka_manager", groups=f"base.group_user,{MANAGER}"
-        )
+        cls.rep_a = cls._user("ka_rep_a", REP)
+        cls.rep_b = cls._user("ka_rep_b", REP)
+        cls.office_manager = cls._user("ka_office_mgr", SUPERVISOR)
+        cls.head = cls._user("ka_test_head", DIRECTOR, HEAD)
+        cls.deputy_sd = cls._user("ka_deputy_sd", DIRECTOR, DEPUTY_SD)
+        cls.sd = cls._user("ka_sd", DIRECTOR, SD)
+        cls.manager = cls._user("ka_manager", MANAGER)
         cls.team = cls.env["crm.team"].create(
             {
                 "name": "Shanghai Office",
@@ -119,6 +117,22 @@ class KeyAccountCase(TransactionCase):
         ).partner_id.email = False
 
     # Helpers
+    @classmethod
+    def _user(cls, login, *groups, **vals):
+        """An internal user ``login`` in ``groups`` too (see ``make_user``)."""
+        return make_user(cls.env, login, *groups, **vals)
+
+    @classmethod
+    def _account(cls, name, code, setting=None, account_type="expense"):
+        """An account (an expense one unless ``account_type``), set on the
+        company as its ``setting`` field when given."""
+        account = cls.env["account.account"].create(
+            {"name": name, "code": code, "account_type": account_type}
+        )
+        if setting:
+            cls.company[setting] = account
+        return account
+
     @classmethod
     def _active_agreement(cls, partner, **vals):
         """A running agreement for ``partner`` (setup shortcut: as if
@@ -162,15 +176,7 @@ class KeyAccountCase(TransactionCase):
 
     def _decide(self, record, user, method, comment):
         """Approve or reject as the UI does: through the comment wizard."""
-        action = getattr(record.with_user(user), method)()
-        if action:
-            wizard = (
-                self.env["comment.wizard"]
-                .with_user(user)
-                .with_context(**action["context"])
-                .create({"comment": comment})
-            )
-            wizard.add_comment()
+        self.env["key_account.demo"]._demo_decide(record, user, method, comment)
 
     def _approve(self, record, user, comment="Agreed"):
         self._decide(record, user, "validate_tier", comment)

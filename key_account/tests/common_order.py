@@ -46,6 +46,13 @@ class OrderApprovalCase(KeyAccountCase):
         values.update(vals)
         return self.env["sale.order"].with_user(user).create(values)
 
+    def _requested(self, amount=250000.0, user=None):
+        """A quotation of ``amount`` by ``user`` (rep A), its approval
+        requested."""
+        order = self._order(amount, user=user)
+        order.with_user(user or self.rep_a).action_request_approval()
+        return order
+
     def _exception_request(self, user=None, **vals):
         """A draft rebate exception request of 40 % (above the rep's limit)
         for the customer, created by ``user`` (rep A)."""

@@ -5,9 +5,9 @@ from xmlrpc.client import Fault
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 
-from .common import DIRECTOR, HEAD, REP, SUPERVISOR
+from .common import DIRECTOR, HEAD, REP, SUPERVISOR, make_user
 from .common_order import OrderApprovalCase
 from .test_agreement import AgreementCase
 
@@ -19,9 +19,7 @@ class SigningCase(AgreementCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.clerk = new_test_user(
-            cls.env, "ka_agreement_clerk", groups=f"base.group_user,{SUPERVISOR}"
-        )
+        cls.clerk = cls._user("ka_agreement_clerk", SUPERVISOR)
         cls.today = fields.Date.today()
 
     def _scan(self, user, name="authorization.pdf"):
@@ -225,15 +223,9 @@ class TestSigningAuthorizationRpc(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.clerk = new_test_user(
-            cls.env, "ka_rpc_clerk", groups=f"base.group_user,{SUPERVISOR}"
-        )
-        cls.head = new_test_user(
-            cls.env, "ka_rpc_head", groups=f"base.group_user,{DIRECTOR},{HEAD}"
-        )
-        rep = new_test_user(
-            cls.env, "ka_rpc_agreement_rep", groups=f"base.group_user,{REP}"
-        )
+        cls.clerk = make_user(cls.env, "ka_rpc_clerk", SUPERVISOR)
+        cls.head = make_user(cls.env, "ka_rpc_head", DIRECTOR, HEAD)
+        rep = make_user(cls.env, "ka_rpc_agreement_rep", REP)
         customer = cls.env["res.partner"].create(
             {"name": "RPC Customer", "is_company": True, "user_id": rep.id}
         )

@@ -15,11 +15,6 @@ class TestApprovalDecisions(OrderApprovalCase):
     """SPEC R13: approving may go without a comment, rejecting gives its
     reason; the checks hold on the server, whatever the dialog shows."""
 
-    def _requested(self, amount=250000.0):
-        order = self._order(amount)
-        order.with_user(self.rep_a).action_request_approval()
-        return order
-
     def _wizard(self, record, user, method, comment=None):
         action = getattr(record.with_user(user), method)()
         self.assertEqual(action["res_model"], "comment.wizard")

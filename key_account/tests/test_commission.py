@@ -5,7 +5,7 @@ from freezegun import freeze_time
 
 from odoo import Command, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from . import test_receivables as receivables
 from .common_order import OrderApprovalCase
@@ -19,10 +19,8 @@ class CommissionCase(OrderApprovalCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.accountant = new_test_user(
-            cls.env,
-            "ka_comm_accountant",
-            groups="base.group_user,account.group_account_invoice",
+        cls.accountant = cls._user(
+            "ka_comm_accountant", "account.group_account_invoice"
         )
         cls.customer.with_user(cls.head).key_account_executive_id = cls.rep_b
         cls.company.key_account_head_user_id = cls.head
@@ -34,10 +32,9 @@ class CommissionCase(OrderApprovalCase):
         cls.tax = cls.env["account.tax"].create(
             {"name": "VAT 13 %", "amount": 13.0, "type_tax_use": "sale"}
         )
-        cls.commission_account = cls.env["account.account"].create(
-            {"name": "Commissions", "code": "660200", "account_type": "expense"}
+        cls.commission_account = cls._account(
+            "Commissions", "660200", "key_account_commission_account_id"
         )
-        cls.company.key_account_commission_account_id = cls.commission_account
         cls.Line = cls.env["key_account.commission.line"]
 
     def _inv(self, untaxed, taxed=True, move_type="out_invoice", **vals):
@@ -518,13 +515,7 @@ class TestSettlement(CommissionCase):
         """SPEC R32: each account executive's 100 a month for mobile costs is
         billed to them on its own and charged to the KA department's
         expense account, once a month; it is no commission."""
-        department = self.env["account.account"].create(
-            {
-                "name": "KA department expenses",
-                "code": "660900",
-                "account_type": "expense",
-            }
-        )
+        department = self._account("KA department expenses", "660900")
         Move = self.env["account.move"]
         # Without the department's account nothing is billed, nothing fails.
         with self.assertLogs(
@@ -636,10 +627,9 @@ class TestRebatePayout(CommissionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.rebate_account = cls.env["account.account"].create(
-            {"name": "Rebates", "code": "660300", "account_type": "expense"}
+        cls.rebate_account = cls._account(
+            "Rebates", "660300", "key_account_rebate_account_id"
         )
-        cls.company.key_account_rebate_account_id = cls.rebate_account
         cls.contact = cls.env["res.partner"].create(
             {"name": "Ms Li", "parent_id": cls.customer.id}
         )
@@ -739,10 +729,9 @@ class TestExpenseClaim(CommissionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.expense_account = cls.env["account.account"].create(
-            {"name": "Sales expenses", "code": "660400", "account_type": "expense"}
+        cls.expense_account = cls._account(
+            "Sales expenses", "660400", "key_account_expense_account_id"
         )
-        cls.company.key_account_expense_account_id = cls.expense_account
         cls.receipt = cls.env["ir.attachment"].create(
             {"name": "receipt.pdf", "raw": b"%PDF-1.4 receipt"}
         )

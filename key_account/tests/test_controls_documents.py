@@ -1,10 +1,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from . import test_receivables as receivables
-from .common import SIGNED
+from .common import DIRECTOR, HEAD, SIGNED
 from .common_order import OrderApprovalCase
 from .test_commission import CommissionCase
 
@@ -14,11 +14,6 @@ class TestControlsReviews(OrderApprovalCase):
     """Approval evidence cannot be forged: reviews are not re-pointed, the
     comment wizard decides only the user's turn on the document it names,
     and the engine's public methods respect the document's states."""
-
-    def _requested(self, amount=250000.0, user=None):
-        order = self._order(amount, user=user)
-        order.with_user(user or self.rep_a).action_request_approval()
-        return order
 
     def test_review_of_another_model_cannot_be_repointed(self):
         order = self._requested()
@@ -156,12 +151,7 @@ class TestControlsSettlement(CommissionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.second_head = new_test_user(
-            cls.env,
-            "ka_second_head",
-            groups="base.group_user,key_account.group_key_account_director,"
-            "key_account.group_key_account_head",
-        )
+        cls.second_head = cls._user("ka_second_head", DIRECTOR, HEAD)
 
     def _settlements(self, user=None):
         user = user or self.rep_a
@@ -392,11 +382,7 @@ class TestControlsWriteoff(receivables.WriteoffCase):
         )
 
     def test_writeoff_entry_reversed_once_by_accounting_managers(self):
-        billing = new_test_user(
-            self.env,
-            "ka_ctl_billing",
-            groups="base.group_user,account.group_account_invoice",
-        )
+        billing = self._user("ka_ctl_billing", "account.group_account_invoice")
         request = self._approved()
         request.with_user(self.accountant).action_post()
         entry = self.env["account.move"].browse(request.sudo().move_id.id)

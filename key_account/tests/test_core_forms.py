@@ -159,11 +159,9 @@ class TestCoreForms(OrderApprovalCase):
         )
         order.with_user(cls.rep_a).action_request_approval()
         for reviewer in (cls.office_manager, cls.head):
-            action = order.with_user(reviewer).validate_tier()
-            if action:
-                cls.env["comment.wizard"].with_user(reviewer).with_context(
-                    **action["context"]
-                ).create({"comment": "Agreed"}).add_comment()
+            cls.env["key_account.demo"]._demo_decide(
+                order, reviewer, "validate_tier", "Agreed"
+            )
         order.with_user(cls.rep_a).action_confirm()
         return order.with_env(cls.env)
 

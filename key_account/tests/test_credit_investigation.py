@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from ..tools import add_working_days
 from .common import SUPERVISOR
@@ -16,9 +16,7 @@ class CreditInvestigationCase(ReceivablesCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.clerk = new_test_user(
-            cls.env, "ka_clerk", groups=f"base.group_user,{SUPERVISOR}"
-        )
+        cls.clerk = cls._user("ka_clerk", SUPERVISOR)
         cls.company.key_account_clerk_id = cls.clerk
         cls.Investigation = cls.env["key_account.credit.investigation"]
 

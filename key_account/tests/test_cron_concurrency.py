@@ -311,6 +311,19 @@ class TestCronConcurrency(TransactionCase):
                         return committed
         raise AssertionError("the scheduled action never ends")
 
+    def _killed_in_batches(self, prepare, check, model, method, cron_xmlid, calls=3):
+        """Batches of one of ``model.method``, the worker killed at the
+        second (see ``_batches``): ``calls`` calls committed (unchecked if
+        None), then ``check(env, ids)`` (``ids`` as ``prepare(env, count=3)``
+        returned them, committed) sees the work done once."""
+        with self._env() as env:
+            ids = prepare(env, count=3)
+        committed = self._batches(model, method, cron_xmlid, kill_at=2, batch_size=1)
+        if calls is not None:
+            self.assertEqual(committed, calls, "each batch committed once")
+        with self._env(commit=False) as env:
+            check(env, ids)
+
     @contextmanager
     def _killed_after(self, model, method, calls=1):
         """The worker dies right after the ``calls``-th call of
@@ -328,6 +341,19 @@ class TestCronConcurrency(TransactionCase):
 
         with patch.object(Model, method, dying), self.assertRaises(Killed):
             yield
+
+    def _killed_then_run(self, prepare, run, check, dies_in, rerun=None):
+        """``run(env)`` killed right after its first call of ``dies_in``
+        (model, method; see ``_killed_after``), then ``rerun`` (``run``) as
+        the next run: ``check(env, ids)`` (``ids`` as ``prepare(env)``
+        returned them, committed) sees the work done once."""
+        with self._env() as env:
+            ids = prepare(env)
+        with self._killed_after(*dies_in):
+            self._once(run)
+        self._once(rerun or run)
+        with self._env(commit=False) as env:
+            check(env, ids)
 
     def _scenario(self, prepare, run, check, other=None):
         """Two runs at once, then the next run: after each,
@@ -425,13 +451,37 @@ class TestCronConcurrency(TransactionCase):
             ._create_payments()
         )
 
+    def _requested(self, env, partner, quantity, price):
+        """Rep A's quotation for ``partner`` of ``quantity`` of the product
+        at ``price``, its approval requested."""
+        rep = self._user(env, "rep_a")
+        order = (
+            env["sale.order"]
+            .with_user(rep)
+            .create(
+                {
+                    "partner_id": partner.id,
+                    "user_id": rep.id,
+                    "team_id": self.ids["team"],
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": self.ids["product"],
+                                "product_uom_qty": quantity,
+                                "price_unit": price,
+                                "tax_id": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        order.with_user(rep).action_request_approval()
+        return order
+
     def _approve(self, env, record, user, comment="Agreed"):
         """Approve as the UI does: through the comment wizard."""
-        action = record.with_user(user).validate_tier()
-        if action:
-            env["comment.wizard"].with_user(user).with_context(
-                **action["context"]
-            ).create({"comment": comment}).add_comment()
+        env["key_account.demo"]._demo_decide(record, user, "validate_tier", comment)
 
     @staticmethod
     def _count(env, model, domain, group_by):
@@ -512,18 +562,13 @@ class TestCronConcurrency(TransactionCase):
         )
 
     def test_visit_due_killed(self):
-        with self._env() as env:
-            ids = self._prepare_visit_due(env)
-        calls = self._batches(
+        self._killed_in_batches(
+            self._prepare_visit_due,
+            self._check_visit_due,
             "res.partner",
             "_cron_key_account_visit_due",
             "key_account.ir_cron_visit_due",
-            kill_at=2,
-            batch_size=1,
         )
-        self.assertEqual(calls, 3, "each customer's batch committed once")
-        with self._env(commit=False) as env:
-            self._check_visit_due(env, ids)
 
     def _prepare_missing_notes(self, env):
         customers = self._customers(env, 2)
@@ -555,15 +600,12 @@ class TestCronConcurrency(TransactionCase):
         )
 
     def test_missing_collection_notes_killed(self):
-        with self._env() as env:
-            ids = self._prepare_missing_notes(env)
-        with self._killed_after("mail.activity", "_key_account_create_missing"):
-            self._once(
-                lambda env: env["account.move"]._cron_key_account_missing_notes()
-            )
-        self._once(lambda env: env["account.move"]._cron_key_account_missing_notes())
-        with self._env(commit=False) as env:
-            self._check_missing_notes(env, ids)
+        self._killed_then_run(
+            self._prepare_missing_notes,
+            lambda env: env["account.move"]._cron_key_account_missing_notes(),
+            self._check_missing_notes,
+            ("mail.activity", "_key_account_create_missing"),
+        )
 
     def _prepare_rebates(self, env):
         """Rebates accrued 90 days ago on collections, unpaid."""
@@ -641,18 +683,13 @@ class TestCronConcurrency(TransactionCase):
         )
 
     def test_complaint_escalation_killed(self):
-        with self._env() as env:
-            ids = self._prepare_complaints(env, count=3)
-        calls = self._batches(
+        self._killed_in_batches(
+            self._prepare_complaints,
+            self._check_complaints,
             "key_account.complaint",
             "_cron_escalate",
             "key_account.ir_cron_complaint_escalation",
-            kill_at=2,
-            batch_size=1,
         )
-        self.assertEqual(calls, 3)
-        with self._env(commit=False) as env:
-            self._check_complaints(env, ids)
 
     def _prepare_first_contact(self, env, count=2):
         """Customers the rep created ten days ago and never contacted."""
@@ -697,18 +734,13 @@ class TestCronConcurrency(TransactionCase):
         )
 
     def test_first_contact_killed(self):
-        with self._env() as env:
-            ids = self._prepare_first_contact(env, count=3)
-        calls = self._batches(
+        self._killed_in_batches(
+            self._prepare_first_contact,
+            self._check_first_contact,
             "res.partner",
             "_cron_key_account_first_contact",
             "key_account.ir_cron_first_contact",
-            kill_at=2,
-            batch_size=1,
         )
-        self.assertEqual(calls, 3)
-        with self._env(commit=False) as env:
-            self._check_first_contact(env, ids)
 
     # === CREDIT INVESTIGATIONS ONCE === #
     def _prepare_exposure(self, env):
@@ -799,15 +831,13 @@ class TestCronConcurrency(TransactionCase):
     def test_overdue_ladder_killed(self):
         """Killed between two batches of notices: the run is one
         transaction, nothing of it stays; the next one does it all."""
-        with self._env() as env:
-            ids = self._prepare_aging(env)
-        with self._killed_after("account.move", "_key_account_notify_rises"):
-            self._once(
-                lambda env: env["account.move"]._cron_key_account_aging(batch_size=1)
-            )
-        self._once(lambda env: env["account.move"]._cron_key_account_aging())
-        with self._env(commit=False) as env:
-            self._check_aging(env, ids)
+        self._killed_then_run(
+            self._prepare_aging,
+            lambda env: env["account.move"]._cron_key_account_aging(batch_size=1),
+            self._check_aging,
+            ("account.move", "_key_account_notify_rises"),
+            rerun=lambda env: env["account.move"]._cron_key_account_aging(),
+        )
 
     # === MARKED RECORDS === #
     def _prepare_partner_dates(self, env):
@@ -841,13 +871,12 @@ class TestCronConcurrency(TransactionCase):
         )
 
     def test_partner_date_reminders_killed(self):
-        with self._env() as env:
-            ids = self._prepare_partner_dates(env)
-        with self._killed_after("key_account.partner.date", "_schedule_reminder"):
-            self._once(lambda env: env["key_account.partner.date"]._cron_remind())
-        self._once(lambda env: env["key_account.partner.date"]._cron_remind())
-        with self._env(commit=False) as env:
-            self._check_partner_dates(env, ids)
+        self._killed_then_run(
+            self._prepare_partner_dates,
+            lambda env: env["key_account.partner.date"]._cron_remind(),
+            self._check_partner_dates,
+            ("key_account.partner.date", "_schedule_reminder"),
+        )
 
     def _prepare_signers(self, env):
         """Signers the rep recorded, their validity ending in ten days."""
@@ -937,47 +966,20 @@ class TestCronConcurrency(TransactionCase):
 
     def test_agreements_killed(self):
         """Batches of one: the reminders left go on in the same job."""
-        with self._env() as env:
-            ids = self._prepare_agreements(env, count=3)
-        self._batches(
+        self._killed_in_batches(
+            self._prepare_agreements,
+            self._check_agreements,
             "key_account.agreement",
             "_cron_key_account_agreements",
             "key_account.ir_cron_agreement",
-            kill_at=2,
-            batch_size=1,
+            calls=None,
         )
-        with self._env(commit=False) as env:
-            self._check_agreements(env, ids)
 
     def _prepare_escalation(self, env, count=2):
         """Orders the rep sent for approval six days ago, still pending."""
-        customers = self._customers(env, count)
-        rep = self._user(env, "rep_a")
         orders = env["sale.order"]
-        for partner in customers:
-            order = (
-                env["sale.order"]
-                .with_user(rep)
-                .create(
-                    {
-                        "partner_id": partner.id,
-                        "user_id": rep.id,
-                        "team_id": self.ids["team"],
-                        "order_line": [
-                            Command.create(
-                                {
-                                    "product_id": self.ids["product"],
-                                    "product_uom_qty": 1,
-                                    "price_unit": 250000.0,
-                                    "tax_id": [Command.clear()],
-                                }
-                            )
-                        ],
-                    }
-                )
-            )
-            order.with_user(rep).action_request_approval()
-            orders |= order
+        for partner in self._customers(env, count):
+            orders |= self._requested(env, partner, 1, 250000.0)
         env.flush_all()
         env.cr.execute(
             """UPDATE tier_review SET key_account_pending_since = %s
@@ -1008,18 +1010,13 @@ class TestCronConcurrency(TransactionCase):
 
     def test_review_escalation_killed(self):
         """Batches of one: the reviews left go on in the same job."""
-        with self._env() as env:
-            ids = self._prepare_escalation(env, count=3)
-        calls = self._batches(
+        self._killed_in_batches(
+            self._prepare_escalation,
+            self._check_escalation,
             "tier.review",
             "_cron_key_account_escalate",
             "key_account.ir_cron_review_escalation",
-            kill_at=2,
-            batch_size=1,
         )
-        self.assertEqual(calls, 3)
-        with self._env(commit=False) as env:
-            self._check_escalation(env, ids)
 
     def test_delegation_refresh(self):
         """Delegations (R15): the delegate reviews once."""
@@ -1073,18 +1070,13 @@ class TestCronConcurrency(TransactionCase):
         )
 
     def test_tier_suggestion_killed(self):
-        with self._env() as env:
-            ids = self._prepare_suggestions(env, count=3)
-        calls = self._batches(
+        self._killed_in_batches(
+            self._prepare_suggestions,
+            self._check_suggestions,
             "key_account.tier.suggestion",
             "_cron_suggest",
             "key_account.ir_cron_tier_suggestion",
-            kill_at=2,
-            batch_size=1,
         )
-        self.assertEqual(calls, 3, "each customer's batch committed once")
-        with self._env(commit=False) as env:
-            self._check_suggestions(env, ids)
 
     def _prepare_surveys(self, env, count=2):
         """Tier A key accounts (a survey every 90 days) designated 100 days
@@ -1127,18 +1119,13 @@ class TestCronConcurrency(TransactionCase):
         )
 
     def test_satisfaction_surveys_killed(self):
-        with self._env() as env:
-            ids = self._prepare_surveys(env, count=3)
-        calls = self._batches(
+        self._killed_in_batches(
+            self._prepare_surveys,
+            self._check_surveys,
             "key_account.satisfaction",
             "_cron_send_surveys",
             "key_account.ir_cron_satisfaction_surveys",
-            kill_at=2,
-            batch_size=1,
         )
-        self.assertEqual(calls, 3)
-        with self._env(commit=False) as env:
-            self._check_surveys(env, ids)
 
     def _prepare_health(self, env, count=2):
         """Key accounts, the first with a critical complaint."""
@@ -1177,18 +1164,13 @@ class TestCronConcurrency(TransactionCase):
         )
 
     def test_health_killed(self):
-        with self._env() as env:
-            ids = self._prepare_health(env, count=3)
-        calls = self._batches(
+        self._killed_in_batches(
+            self._prepare_health,
+            self._check_health,
             "res.partner",
             "_cron_key_account_health",
             "key_account.ir_cron_health",
-            kill_at=2,
-            batch_size=1,
         )
-        self.assertEqual(calls, 3)
-        with self._env(commit=False) as env:
-            self._check_health(env, ids)
 
     # === UNIQUE RECORDS === #
     def test_ownership_conflicts(self):
@@ -1432,18 +1414,13 @@ class TestCronConcurrency(TransactionCase):
         )
 
     def test_office_receipts_killed(self):
-        with self._env() as env:
-            ids = self._prepare_receipts(env, count=3)
-        calls = self._batches(
+        self._killed_in_batches(
+            self._prepare_receipts,
+            self._check_receipts,
             "key_account.office.receipt",
             "_cron_accept",
             "key_account.ir_cron_office_receipt_accept",
-            kill_at=2,
-            batch_size=1,
         )
-        self.assertEqual(calls, 3)
-        with self._env(commit=False) as env:
-            self._check_receipts(env, ids)
 
     def _prepare_goods_waiting(self, env, count=2):
         """Key-account orders confirmed after their approval, reserved at
@@ -1459,28 +1436,7 @@ class TestCronConcurrency(TransactionCase):
         )
         orders = env["sale.order"]
         for _index in range(count):
-            order = (
-                env["sale.order"]
-                .with_user(rep)
-                .create(
-                    {
-                        "partner_id": customer.id,
-                        "user_id": rep.id,
-                        "team_id": self.ids["team"],
-                        "order_line": [
-                            Command.create(
-                                {
-                                    "product_id": self.ids["product"],
-                                    "product_uom_qty": 2,
-                                    "price_unit": 100.0,
-                                    "tax_id": [Command.clear()],
-                                }
-                            )
-                        ],
-                    }
-                )
-            )
-            order.with_user(rep).action_request_approval()
+            order = self._requested(env, customer, 2, 100.0)
             self._approve(env, order, self._user(env, "office_manager"))
             self._approve(env, order, self._user(env, "head"))
             order.with_user(rep).action_confirm()
@@ -1511,15 +1467,10 @@ class TestCronConcurrency(TransactionCase):
         )
 
     def test_goods_waiting_killed(self):
-        with self._env() as env:
-            ids = self._prepare_goods_waiting(env, count=3)
-        calls = self._batches(
+        self._killed_in_batches(
+            self._prepare_goods_waiting,
+            self._check_goods_waiting,
             "stock.picking",
             "_cron_key_account_goods_waiting",
             "key_account.ir_cron_goods_waiting",
-            kill_at=2,
-            batch_size=1,
         )
-        self.assertEqual(calls, 3, "each delivery's batch committed once")
-        with self._env(commit=False) as env:
-            self._check_goods_waiting(env, ids)

@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .common import DIRECTOR, HEAD, SIGNED
 from .common_order import OrderApprovalCase
@@ -102,8 +102,7 @@ class TestOrderBands(OrderApprovalCase):
         self.assertEqual(order.state, "sale")
 
     def test_gate_ignores_context_keys(self):
-        order = self._order(250000.0)
-        order.with_user(self.rep_a).action_request_approval()
+        order = self._requested(250000.0)
         for key in ("skip_validation_check", "skip_check_state_condition"):
             with self.subTest(key=key), self.assertRaises(ValidationError):
                 order.with_user(self.rep_a).with_context(**{key: True}).action_confirm()
@@ -116,8 +115,7 @@ class TestOrderBands(OrderApprovalCase):
         self.assertEqual(order.state, "draft")
 
     def test_rejection_needs_no_approval_and_keeps_history(self):
-        order = self._order(250000.0)
-        order.with_user(self.rep_a).action_request_approval()
+        order = self._requested(250000.0)
         self._reject(order, self.head, "Price too low for this volume")
         self.assertEqual(order.validation_status, "rejected")
         self.assertEqual(order.state, "draft")
@@ -134,8 +132,7 @@ class TestOrderBands(OrderApprovalCase):
         )
 
     def test_change_after_approval_restarts_with_history(self):
-        order = self._order(250000.0)
-        order.with_user(self.rep_a).action_request_approval()
+        order = self._requested(250000.0)
         self._approve(order, self.head)
         self._approve(order, self.deputy_sd)
         approved = order.review_ids
@@ -164,24 +161,20 @@ class TestOrderBands(OrderApprovalCase):
             {"order_line": [Command.create({"product_id": self.product.id})]},
         ):
             with self.subTest(vals=vals):
-                order = self._order(50000.0)
-                order.with_user(self.rep_a).action_request_approval()
+                order = self._requested(50000.0)
                 order.with_user(self.rep_a).write(vals)
                 self.assertFalse(order.review_ids)
                 self.assertTrue(self._history(order))
-        order = self._order(50000.0)
-        order.with_user(self.rep_a).action_request_approval()
+        order = self._requested(50000.0)
         order.order_line.with_user(self.rep_a).unlink()
         self.assertFalse(order.review_ids)
         # Harmless fields keep the approval.
-        order = self._order(50000.0)
-        order.with_user(self.rep_a).action_request_approval()
+        order = self._requested(50000.0)
         order.with_user(self.rep_a).write({"client_order_ref": "PO-7"})
         self.assertTrue(order.review_ids)
 
     def test_confirmed_order_edit_is_rechecked(self):
-        order = self._order(90000.0)
-        order.with_user(self.rep_a).action_request_approval()
+        order = self._requested(90000.0)
         self._approve(order, self.office_manager)
         self._approve(order, self.head)
         order.with_user(self.rep_a).action_confirm()
@@ -208,8 +201,7 @@ class TestOrderBands(OrderApprovalCase):
         self.assertEqual(order.key_account_approved_band, "2")
 
     def test_cancel_keeps_history_and_delete_refused(self):
-        order = self._order(50000.0)
-        order.with_user(self.rep_a).action_request_approval()
+        order = self._requested(50000.0)
         order.with_user(self.rep_a).action_cancel()
         self.assertFalse(order.review_ids)
         self.assertEqual(len(self._history(order)), 2)
@@ -217,8 +209,7 @@ class TestOrderBands(OrderApprovalCase):
             order.with_user(self.rep_a).unlink()
 
     def test_withdraw_request(self):
-        order = self._order(50000.0)
-        order.with_user(self.rep_a).action_request_approval()
+        order = self._requested(50000.0)
         order.with_user(self.rep_a).restart_validation()
         self.assertFalse(order.review_ids)
         self.assertEqual(len(self._history(order)), 2)
@@ -332,11 +323,6 @@ class TestAuthorityMatrix(OrderApprovalCase):
 class TestReviewSecurity(OrderApprovalCase):
     """Holes of the approval engine closed for key-account documents."""
 
-    def _requested(self, amount=250000.0):
-        order = self._order(amount)
-        order.with_user(self.rep_a).action_request_approval()
-        return order
-
     def test_rep_cannot_forge_a_decision(self):
         order = self._requested()
         review = order.review_ids[:1]
@@ -408,15 +394,14 @@ class TestReviewSecurity(OrderApprovalCase):
         self.assertEqual(set(order.review_ids.mapped("status")), {"pending", "waiting"})
 
     def test_no_self_approval(self):
-        order = self._order(250000.0, user=self.head)
-        order.with_user(self.head).action_request_approval()
+        order = self._requested(250000.0, user=self.head)
         with self.assertRaises(AccessError) as err:
             self._approve(order, self.head)
         self.assertIn("your own", str(err.exception))
-        colleague = new_test_user(
-            self.env,
+        colleague = self._user(
             "ka_head_2",
-            groups=f"base.group_user,{DIRECTOR},{HEAD}",
+            DIRECTOR,
+            HEAD,
             name="Second KA head",
             email="ka_head_2@example.com",
         )
@@ -432,16 +417,14 @@ class TestReviewSecurity(OrderApprovalCase):
                 review.with_user(self.head).write(vals)
 
     def test_office_manager_requesting_signs_band_1(self):
-        order = self._order(50000.0, user=self.office_manager)
-        order.with_user(self.office_manager).action_request_approval()
+        order = self._requested(50000.0, user=self.office_manager)
         office = order.review_ids.sorted("sequence")[0]
         self.assertEqual(office.status, "approved")
         self.assertEqual(office.done_by, self.office_manager)
         self.assertEqual(order.review_ids.sorted("sequence")[1].status, "pending")
 
     def test_office_manager_sees_team_order_to_sign(self):
-        order = self._order(50000.0)
-        order.with_user(self.rep_a).action_request_approval()
+        order = self._requested(50000.0)
         self.assertTrue(
             self.env["sale.order"]
             .with_user(self.office_manager)
@@ -485,12 +468,8 @@ class TestDelegation(OrderApprovalCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.acting = new_test_user(
-            cls.env,
-            "ka_acting",
-            groups=f"base.group_user,{DIRECTOR}",
-            name="Acting Director",
-            email="ka_acting@example.com",
+        cls.acting = cls._user(
+            "ka_acting", DIRECTOR, name="Acting Director", email="ka_acting@example.com"
         )
 
     def _delegate(self, start, end, user=None, delegate=None, **vals):
@@ -515,8 +494,7 @@ class TestDelegation(OrderApprovalCase):
     def test_delegate_approves_on_behalf_within_window(self):
         today = fields.Date.today()
         self._delegate(today, fields.Date.add(today, days=9))
-        order = self._order(250000.0)
-        order.with_user(self.rep_a).action_request_approval()
+        order = self._requested(250000.0)
         self._approve(order, self.head)
         self._approve(order, self.acting, "For the deputy")
         review = order.review_ids.sorted("sequence")[-1]
@@ -537,8 +515,7 @@ class TestDelegation(OrderApprovalCase):
             fields.Date.add(today, days=-10), fields.Date.add(today, days=-1)
         )
         self._delegate(fields.Date.add(today, days=2), fields.Date.add(today, days=5))
-        order = self._order(250000.0)
-        order.with_user(self.rep_a).action_request_approval()
+        order = self._requested(250000.0)
         self._approve(order, self.head)
         review = order.review_ids.sorted("sequence")[-1]
         self.assertNotIn(self.acting, review.reviewer_ids)
@@ -550,8 +527,7 @@ class TestDelegation(OrderApprovalCase):
     def test_delegation_ended_after_request(self):
         today = fields.Date.today()
         delegation = self._delegate(today, fields.Date.add(today, days=3))
-        order = self._order(250000.0)
-        order.with_user(self.rep_a).action_request_approval()
+        order = self._requested(250000.0)
         self._approve(order, self.head)
         review = order.review_ids.sorted("sequence")[-1]
         self.assertIn(self.acting, review.reviewer_ids)
@@ -639,8 +615,7 @@ class TestDelegation(OrderApprovalCase):
             today, fields.Date.add(today, days=5), authorization=False
         )
         self.company.key_account_delegation_authorization_required = True
-        order = self._order(250000.0)
-        order.with_user(self.rep_a).action_request_approval()
+        order = self._requested(250000.0)
         self._approve(order, self.head)
         review = order.review_ids.sorted("sequence")[-1]
         self.assertNotIn(self.acting, review.reviewer_ids)
@@ -655,8 +630,7 @@ class TestDelegation(OrderApprovalCase):
 @tagged("post_install", "-at_install")
 class TestEscalation(OrderApprovalCase):
     def test_reminder_then_escalation(self):
-        order = self._order(250000.0)
-        order.with_user(self.rep_a).action_request_approval()
+        order = self._requested(250000.0)
         review = order.review_ids.sorted("sequence")[0].sudo()
         self.env.flush_all()
         self.assertEqual(review.status, "pending")

@@ -7,7 +7,7 @@ from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, tagged
 from odoo.tools import SQL
 
 from ..tools import ladder_cutoffs, ladder_stage, overdue_cutoff
@@ -390,11 +390,7 @@ class TestOverdueLadder(ReceivablesCase):
         """An invoice posted by accounting after its due date passed a level
         shows its stage and is notified as it is posted, as a run would have
         done; later runs do not notify it again."""
-        billing = new_test_user(
-            self.env,
-            "ka_billing",
-            groups="base.group_user,account.group_account_invoice",
-        )
+        billing = self._user("ka_billing", "account.group_account_invoice")
         self._cron("2025-05-20")
         invoice = self._invoice(
             self.customer, 1000.0, "2025-01-01", "2025-01-10", post=False
@@ -726,17 +722,13 @@ class WriteoffCase(ReceivablesCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.accountant = new_test_user(
-            cls.env,
-            "ka_test_accountant",
-            groups="base.group_user,account.group_account_manager",
+        cls.accountant = cls._user(
+            "ka_test_accountant", "account.group_account_manager"
         )
         cls.journal = cls.env["account.journal"].create(
             {"name": "Write-offs", "code": "KAWO", "type": "general"}
         )
-        cls.bad_debt = cls.env["account.account"].create(
-            {"name": "Bad debts", "code": "660100", "account_type": "expense"}
-        )
+        cls.bad_debt = cls._account("Bad debts", "660100")
         cls.company.write(
             {
                 "key_account_writeoff_journal_id": cls.journal.id,

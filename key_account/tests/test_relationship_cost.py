@@ -3,8 +3,9 @@ from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
+from .common import REP
 from .test_commission import CommissionCase
 
 GIFT_CUSTODIAN = "key_account.group_key_account_gift_custodian"
@@ -17,21 +18,16 @@ class RelationshipCostCase(CommissionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.expense_account = cls.env["account.account"].create(
-            {"name": "Sales expenses", "code": "660400", "account_type": "expense"}
+        cls.expense_account = cls._account(
+            "Sales expenses", "660400", "key_account_expense_account_id"
         )
-        cls.company.key_account_expense_account_id = cls.expense_account
         cls.contact = cls.env["res.partner"].create(
             {"name": "Ms Purchasing", "parent_id": cls.customer.id}
         )
         cls.outsider = cls.env["res.partner"].create(
             {"name": "Somebody Else", "is_company": True}
         )
-        cls.rep_c = new_test_user(
-            cls.env,
-            "ka_rep_c",
-            groups="base.group_user,key_account.group_key_account_rep",
-        )
+        cls.rep_c = cls._user("ka_rep_c", REP)
 
     def _allowance(self, origin):
         return self.Line.sudo().search(
@@ -246,9 +242,7 @@ class TestGift(RelationshipCostCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.custodian = new_test_user(
-            cls.env, "ka_gift_custodian", groups=f"base.group_user,{GIFT_CUSTODIAN}"
-        )
+        cls.custodian = cls._user("ka_gift_custodian", GIFT_CUSTODIAN)
 
     def _gift(self, quantity, unit_value, user=None, **vals):
         values = {

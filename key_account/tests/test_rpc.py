@@ -2,9 +2,9 @@
 from xmlrpc.client import Fault
 
 from odoo import Command
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 
-from .common import DIRECTOR, HEAD, REP
+from .common import DIRECTOR, HEAD, REP, make_user
 
 
 @tagged("post_install", "-at_install")
@@ -14,10 +14,8 @@ class TestRpc(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.rep = new_test_user(cls.env, "ka_rpc_rep", groups=f"base.group_user,{REP}")
-        cls.other = new_test_user(
-            cls.env, "ka_rpc_other", groups=f"base.group_user,{REP}"
-        )
+        cls.rep = make_user(cls.env, "ka_rpc_rep", REP)
+        cls.other = make_user(cls.env, "ka_rpc_other", REP)
         tier = cls.env.ref("key_account.tier_b")
         cls.mine, cls.theirs = cls.env["res.partner"].create(
             [
@@ -81,10 +79,8 @@ class TestOrderApprovalRpc(HttpCase):
         super().setUpClass()
         # Agreements (SPEC R24) are tested in test_agreement.
         cls.env.company.key_account_agreement_required = False
-        cls.rep = new_test_user(cls.env, "ka_rpc_rep", groups=f"base.group_user,{REP}")
-        cls.head = new_test_user(
-            cls.env, "ka_rpc_head", groups=f"base.group_user,{DIRECTOR},{HEAD}"
-        )
+        cls.rep = make_user(cls.env, "ka_rpc_rep", REP)
+        cls.head = make_user(cls.env, "ka_rpc_head", DIRECTOR, HEAD)
         partner = cls.env["res.partner"].create(
             {
                 "name": "Mine Ltd",

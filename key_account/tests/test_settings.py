@@ -8,6 +8,7 @@ from odoo import Command, fields
 from odoo.exceptions import RedirectWarning
 from odoo.tests import TransactionCase, new_test_user, tagged
 
+from .common import MANAGER
 from .test_commission import CommissionCase
 from .test_receivables import WriteoffCase
 
@@ -40,9 +41,7 @@ class TestCommissionSettings(RequiredSettingMixin, CommissionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.rebate_account = cls.env["account.account"].create(
-            {"name": "Rebates", "code": "660300", "account_type": "expense"}
-        )
+        cls.rebate_account = cls._account("Rebates", "660300")
 
     def _approved_settlement(self):
         invoice = self._inv(1000.0, taxed=False)
@@ -131,10 +130,7 @@ class TestCommissionSettings(RequiredSettingMixin, CommissionCase):
             claim.with_user(self.accountant).action_create_bill,
         )
         self.assertEqual(claim.state, "approved")
-        expense = self.env["account.account"].create(
-            {"name": "Sales expenses", "code": "660400", "account_type": "expense"}
-        )
-        self.company.key_account_expense_account_id = expense
+        self._account("Sales expenses", "660400", "key_account_expense_account_id")
         claim.with_user(self.accountant).action_create_bill()
         self.assertEqual(claim.state, "billed")
 
@@ -259,9 +255,7 @@ class TestSettingsPage(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.manager = new_test_user(
-            cls.env,
-            "ka_settings_manager",
-            groups="base.group_system,key_account.group_key_account_manager",
+            cls.env, "ka_settings_manager", groups=f"base.group_system,{MANAGER}"
         )
 
     def _app(self):

@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .test_receivables import WriteoffCase
 
@@ -16,15 +16,10 @@ class TestShortPayment(WriteoffCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.billing = new_test_user(
-            cls.env,
-            "ka_billing",
-            groups="base.group_user,account.group_account_invoice",
+        cls.billing = cls._user("ka_billing", "account.group_account_invoice")
+        cls.short_account = cls._account(
+            "Short payments", "660200", "key_account_short_payment_account_id"
         )
-        cls.short_account = cls.env["account.account"].create(
-            {"name": "Short payments", "code": "660200", "account_type": "expense"}
-        )
-        cls.company.key_account_short_payment_account_id = cls.short_account
         today = fields.Date.today()
         cls.invoice = cls._invoice_for_setup(
             40000.0, today, fields.Date.add(today, days=30)

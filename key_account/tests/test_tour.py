@@ -1,8 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import Command
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 
-from .common import DEPUTY_SD, DIRECTOR, HEAD, REP, SUPERVISOR
+from .common import DEPUTY_SD, DIRECTOR, HEAD, REP, SUPERVISOR, make_user
 
 
 class TourCase(HttpCase):
@@ -11,23 +11,11 @@ class TourCase(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.rep = new_test_user(cls.env, "ka_tour_rep", groups=f"base.group_user,{REP}")
-        cls.head = new_test_user(
-            cls.env, "ka_tour_head", groups=f"base.group_user,{DIRECTOR},{HEAD}"
-        )
-        cls.deputy = new_test_user(
-            cls.env,
-            "ka_tour_deputy",
-            groups=f"base.group_user,{DIRECTOR},{DEPUTY_SD}",
-        )
-        cls.office_manager = new_test_user(
-            cls.env, "ka_tour_office_mgr", groups=f"base.group_user,{SUPERVISOR}"
-        )
-        cls.keeper = new_test_user(
-            cls.env,
-            "ka_tour_keeper",
-            groups="base.group_user,stock.group_stock_user",
-        )
+        cls.rep = make_user(cls.env, "ka_tour_rep", REP)
+        cls.head = make_user(cls.env, "ka_tour_head", DIRECTOR, HEAD)
+        cls.deputy = make_user(cls.env, "ka_tour_deputy", DIRECTOR, DEPUTY_SD)
+        cls.office_manager = make_user(cls.env, "ka_tour_office_mgr", SUPERVISOR)
+        cls.keeper = make_user(cls.env, "ka_tour_keeper", "stock.group_stock_user")
 
     def _key_account(self, name, **vals):
         """A tier-B key account of the tour rep."""
@@ -71,11 +59,9 @@ class TourCase(HttpCase):
         approve."""
         order.with_user(self.rep).action_request_approval()
         for reviewer in (self.office_manager, self.head):
-            action = order.with_user(reviewer).validate_tier()
-            if action:
-                self.env["comment.wizard"].with_user(reviewer).with_context(
-                    **action["context"]
-                ).create({"comment": "Agreed"}).add_comment()
+            self.env["key_account.demo"]._demo_decide(
+                order, reviewer, "validate_tier", "Agreed"
+            )
         order.invalidate_recordset()
         self.assertEqual(order.validation_status, "validated")
 

@@ -33,6 +33,15 @@ class TestVisit(KeyAccountCase):
         values.update(vals)
         return self.Visit.with_user(user or self.rep_a).create(values)
 
+    def _planned(self, start, stop):
+        """Rep A's visit planned from ``start`` to ``stop`` (UTC)."""
+        return self._visit(planned_start=start, planned_stop=stop)
+
+    def _held(self, visit, start, stop, **vals):
+        """``visit`` held from ``start`` to ``stop`` (UTC): its actual times
+        written by its rep, with ``vals`` on top (outcome...)."""
+        visit.write(dict({"actual_start": start, "actual_stop": stop}, **vals))
+
     # Go-out register (R50, R51)
     @freeze_time("2025-06-03 01:00:00")
     def test_registration_before_departure(self):
@@ -145,16 +154,9 @@ class TestVisit(KeyAccountCase):
     # Report, deviation and minutes (R54)
     def test_report_minutes_and_review(self):
         with freeze_time("2025-06-05 01:00:00"):  # Thursday
-            visit = self._visit(
-                planned_start=DT(2025, 6, 5, 2, 0), planned_stop=DT(2025, 6, 5, 4, 0)
-            )
+            visit = self._planned(DT(2025, 6, 5, 2, 0), DT(2025, 6, 5, 4, 0))
         with freeze_time("2025-06-05 06:00:00"):
-            visit.write(
-                {
-                    "actual_start": DT(2025, 6, 5, 3, 0),
-                    "actual_stop": DT(2025, 6, 5, 5, 0),
-                }
-            )
+            self._held(visit, DT(2025, 6, 5, 3, 0), DT(2025, 6, 5, 5, 0))
             with self.assertRaises(UserError):
                 visit.action_done()  # no report
             visit.outcome = "<p>Needs 200 units; objects to the price.</p>"
@@ -213,12 +215,8 @@ class TestVisit(KeyAccountCase):
         self.assertEqual(visit.approval_state, "pending")
         approval = self._activities(visit, "mail_activity_key_account_go_out_approval")
         self.assertEqual(approval.user_id, self.office_manager)
-        visit.write(
-            {
-                "actual_start": DT(2025, 6, 3, 6, 0),
-                "actual_stop": DT(2025, 6, 3, 8, 0),
-                "outcome": "<p>Signed.</p>",
-            }
+        self._held(
+            visit, DT(2025, 6, 3, 6, 0), DT(2025, 6, 3, 8, 0), outcome="<p>Signed.</p>"
         )
         with freeze_time("2025-06-03 09:00:00"):
             with self.assertRaises(UserError):
@@ -281,16 +279,13 @@ class TestVisit(KeyAccountCase):
             due = self._activities(self.customer, "mail_activity_key_account_visit_due")
             self.assertEqual(len(due), 1)
             self.assertEqual(due.user_id, self.rep_a)
-            visit = self._visit(
-                planned_start=DT(2025, 8, 1, 3, 0), planned_stop=DT(2025, 8, 1, 4, 0)
-            )
+            visit = self._planned(DT(2025, 8, 1, 3, 0), DT(2025, 8, 1, 4, 0))
         with freeze_time("2025-08-01 05:00:00"):
-            visit.write(
-                {
-                    "actual_start": DT(2025, 8, 1, 3, 0),
-                    "actual_stop": DT(2025, 8, 1, 4, 0),
-                    "outcome": "<p>Quarterly review.</p>",
-                }
+            self._held(
+                visit,
+                DT(2025, 8, 1, 3, 0),
+                DT(2025, 8, 1, 4, 0),
+                outcome="<p>Quarterly review.</p>",
             )
             visit.action_done()
         self.assertFalse(

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, tagged
 
 from .common_order import OrderApprovalCase
 
@@ -18,11 +18,7 @@ class TestWarehouse(OrderApprovalCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.stock_manager = new_test_user(
-            cls.env,
-            "ka_stock_manager",
-            groups="base.group_user,stock.group_stock_manager",
-        )
+        cls.stock_manager = cls._user("ka_stock_manager", "stock.group_stock_manager")
         cls.central = cls.env["stock.warehouse"].search(
             [("company_id", "=", cls.company.id)], limit=1
         )
@@ -72,6 +68,31 @@ class TestWarehouse(OrderApprovalCase):
         self._approve(order, self.office_manager)
         self._approve(order, self.head)
         self.assertEqual(order.validation_status, "validated")
+
+    def _approved_order(self, *product_quantities, price=100.0):
+        """Rep A's order of a line per (product, quantity) pair at ``price``,
+        approved along band 1, not confirmed."""
+        order = self._order(
+            price,
+            lines=[
+                {"product_id": product.id, "product_uom_qty": quantity}
+                for product, quantity in product_quantities
+            ],
+        )
+        self._approve_band_1(order)
+        return order
+
+    def _other_confirmed(self, product, quantity, price=100.0):
+        """Rep B's order of ``quantity`` ``product`` at ``price`` for
+        customer B (no key account), confirmed."""
+        order = self._order(
+            price,
+            user=self.rep_b,
+            partner=self.customer_b,
+            lines=[{"product_id": product.id, "product_uom_qty": quantity}],
+        )
+        order.with_user(self.rep_b).action_confirm()
+        return order
 
     def _confirmed(self, quantity, **vals):
         order = self._toner_order(quantity, **vals)
@@ -182,14 +203,7 @@ class TestWarehouse(OrderApprovalCase):
     def test_block_policy_counts_lines_of_one_product_together(self):
         self.company.key_account_stock_policy = "block"
         self._stock(5)
-        order = self._order(
-            100.0,
-            lines=[
-                {"product_id": self.storable.id, "product_uom_qty": 3},
-                {"product_id": self.storable.id, "product_uom_qty": 3},
-            ],
-        )
-        self._approve_band_1(order)
+        order = self._approved_order((self.storable, 3), (self.storable, 3))
         with self.assertRaises(UserError) as err:
             order.with_user(self.rep_a).action_confirm()
         self.assertIn("line 2, Toner: 3.00 Units needed, 2.00 free", str(err.exception))
@@ -290,26 +304,13 @@ class TestWarehouse(OrderApprovalCase):
 
     def test_services_and_consumables_not_checked(self):
         self.company.key_account_stock_policy = "block"
-        order = self._order(
-            100.0,
-            lines=[
-                {"product_id": self.service.id, "product_uom_qty": 10},
-                {"product_id": self.product.id, "product_uom_qty": 10},
-            ],
-        )
-        self._approve_band_1(order)
+        order = self._approved_order((self.service, 10), (self.product, 10))
         order.with_user(self.rep_a).action_confirm()
         self.assertEqual(order.state, "sale")
 
     def test_other_customers_not_checked(self):
         self.company.key_account_stock_policy = "block"
-        order = self._order(
-            100.0,
-            user=self.rep_b,
-            partner=self.customer_b,
-            lines=[{"product_id": self.storable.id, "product_uom_qty": 10}],
-        )
-        order.with_user(self.rep_b).action_confirm()
+        order = self._other_confirmed(self.storable, 10)
         self.assertEqual(order.state, "sale")
 
     # Release (R65)
@@ -340,14 +341,7 @@ class TestWarehouse(OrderApprovalCase):
         html = self._delivery_slip(order)
         self.assertIn("Key account", html)
         self.assertIn("KA-2026-007", html)
-        other = self._order(
-            100.0,
-            user=self.rep_b,
-            partner=self.customer_b,
-            lines=[{"product_id": self.storable.id, "product_uom_qty": 1}],
-        )
-        other.with_user(self.rep_b).action_confirm()
-        html = self._delivery_slip(other)
+        html = self._delivery_slip(self._other_confirmed(self.storable, 1))
         self.assertNotIn("Key account", html)
 
     def test_deliveries_never_merged(self):
@@ -371,10 +365,7 @@ class TestWarehouse(OrderApprovalCase):
             {"name": "ACME Ltd", "plan_id": plan.id}
         )
         self.customer.with_user(self.head).key_account_analytic_account_id = analytic
-        order = self._order(
-            1000.0, lines=[{"product_id": self.service.id, "product_uom_qty": 1}]
-        )
-        self._approve_band_1(order)
+        order = self._approved_order((self.service, 1), price=1000.0)
         order.with_user(self.rep_a).action_confirm()
         invoice = order.with_user(self.rep_a)._create_invoices()
         lines = invoice.invoice_line_ids
@@ -383,13 +374,7 @@ class TestWarehouse(OrderApprovalCase):
             lines.mapped("analytic_distribution"), [{str(analytic.id): 100.0}]
         )
         # Other customers' invoices do not carry it.
-        other = self._order(
-            1000.0,
-            user=self.rep_b,
-            partner=self.customer_b,
-            lines=[{"product_id": self.service.id, "product_uom_qty": 1}],
-        )
-        other.with_user(self.rep_b).action_confirm()
+        other = self._other_confirmed(self.service, 1, price=1000.0)
         invoice = other.with_user(self.rep_b)._create_invoices()
         self.assertFalse(invoice.invoice_line_ids.analytic_distribution)
 
@@ -448,34 +433,14 @@ class TestWarehouse(OrderApprovalCase):
         manager; returns its acceptance batch."""
         self.storable.standard_price = 7.0
         vendor = self.env["res.partner"].create({"name": "OEM Factory"})
-        picking = (
-            self.env["stock.picking"]
-            .with_user(self.stock_manager)
-            .create(
-                {
-                    "picking_type_id": self.office.in_type_id.id,
-                    "partner_id": vendor.id,
-                    "origin": origin,
-                    "location_id": self.env.ref("stock.stock_location_suppliers").id,
-                    "location_dest_id": self.office.lot_stock_id.id,
-                    "move_ids": [
-                        Command.create(
-                            {
-                                "name": self.storable.name,
-                                "product_id": self.storable.id,
-                                "product_uom_qty": quantity,
-                                "product_uom": self.storable.uom_id.id,
-                                "location_id": self.env.ref(
-                                    "stock.stock_location_suppliers"
-                                ).id,
-                                "location_dest_id": self.office.lot_stock_id.id,
-                            }
-                        )
-                    ],
-                }
-            )
+        picking = self._transfer(
+            self.office.in_type_id,
+            self.env.ref("stock.stock_location_suppliers"),
+            self.office.lot_stock_id,
+            quantity,
+            partner_id=vendor.id,
+            origin=origin,
         )
-        picking.action_confirm()
         self._ship(picking)
         self.assertEqual(picking.state, "done")
         receipt = self.env["key_account.office.receipt"].search(
@@ -488,12 +453,8 @@ class TestWarehouse(OrderApprovalCase):
         journal = self.env["account.journal"].search(
             [("type", "=", "general"), ("company_id", "=", self.company.id)], limit=1
         )
-        goods = self.env["account.account"].create(
-            {"name": "Office goods", "code": "112201", "account_type": "asset_current"}
-        )
-        sent = self.env["account.account"].create(
-            {"name": "Goods sent", "code": "112202", "account_type": "asset_current"}
-        )
+        goods = self._account("Office goods", "112201", account_type="asset_current")
+        sent = self._account("Goods sent", "112202", account_type="asset_current")
         self.company.write(
             {
                 "key_account_goods_journal_id": journal.id,
@@ -550,11 +511,7 @@ class TestWarehouse(OrderApprovalCase):
 
     def test_receipt_objection_keeps_it_unbooked(self):
         self._goods_accounts()
-        stock_user = new_test_user(
-            self.env,
-            "ka_office_keeper",
-            groups="base.group_user,stock.group_stock_user",
-        )
+        stock_user = self._stock_user()
         receipt = self._office_receipt()
         with self.assertRaises(UserError):
             receipt.with_user(stock_user).action_object()  # no objection given
@@ -611,12 +568,20 @@ class TestWarehouse(OrderApprovalCase):
 
     def _internal(self, source, destination, quantity, user=None):
         """A confirmed internal transfer of toner, created by ``user``."""
+        return self._transfer(
+            self.office.int_type_id, source, destination, quantity, user
+        )
+
+    def _transfer(self, picking_type, source, destination, quantity, user=None, **vals):
+        """A confirmed transfer of ``quantity`` toner from ``source`` to
+        ``destination``, created by ``user`` (the stock manager), with
+        ``vals`` on top."""
         picking = (
             self.env["stock.picking"]
             .with_user(user or self.stock_manager)
             .create(
                 {
-                    "picking_type_id": self.office.int_type_id.id,
+                    "picking_type_id": picking_type.id,
                     "location_id": source.id,
                     "location_dest_id": destination.id,
                     "move_ids": [
@@ -631,6 +596,7 @@ class TestWarehouse(OrderApprovalCase):
                             }
                         )
                     ],
+                    **vals,
                 }
             )
         )
@@ -647,11 +613,7 @@ class TestWarehouse(OrderApprovalCase):
         )
 
     def _stock_user(self):
-        return new_test_user(
-            self.env,
-            "ka_office_keeper",
-            groups="base.group_user,stock.group_stock_user",
-        )
+        return self._user("ka_office_keeper", "stock.group_stock_user")
 
     def test_held_stock_two_orders_compete_for_last_units(self):
         self.company.key_account_stock_policy = "block"
