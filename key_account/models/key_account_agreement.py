@@ -290,8 +290,9 @@ class KeyAccountAgreement(models.Model):
         """A rejected agreement goes back to draft for the rep to revise; its
         reviews stay in the history."""
         for agreement in self:
-            if agreement.state != "rejected":
-                raise UserError(self.env._("Only rejected agreements are revised."))
+            agreement._key_account_check_transition(
+                "action_draft", self.env._("Only rejected agreements are revised.")
+            )
             agreement.check_access("write")
             agreement.review_ids._key_account_archive()
             agreement._set_state("draft", reject_reason=False)
@@ -302,8 +303,9 @@ class KeyAccountAgreement(models.Model):
         form is in (R22, R23)."""
         self._check_reviewer()
         for agreement in self:
-            if agreement.state != "approved":
-                raise UserError(self.env._("Only approved agreements are activated."))
+            agreement._key_account_check_transition(
+                "action_activate", self.env._("Only approved agreements are activated.")
+            )
             if not agreement.signed_by_id:
                 raise UserError(
                     self.env._(
@@ -394,8 +396,9 @@ class KeyAccountAgreement(models.Model):
         """A new draft with the same terms, starting the day after this one
         ends, linked to it."""
         self.ensure_one()
-        if self.state not in ("approved", "active", "expired", "suspended"):
-            raise UserError(self.env._("Only agreed agreements are renewed."))
+        self._key_account_check_transition(
+            "action_renew", self.env._("Only agreed agreements are renewed.")
+        )
         self.check_access("read")
         user = self.env.user
         if user not in self.requester_id | self.user_id and not user.has_group(

@@ -191,8 +191,10 @@ class KeyAccountAgreementPricing(models.Model):
         """Draft exception requests for the deviations beyond the KA head's
         authority not covered yet; the rep completes and submits them."""
         self.ensure_one()
-        if self.state != "draft":
-            raise UserError(self.env._("Only a draft agreement asks for exceptions."))
+        self._key_account_check_transition(
+            "action_request_exceptions",
+            self.env._("Only a draft agreement asks for exceptions."),
+        )
         Exception = self.env["key_account.exception.request"]
         requests = Exception
         for finding in self._uncovered_deviations():

@@ -150,10 +150,10 @@ class KeyAccountAgreementSigning(models.Model):
         """Head office sealed the finally reviewed version (R22)."""
         self._check_reviewer()
         for agreement in self:
-            if agreement.state not in ("approved", "active"):
-                raise UserError(
-                    self.env._("Only the finally reviewed agreement is sealed.")
-                )
+            agreement._key_account_check_transition(
+                "action_record_company_seal",
+                self.env._("Only the finally reviewed agreement is sealed."),
+            )
             if agreement.customer_sealed_ids and not (
                 agreement.customer_copy_reviewed_by_id
             ):
@@ -184,8 +184,9 @@ class KeyAccountAgreementSigning(models.Model):
         is_head = self.env.su or user.has_group("key_account.group_key_account_head")
         Authorization = self.env["key_account.signing.authorization"]
         for agreement in self:
-            if agreement.state != "approved":
-                raise UserError(self.env._("Only the approved agreement is signed."))
+            agreement._key_account_check_transition(
+                "action_sign", self.env._("Only the approved agreement is signed.")
+            )
             if agreement.signed_by_id:
                 raise UserError(
                     self.env._(

@@ -89,8 +89,9 @@ class KeyAccountApprovalMixin(models.AbstractModel):
     # === ACTION METHODS === #
     def action_submit(self):
         for request in self:
-            if request.state != "draft":
-                raise UserError(self.env._("Only draft requests can be submitted."))
+            request._key_account_check_transition(
+                "action_submit", self.env._("Only draft requests can be submitted.")
+            )
             if self.env.user != request.requester_id and not self.env.su:
                 raise AccessError(self.env._("Only the requester can submit it."))
             problems = request._submission_problems()

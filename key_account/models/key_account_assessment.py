@@ -181,8 +181,9 @@ class KeyAccountAssessment(models.Model):
         recorded on the assessment (R80)."""
         self._check_assessor()
         for assessment in self:
-            if assessment.state != "draft":
-                raise UserError(self.env._("This assessment is already confirmed."))
+            assessment._key_account_check_transition(
+                "action_confirm", self.env._("This assessment is already confirmed.")
+            )
         self.action_compute()
         for assessment in self:
             threshold = assessment.company_id.key_account_assessment_threshold

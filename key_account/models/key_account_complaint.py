@@ -237,8 +237,9 @@ class KeyAccountComplaint(models.Model):
         """The owner gives the first response."""
         for complaint in self:
             complaint._check_handler()
-            if complaint.state != "new":
-                raise UserError(self.env._("Only new complaints are taken up."))
+            complaint._key_account_check_transition(
+                "action_start", self.env._("Only new complaints are taken up.")
+            )
             if not (complaint.response or "").strip():
                 raise UserError(self.env._("Write the first response to the customer."))
             complaint._key_account_system_write(
@@ -252,8 +253,9 @@ class KeyAccountComplaint(models.Model):
     def action_resolve(self):
         for complaint in self:
             complaint._check_handler()
-            if complaint.state not in OPEN_STATES:
-                raise UserError(self.env._("Only open complaints are resolved."))
+            complaint._key_account_check_transition(
+                "action_resolve", self.env._("Only open complaints are resolved.")
+            )
             if not (complaint.resolution or "").strip():
                 raise UserError(self.env._("Describe the resolution."))
             today = fields.Date.context_today(self)
@@ -271,8 +273,9 @@ class KeyAccountComplaint(models.Model):
         recovery plan first (R74)."""
         for complaint in self:
             complaint._check_handler()
-            if complaint.state != "resolved":
-                raise UserError(self.env._("Only resolved complaints are closed."))
+            complaint._key_account_check_transition(
+                "action_close", self.env._("Only resolved complaints are closed.")
+            )
             problems = []
             if not complaint.customer_confirmed:
                 problems.append(
@@ -290,16 +293,18 @@ class KeyAccountComplaint(models.Model):
     def action_reopen(self):
         for complaint in self:
             complaint._check_handler()
-            if complaint.state != "resolved":
-                raise UserError(self.env._("Only resolved complaints are reopened."))
+            complaint._key_account_check_transition(
+                "action_reopen", self.env._("Only resolved complaints are reopened.")
+            )
             complaint._key_account_system_write({"state": "in_progress"})
         return True
 
     def action_cancel(self):
         for complaint in self:
             complaint._check_supervisor()
-            if complaint.state not in OPEN_STATES:
-                raise UserError(self.env._("Only open complaints are cancelled."))
+            complaint._key_account_check_transition(
+                "action_cancel", self.env._("Only open complaints are cancelled.")
+            )
             complaint._key_account_system_write({"state": "cancelled"})
         return True
 

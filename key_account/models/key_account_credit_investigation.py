@@ -191,10 +191,10 @@ class KeyAccountCreditInvestigation(models.Model):
         and submits it to its approval route."""
         now = fields.Datetime.now()
         for investigation in self:
-            if investigation.state != "open":
-                raise UserError(
-                    self.env._("%s is already concluded.", investigation.name)
-                )
+            investigation._key_account_check_transition(
+                "action_conclude",
+                self.env._("%s is already concluded.", investigation.name),
+            )
             investigation._check_investigator()
             problems = investigation._conclusion_problems()
             if problems:

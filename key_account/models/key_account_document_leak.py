@@ -107,8 +107,9 @@ class KeyAccountDocumentLeak(models.Model):
                 self.env._("The KA head or the general manager closes a leak.")
             )
         for leak in self:
-            if leak.state != "reported":
-                raise UserError(self.env._("%s is already closed.", leak.name))
+            leak._key_account_check_transition(
+                "action_close", self.env._("%s is already closed.", leak.name)
+            )
             if is_blank(leak.remedy):
                 raise UserError(self.env._("Write the remedy before closing."))
             leak._key_account_system_write(

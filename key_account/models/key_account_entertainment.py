@@ -137,8 +137,9 @@ class KeyAccountEntertainment(models.Model):
         """The rep reports the event: within budget plus the tolerance it is
         done and charged; beyond, the approvals are asked again."""
         for entertainment in self:
-            if entertainment.state != "approved":
-                raise UserError(self.env._("Only approved entertainment is reported."))
+            entertainment._key_account_check_transition(
+                "action_report", self.env._("Only approved entertainment is reported.")
+            )
             entertainment._check_reporter()
             problems = entertainment._report_problems()
             if problems:
@@ -185,13 +186,13 @@ class KeyAccountEntertainment(models.Model):
 
     def action_create_bill(self):
         for entertainment in self:
-            if entertainment.state != "done":
-                raise UserError(
-                    self.env._(
-                        "%s is not reported and approved for reimbursement.",
-                        entertainment.name,
-                    )
-                )
+            entertainment._key_account_check_transition(
+                "action_create_bill",
+                self.env._(
+                    "%s is not reported and approved for reimbursement.",
+                    entertainment.name,
+                ),
+            )
             entertainment._key_account_bill(
                 entertainment.actual_total,
                 self.env._(

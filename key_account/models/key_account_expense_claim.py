@@ -2,7 +2,7 @@
 import calendar
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 from ..tools import claim_window_open
 from .key_account_approval_mixin import TRANSITIONS
@@ -176,10 +176,10 @@ class KeyAccountExpenseClaim(models.Model):
         if not self.env.user.has_group("account.group_account_invoice"):
             raise AccessError(self.env._("Only accounting reimburses claims."))
         for claim in self:
-            if claim.state != "approved":
-                raise UserError(
-                    self.env._("%s is not approved for reimbursement.", claim.name)
-                )
+            claim._key_account_check_transition(
+                "action_create_bill",
+                self.env._("%s is not approved for reimbursement.", claim.name),
+            )
             bill = self.env["account.move"].create(claim._prepare_bill())
             claim._set_state("billed", bill_id=bill.id)
         return True

@@ -1,6 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 from ..tools import needs_higher_approval
 from .key_account_approval_mixin import TRANSITIONS
@@ -136,8 +136,9 @@ class KeyAccountGift(models.Model):
             "key_account.group_key_account_gift_custodian"
         )
         for gift in self:
-            if gift.state != "approved":
-                raise UserError(self.env._("Only approved gifts are handed over."))
+            gift._key_account_check_transition(
+                "action_hand_over", self.env._("Only approved gifts are handed over.")
+            )
             if self.env.user not in gift.requester_id | gift.rep_id and not custodian:
                 raise AccessError(
                     self.env._(
@@ -151,8 +152,10 @@ class KeyAccountGift(models.Model):
 
     def action_create_bill(self):
         for gift in self:
-            if gift.state != "given":
-                raise UserError(self.env._("%s was not handed over yet.", gift.name))
+            gift._key_account_check_transition(
+                "action_create_bill",
+                self.env._("%s was not handed over yet.", gift.name),
+            )
             gift._key_account_bill(
                 gift.total_value,
                 self.env._(

@@ -75,10 +75,12 @@ class KeyAccountGuardMixin(models.AbstractModel):
     named, and models without a state), the fields a user may give at creation
     (``_key_account_create_fields``, by default those of the first state)
     and, in ``_key_account_transitions``, each public method with the states
-    it starts from and who may call it. The methods write through
-    ``_key_account_system_write`` (or inside ``system_write()``). The
-    generated access matrix (tests/test_controls_matrix.py) holds every
-    model, field and public method to these declarations."""
+    it starts from (which the method enforces through
+    ``_key_account_check_transition``) and who may call it. The methods
+    write through ``_key_account_system_write`` (or inside
+    ``system_write()``). The generated access matrix
+    (tests/test_controls_matrix.py) holds every model, field and public
+    method to these declarations."""
 
     _name = "key_account.guard.mixin"
     _description = "Key-Account Guarded Workflow"
@@ -188,6 +190,17 @@ class KeyAccountGuardMixin(models.AbstractModel):
         superuser since the actor (a reviewer, the stock manager) need not
         be allowed to edit the record itself."""
         return self.sudo().write(vals)
+
+    def _key_account_check_transition(self, method, message):
+        """Refuse ``method`` (a UserError saying ``message``) unless every
+        record is in one of the states its entry in
+        ``_key_account_transitions`` starts from (None: any state)."""
+        starts = self._key_account_transitions[method][0]
+        if starts is None:
+            return
+        state_field = self._key_account_state_field
+        if any(state not in starts for state in self.mapped(state_field)):
+            raise UserError(message)
 
     @api.model
     def _key_account_without_guarded_defaults(self):

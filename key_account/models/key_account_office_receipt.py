@@ -185,10 +185,10 @@ class KeyAccountOfficeReceipt(models.Model):
         the stock manager is asked to resolve it."""
         today = fields.Date.context_today(self)
         for receipt in self:
-            if receipt.state != "open":
-                raise UserError(
-                    self.env._("Only a receipt open for objection can be objected to.")
-                )
+            receipt._key_account_check_transition(
+                "action_object",
+                self.env._("Only a receipt open for objection can be objected to."),
+            )
             if today > receipt.deadline:
                 raise UserError(
                     self.env._(
@@ -213,8 +213,9 @@ class KeyAccountOfficeReceipt(models.Model):
         if not self.env.user.has_group("stock.group_stock_manager"):
             raise UserError(self.env._("Only a stock manager resolves objections."))
         for receipt in self:
-            if receipt.state != "objection":
-                raise UserError(self.env._("This receipt is not in objection."))
+            receipt._key_account_check_transition(
+                "action_resolve", self.env._("This receipt is not in objection.")
+            )
             if receipt.source == "oem" and not receipt.oem_reference:
                 raise UserError(
                     self.env._(

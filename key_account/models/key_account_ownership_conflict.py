@@ -113,8 +113,9 @@ class KeyAccountOwnershipConflict(models.Model):
         them through the reassignment, recorded in the owner history."""
         self._check_decider()
         for conflict in self:
-            if conflict.state != "open":
-                raise UserError(self.env._("This conflict is already closed."))
+            conflict._key_account_check_transition(
+                "action_decide", self.env._("This conflict is already closed.")
+            )
             winner = conflict.winner_id or conflict.proposed_user_id
             if not winner:
                 raise UserError(self.env._("Choose the owner."))

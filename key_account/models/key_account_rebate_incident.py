@@ -171,8 +171,9 @@ class KeyAccountRebateIncident(models.Model):
                 self.env._("Supervisors and above report withheld rebates.")
             )
         for incident in self:
-            if incident.state != "draft":
-                raise UserError(self.env._("%s is already reported.", incident.name))
+            incident._key_account_check_transition(
+                "action_report", self.env._("%s is already reported.", incident.name)
+            )
             if is_blank(incident.description):
                 raise UserError(
                     self.env._("Describe how the rebate was withheld and found.")

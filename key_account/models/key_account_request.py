@@ -441,10 +441,10 @@ class KeyAccountRequest(models.Model):
 
     def action_cancel(self):
         for request in self:
-            if request.state not in ("draft", "submitted"):
-                raise UserError(
-                    self.env._("Only draft or submitted requests can be cancelled.")
-                )
+            request._key_account_check_transition(
+                "action_cancel",
+                self.env._("Only draft or submitted requests can be cancelled."),
+            )
             request._check_owner_or_director()
             request._set_state("cancelled")
             request._restore_partner_state()
@@ -453,10 +453,10 @@ class KeyAccountRequest(models.Model):
     def action_resubmit(self):
         """Copy a rejected or cancelled request into a new draft."""
         self.ensure_one()
-        if self.state not in ("rejected", "cancelled"):
-            raise UserError(
-                self.env._("Only rejected or cancelled requests can be resubmitted.")
-            )
+        self._key_account_check_transition(
+            "action_resubmit",
+            self.env._("Only rejected or cancelled requests can be resubmitted."),
+        )
         self.check_access("write")
         user = self.env.user
         if user not in self.requester_id | self.rep_id and not user.has_group(

@@ -66,10 +66,10 @@ class KeyAccountReviewedMixin(models.AbstractModel):
     def action_submit(self):
         """The author hands the document to its reviewers (a to-do each)."""
         for document in self:
-            if document.state != "draft":
-                raise UserError(
-                    self.env._("%s is already submitted.", document.display_name)
-                )
+            document._key_account_check_transition(
+                "action_submit",
+                self.env._("%s is already submitted.", document.display_name),
+            )
             if document.user_id != self.env.user and not self.env.su:
                 raise AccessError(
                     self.env._(

@@ -125,8 +125,9 @@ class KeyAccountSatisfaction(models.Model):
     # === ACTION METHODS === #
     def action_close(self):
         for record in self:
-            if record.state not in OPEN_STATES:
-                raise UserError(self.env._("%s is not open.", record.name))
+            record._key_account_check_transition(
+                "action_close", self.env._("%s is not open.", record.name)
+            )
             record.check_access("write")
             problems = []
             if not record.score:
@@ -140,8 +141,9 @@ class KeyAccountSatisfaction(models.Model):
 
     def action_cancel(self):
         for record in self:
-            if record.state not in OPEN_STATES:
-                raise UserError(self.env._("%s is not open.", record.name))
+            record._key_account_check_transition(
+                "action_cancel", self.env._("%s is not open.", record.name)
+            )
             record.check_access("write")
             record._key_account_system_write({"state": "cancelled"})
         return True

@@ -155,8 +155,9 @@ class KeyAccountSatisfactionCampaign(models.Model):
         staff or to the staff in turn; online surveys are sent at once."""
         for campaign in self:
             campaign._check_organizer()
-            if campaign.state != "approved":
-                raise UserError(self.env._("Only an approved campaign is launched."))
+            campaign._key_account_check_transition(
+                "action_launch", self.env._("Only an approved campaign is launched.")
+            )
             campaign._create_satisfactions()
             campaign._set_state("running", launched_date=fields.Date.today())
             partners = campaign.staff_ids.partner_id
@@ -165,8 +166,9 @@ class KeyAccountSatisfactionCampaign(models.Model):
 
     def action_submit_report(self):
         for campaign in self:
-            if campaign.state != "running":
-                raise UserError(self.env._("Only a running campaign reports."))
+            campaign._key_account_check_transition(
+                "action_submit_report", self.env._("Only a running campaign reports.")
+            )
             if self.env.user != campaign.requester_id and not self.env.su:
                 raise AccessError(
                     self.env._("Only the campaign's organizer submits its report.")
@@ -188,8 +190,10 @@ class KeyAccountSatisfactionCampaign(models.Model):
         """The KA head accepts the report: the campaign is archived."""
         self._check_head()
         for campaign in self:
-            if campaign.state != "reported":
-                raise UserError(self.env._("No campaign report waits for review."))
+            campaign._key_account_check_transition(
+                "action_review_report",
+                self.env._("No campaign report waits for review."),
+            )
             campaign._set_state(
                 "done",
                 report_reviewer_id=self.env.uid,
@@ -201,8 +205,10 @@ class KeyAccountSatisfactionCampaign(models.Model):
     def action_return_report(self):
         self._check_head()
         for campaign in self:
-            if campaign.state != "reported":
-                raise UserError(self.env._("No campaign report waits for review."))
+            campaign._key_account_check_transition(
+                "action_return_report",
+                self.env._("No campaign report waits for review."),
+            )
             if is_blank(campaign.review_note):
                 raise UserError(
                     self.env._("Write in the comment what the report lacks.")

@@ -138,10 +138,10 @@ class KeyAccountSettlement(models.Model):
         """The KA head approves commissions (SPEC R36), never the
         beneficiary; a rebate payout the role its rate needs (R34)."""
         for settlement in self:
-            if settlement.state != "draft":
-                raise UserError(
-                    self.env._("%s is not waiting for approval.", settlement.name)
-                )
+            settlement._key_account_check_transition(
+                "action_approve",
+                self.env._("%s is not waiting for approval.", settlement.name),
+            )
             settlement._check_not_beneficiary()
             if not settlement._may_approve():
                 raise AccessError(
@@ -176,13 +176,13 @@ class KeyAccountSettlement(models.Model):
         self._check_accounting()
         for settlement in self:
             settlement._check_not_beneficiary()
-            if settlement.state != "approved":
-                raise UserError(
-                    self.env._(
-                        "%s must be approved by the KA head before it is billed.",
-                        settlement.name,
-                    )
-                )
+            settlement._key_account_check_transition(
+                "action_create_bill",
+                self.env._(
+                    "%s must be approved by the KA head before it is billed.",
+                    settlement.name,
+                ),
+            )
             bill = self.env["account.move"].create(settlement._prepare_bill())
             settlement._key_account_system_write(
                 {"state": "billed", "bill_id": bill.id}

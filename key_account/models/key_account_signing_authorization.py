@@ -221,8 +221,9 @@ class KeyAccountSigningAuthorization(models.Model):
         already signed under it keep it."""
         self._check_head()
         for authorization in self:
-            if authorization.state != "granted":
-                raise UserError(self.env._("Only a granted authorization is revoked."))
+            authorization._key_account_check_transition(
+                "action_revoke", self.env._("Only a granted authorization is revoked.")
+            )
             if is_blank(authorization.revoke_reason):
                 raise UserError(self.env._("Write the reason for the revocation."))
             authorization._key_account_system_write(

@@ -226,8 +226,9 @@ class KeyAccountStockHold(models.Model):
     def action_submit(self):
         """The office submits its written explanation to the sales company."""
         for hold in self:
-            if hold.state != "draft":
-                raise UserError(self.env._("%s is already submitted.", hold.name))
+            hold._key_account_check_transition(
+                "action_submit", self.env._("%s is already submitted.", hold.name)
+            )
             hold._check_office()
             if is_blank(hold.explanation):
                 raise UserError(
@@ -256,10 +257,10 @@ class KeyAccountStockHold(models.Model):
     def action_close(self):
         """The hold ends (the goods were delivered or released)."""
         for hold in self:
-            if hold.state != "accepted":
-                raise UserError(
-                    self.env._("Only an accepted explanation can be closed.")
-                )
+            hold._key_account_check_transition(
+                "action_close",
+                self.env._("Only an accepted explanation can be closed."),
+            )
             if not self.env.user.has_group("stock.group_stock_manager"):
                 hold._check_office()
             hold._key_account_system_write({"state": "closed"})
@@ -268,10 +269,10 @@ class KeyAccountStockHold(models.Model):
     def action_reset(self):
         """Explain again after a refusal."""
         for hold in self:
-            if hold.state != "refused":
-                raise UserError(
-                    self.env._("Only a refused explanation is written again.")
-                )
+            hold._key_account_check_transition(
+                "action_reset",
+                self.env._("Only a refused explanation is written again."),
+            )
             hold._check_office()
             hold._key_account_system_write({"state": "draft", "decision_note": False})
         return True

@@ -389,8 +389,9 @@ class KeyAccountVisit(models.Model):
         minutes due (SPEC R54)."""
         for visit in self:
             visit._check_rep()
-            if visit.state != "planned":
-                raise UserError(self.env._("Only planned visits can be reported."))
+            visit._key_account_check_transition(
+                "action_done", self.env._("Only planned visits can be reported.")
+            )
             if visit.approval_state == "pending":
                 raise UserError(
                     self.env._(
@@ -437,8 +438,9 @@ class KeyAccountVisit(models.Model):
     def action_cancel(self):
         for visit in self:
             visit._check_rep()
-            if visit.state != "planned":
-                raise UserError(self.env._("Only planned visits can be cancelled."))
+            visit._key_account_check_transition(
+                "action_cancel", self.env._("Only planned visits can be cancelled.")
+            )
         self._key_account_system_write({"state": "cancelled"})
         self.calendar_event_id.sudo().action_archive()
         self.activity_ids.sudo().unlink()

@@ -115,8 +115,9 @@ class KeyAccountWeeklyReport(models.Model):
     # === ACTION METHODS === #
     def action_submit(self):
         for report in self:
-            if report.state != "draft":
-                raise UserError(self.env._("This weekly report is already submitted."))
+            report._key_account_check_transition(
+                "action_submit", self.env._("This weekly report is already submitted.")
+            )
             if report.user_id != self.env.user and not self.env.su:
                 raise AccessError(self.env._("Only the rep submits their report."))
             if report.is_month_last_week and not (report.customer_log or "").strip():

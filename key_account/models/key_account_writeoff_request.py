@@ -195,8 +195,9 @@ class KeyAccountWriteoffRequest(models.Model):
         if not self.env.user.has_group("account.group_account_manager"):
             raise AccessError(self.env._("Only accounting managers post write-offs."))
         for request in self:
-            if request.state != "approved":
-                raise UserError(self.env._("Only an approved write-off can be posted."))
+            request._key_account_check_transition(
+                "action_post", self.env._("Only an approved write-off can be posted.")
+            )
             request._post_writeoff()
         return True
 
