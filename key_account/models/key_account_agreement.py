@@ -35,7 +35,6 @@ class KeyAccountAgreement(models.Model):
     _order = "date_start desc, id desc"
     _check_company_auto = True
     _key_account_sequence = "key_account.agreement"
-    _key_account_cancellable = ("draft", "submitted", "approved")
     _key_account_user_fields = {
         "draft": (
             "partner_id",
@@ -66,6 +65,7 @@ class KeyAccountAgreement(models.Model):
     }
     _key_account_transitions = dict(
         TRANSITIONS,
+        action_cancel=(("draft", "submitted", "approved"), ("requester", "director")),
         action_request_exceptions=(("draft",), ("requester", "rep")),
         action_draft=(("rejected",), ("requester", "rep")),
         action_review_customer_copy=(("approved", "active"), ("contract_reviewer",)),
@@ -81,9 +81,7 @@ class KeyAccountAgreement(models.Model):
     )
 
     # === FIELDS === #
-    state = fields.Selection(
-        STATES, default="draft", required=True, copy=False, tracking=True, index=True
-    )
+    state = fields.Selection(STATES)
     partner_id = fields.Many2one(
         "res.partner",
         string="Key Account",

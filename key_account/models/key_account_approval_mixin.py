@@ -30,8 +30,9 @@ class KeyAccountApprovalMixin(models.AbstractModel):
     steps, changed only through its buttons, cancelled by the requester or a
     director, never deleted once reviewed, rejected with a reason.
 
-    Models set ``_key_account_sequence``, define ``state`` with at least
-    draft, submitted, approved, rejected and cancelled, and declare the
+    Models set ``_key_account_sequence``, may redefine the selection of
+    ``state`` (``fields.Selection(STATES)``, keeping at least draft,
+    submitted, approved, rejected and cancelled), and declare the
     fields a user may set per state (``_key_account_user_fields``, see
     ``key_account.guard.mixin``): by default only the draft is written by
     hand."""
@@ -54,11 +55,17 @@ class KeyAccountApprovalMixin(models.AbstractModel):
     _tier_validation_manual_config = False
     _key_account_forced_fields = ("name", "requester_id")
     _key_account_creator_field = "requester_id"
-    # States the requester or a director may still cancel.
-    _key_account_cancellable = ("draft", "submitted")
     _key_account_transitions = TRANSITIONS
 
     # === FIELDS === #
+    state = fields.Selection(
+        REQUEST_STATES,
+        default="draft",
+        required=True,
+        copy=False,
+        tracking=True,
+        index=True,
+    )
     requester_id = fields.Many2one(
         "res.users",
         string="Requested By",
@@ -92,16 +99,16 @@ class KeyAccountApprovalMixin(models.AbstractModel):
             request._key_account_check_transition(
                 "action_submit", self.env._("Only draft requests can be submitted.")
             )
-            if self.env.user != request.requester_id and not self.env.su:
-                raise AccessError(self.env._("Only the requester can submit it."))
+            request._check_submitter()
             problems = request._submission_problems()
             if problems:
-                raise UserError("\n".join(problems))
+                raise UserError(request._submission_error(problems))
             with self.env.cr.savepoint():
                 request._before_submit()
                 request._set_state("submitted")
                 with system_write():
                     reviews = request.request_validation()
+                request.invalidate_recordset(["need_validation"])
                 if not reviews:
                     raise UserError(
                         self.env._(
@@ -115,16 +122,13 @@ class KeyAccountApprovalMixin(models.AbstractModel):
 
     def action_cancel(self):
         for request in self:
-            if request.state not in self._key_account_cancellable:
-                raise UserError(self.env._("Only open requests can be cancelled."))
-            if self.env.user != request.requester_id and not self.env.user.has_group(
-                "key_account.group_key_account_director"
-            ):
-                raise AccessError(
-                    self.env._("Only the requester or a director can cancel it.")
-                )
+            request._key_account_check_transition(
+                "action_cancel", self.env._("Only open requests can be cancelled.")
+            )
+            request._check_canceller()
             request.review_ids._key_account_archive()
             request._set_state("cancelled")
+            request._on_cancelled()
         return True
 
     # tier.validation hooks
@@ -146,6 +150,7 @@ class KeyAccountApprovalMixin(models.AbstractModel):
         if self.state == "submitted" and self.validation_status == "rejected":
             reason = self._key_account_rejection_reason()
             self._set_state("rejected", reject_reason=reason)
+            self._on_rejected()
             self.message_post(
                 body=self.env._(
                     "%(name)s rejected: %(reason)s", name=self.name, reason=reason
@@ -160,9 +165,28 @@ class KeyAccountApprovalMixin(models.AbstractModel):
         """Partners told of the decision (approval or rejection)."""
         return self.requester_id.partner_id
 
+    def _check_submitter(self):
+        """Refuse the submission to anyone but the requester."""
+        if self.env.user != self.requester_id and not self.env.su:
+            raise AccessError(self.env._("Only the requester can submit it."))
+
+    def _check_canceller(self):
+        """Refuse the cancellation to anyone but the requester or a
+        director."""
+        if self.env.user != self.requester_id and not self.env.user.has_group(
+            "key_account.group_key_account_director"
+        ):
+            raise AccessError(
+                self.env._("Only the requester or a director can cancel it.")
+            )
+
     def _submission_problems(self):
         """Translated reasons the request cannot be submitted yet."""
         return []
+
+    def _submission_error(self, problems):
+        """The refusal of a submission, from its problems."""
+        return "\n".join(problems)
 
     def _before_submit(self):
         """Runs in the submission's savepoint, before the state changes."""
@@ -172,6 +196,12 @@ class KeyAccountApprovalMixin(models.AbstractModel):
 
     def _on_approved(self):
         """Runs when the last step approves."""
+
+    def _on_rejected(self):
+        """Runs when a step rejects, before the requester is told."""
+
+    def _on_cancelled(self):
+        """Runs once the request is cancelled."""
 
     def _may_change(self, changed):
         """Whether a request past its draft may take ``changed`` fields,

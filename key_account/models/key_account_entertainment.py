@@ -56,9 +56,7 @@ class KeyAccountEntertainment(models.Model):
     )
 
     # === FIELDS === #
-    state = fields.Selection(
-        STATES, default="draft", required=True, copy=False, tracking=True, index=True
-    )
+    state = fields.Selection(STATES)
     date = fields.Datetime(string="Planned For", required=True, tracking=True)
     venue = fields.Char(required=True, tracking=True)
     purpose = fields.Text(required=True)

@@ -54,9 +54,7 @@ class KeyAccountExpenseClaim(models.Model):
     )
 
     # === FIELDS === #
-    state = fields.Selection(
-        STATES, default="draft", required=True, copy=False, tracking=True, index=True
-    )
+    state = fields.Selection(STATES)
     requester_id = fields.Many2one(string="Claimed By")
     rep_id = fields.Many2one(
         help="The customer's rep, whose account bears the expense."

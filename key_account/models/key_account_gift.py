@@ -49,9 +49,7 @@ class KeyAccountGift(models.Model):
     )
 
     # === FIELDS === #
-    state = fields.Selection(
-        STATES, default="draft", required=True, copy=False, tracking=True, index=True
-    )
+    state = fields.Selection(STATES)
     recipient_id = fields.Many2one(
         "res.partner",
         required=True,

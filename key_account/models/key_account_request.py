@@ -1,10 +1,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError
 from odoo.tools import clean_context, format_date
 
 from ..tools import BANDS, add_working_days, amount_band, missing_items
-from .key_account_approval_mixin import REQUEST_STATES, TRANSITIONS
+from .key_account_approval_mixin import TRANSITIONS
 from .key_account_document_type import REQUEST_KINDS
 from .key_account_guard_mixin import system_write
 
@@ -42,44 +42,18 @@ TIER_MOVES = [
 class KeyAccountRequest(models.Model):
     _name = "key_account.request"
     _description = "Key Account Request"
-    # The guard first: it refuses a forbidden field before the engine's
-    # own checks run.
-    _inherit = [
-        "key_account.guard.mixin",
-        "key_account.sequence.mixin",
-        "mail.thread",
-        "mail.activity.mixin",
-        "tier.validation",
-    ]
+    _inherit = ["key_account.approval.mixin"]
     _order = "id desc"
     _key_account_sequence = "key_account.request"
     _key_account_user_fields = {"draft": DRAFT_FIELDS}
-    _key_account_forced_fields = ("name", "requester_id")
-    _key_account_creator_field = "requester_id"
     _key_account_transitions = dict(
         TRANSITIONS,
         action_resubmit=(("rejected", "cancelled"), ("requester", "rep", "director")),
     )
 
-    # tier.validation configuration: reviews are requested on submission and
-    # must all be approved before the request becomes ``approved``. Requests
-    # have no cancel state of the engine, so no review is ever deleted.
-    _state_from = ["submitted"]
-    _state_to = ["approved"]
-    _cancel_state = "none"
-    _tier_validation_manual_config = False
-
     # === FIELDS === #
     kind = fields.Selection(
         REQUEST_KINDS, required=True, default="designation", tracking=True
-    )
-    state = fields.Selection(
-        REQUEST_STATES,
-        default="draft",
-        required=True,
-        copy=False,
-        tracking=True,
-        index=True,
     )
     partner_id = fields.Many2one(
         "res.partner",
@@ -88,14 +62,6 @@ class KeyAccountRequest(models.Model):
         index=True,
         tracking=True,
         domain="[('is_company', '=', True)]",
-    )
-    requester_id = fields.Many2one(
-        "res.users",
-        string="Requested By",
-        required=True,
-        default=lambda self: self.env.user,
-        readonly=True,
-        index=True,
     )
     company_id = fields.Many2one(
         "res.company",
@@ -194,7 +160,6 @@ class KeyAccountRequest(models.Model):
     )
     evaluation = fields.Text(string="Office Evaluation")
     reason = fields.Text(tracking=True)
-    reject_reason = fields.Text(readonly=True, copy=False)
     document_ids = fields.One2many(
         "key_account.request.document", "request_id", string="Documents"
     )
@@ -396,60 +361,7 @@ class KeyAccountRequest(models.Model):
             return
         return super()._key_account_check_write(vals)
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_draft(self):
-        if any(r.state != "draft" or r.review_ids for r in self):
-            raise UserError(
-                self.env._("Only draft requests can be deleted; cancel it instead.")
-            )
-
     # === ACTION METHODS === #
-    def action_submit(self):
-        for request in self:
-            request._check_can_submit()
-            # All or nothing, also for server-side callers that catch errors.
-            with self.env.cr.savepoint():
-                request._start_review()
-            request.message_post(
-                body=self.env._("Submitted for approval."),
-                subtype_xmlid="mail.mt_note",
-            )
-        return True
-
-    def _start_review(self):
-        self.ensure_one()
-        if self.kind == "designation":
-            self.partner_id._key_account_mark_requested()
-        # The route is chosen on the tier the customer has now; the request
-        # keeps it for its history.
-        self._key_account_system_write(
-            {"previous_tier_id": self.partner_id.key_account_tier_id.id}
-        )
-        self._set_state("submitted")
-        with system_write():
-            reviews = self.request_validation()
-        self.invalidate_recordset(["need_validation"])
-        if not reviews:
-            raise UserError(
-                self.env._(
-                    "No approval route applies to %(request)s. Ask an "
-                    "administrator to configure the key-account tier "
-                    "definitions.",
-                    request=self.name,
-                )
-            )
-
-    def action_cancel(self):
-        for request in self:
-            request._key_account_check_transition(
-                "action_cancel",
-                self.env._("Only draft or submitted requests can be cancelled."),
-            )
-            request._check_owner_or_director()
-            request._set_state("cancelled")
-            request._restore_partner_state()
-        return True
-
     def action_resubmit(self):
         """Copy a rejected or cancelled request into a new draft."""
         self.ensure_one()
@@ -490,40 +402,6 @@ class KeyAccountRequest(models.Model):
         only the reviewer whose turn it is, on a designation)."""
         return super()._get_under_validation_exceptions() + list(REVIEWER_FIELDS)
 
-    def _validate_tier(self, tiers=False):
-        res = super()._validate_tier(tiers)
-        if self.validation_status == "validated" and self.state == "submitted":
-            self._apply_approval()
-        return res
-
-    def restart_validation(self):
-        """The engine's restart deletes the reviews: the approval history of
-        a request is kept instead, so a request is cancelled and resubmitted."""
-        raise UserError(
-            self.env._(
-                "Approvals of a key-account request cannot be restarted: cancel "
-                "the request and resubmit it."
-            )
-        )
-
-    def _rejected_tier(self, tiers=False):
-        res = super()._rejected_tier(tiers)
-        if self.state == "submitted" and self.validation_status == "rejected":
-            self._set_state(
-                "rejected", reject_reason=self._key_account_rejection_reason()
-            )
-            self._restore_partner_state()
-            self.message_post(
-                body=self.env._(
-                    "Rejected by %(user)s: %(reason)s",
-                    user=self.env.user.name,
-                    reason=self.reject_reason or self.env._("no reason given"),
-                ),
-                subtype_xmlid="mail.mt_comment",
-                partner_ids=self.requester_id.partner_id.ids,
-            )
-        return res
-
     # === BUSINESS METHODS === #
     def _key_account_reviewer_turn(self):
         """Whether the current user is a reviewer whose turn it is on each
@@ -547,20 +425,39 @@ class KeyAccountRequest(models.Model):
                 self.env._("Only the requester or a director can do this.")
             )
 
-    def _check_can_submit(self):
-        self.ensure_one()
-        if self.state != "draft":
-            raise UserError(self.env._("Only draft requests can be submitted."))
+    # approval hooks (key_account.approval.mixin)
+    def _check_submitter(self):
         self._check_owner_or_director()
-        problems = self._submission_problems()
-        if problems:
-            raise UserError(
-                self.env._(
-                    "%(request)s cannot be submitted:\n- %(problems)s",
-                    request=self.name,
-                    problems="\n- ".join(problems),
-                )
-            )
+
+    def _check_canceller(self):
+        self._check_owner_or_director()
+
+    def _submission_error(self, problems):
+        return self.env._(
+            "%(request)s cannot be submitted:\n- %(problems)s",
+            request=self.name,
+            problems="\n- ".join(problems),
+        )
+
+    def _before_submit(self):
+        if self.kind == "designation":
+            self.partner_id._key_account_mark_requested()
+        # The route is chosen on the tier the customer has now; the request
+        # keeps it for its history.
+        self._key_account_system_write(
+            {"previous_tier_id": self.partner_id.key_account_tier_id.id}
+        )
+
+    def _after_submit(self):
+        self.message_post(
+            body=self.env._("Submitted for approval."), subtype_xmlid="mail.mt_note"
+        )
+
+    def _on_rejected(self):
+        self._restore_partner_state()
+
+    def _on_cancelled(self):
+        self._restore_partner_state()
 
     def _submission_problems(self):
         """Human-readable reasons why this request cannot be submitted."""
@@ -753,16 +650,13 @@ class KeyAccountRequest(models.Model):
                 vals["credit_limit"] = self.credit_limit
         return vals
 
-    def _apply_approval(self):
-        """Apply a fully approved request to the customer (R3, R6, R8)."""
+    def _on_approved(self):
+        """Apply the approved request to the customer (R3, R6, R8)."""
         self.ensure_one()
-        if self.validation_status != "validated":
-            raise UserError(self.env._("This request is not fully approved."))
         partner = self.partner_id.with_company(self.company_id)
         # The approval itself is the authority to change the guarded fields:
         # the approver may lack write access to a customer of another team.
         partner.sudo().write(self._partner_values())
-        self._set_state("approved")
         self.message_post(
             body=self.env._("Approved and applied to %s.", partner.display_name),
             subtype_xmlid="mail.mt_comment",

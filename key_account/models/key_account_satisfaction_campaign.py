@@ -59,9 +59,7 @@ class KeyAccountSatisfactionCampaign(models.Model):
     )
 
     # === FIELDS === #
-    state = fields.Selection(
-        STATES, default="draft", required=True, copy=False, tracking=True, index=True
-    )
+    state = fields.Selection(STATES)
     title = fields.Char(required=True, tracking=True)
     kind = fields.Selection(
         [("survey", "Satisfaction Survey"), ("return_visit", "Return Visits")],

@@ -35,7 +35,6 @@ class KeyAccountWriteoffRequest(models.Model):
     _inherit = ["key_account.approval.mixin"]
     _order = "id desc"
     _key_account_sequence = "key_account.writeoff"
-    _key_account_cancellable = ("draft", "submitted", "approved")
     _key_account_user_fields = {
         "draft": (
             "partner_id",
@@ -52,13 +51,12 @@ class KeyAccountWriteoffRequest(models.Model):
     }
     _key_account_transitions = dict(
         TRANSITIONS,
+        action_cancel=(("draft", "submitted", "approved"), ("requester", "director")),
         action_post=(("approved",), ("accounting_manager",)),
     )
 
     # === FIELDS === #
-    state = fields.Selection(
-        STATES, default="draft", required=True, copy=False, tracking=True, index=True
-    )
+    state = fields.Selection(STATES)
     partner_id = fields.Many2one(
         "res.partner",
         string="Customer",

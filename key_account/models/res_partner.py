@@ -33,7 +33,7 @@ KEY_ACCOUNT_STATES = [
 
 # Fields only an approved request changes, whoever asks, directors included
 # (SPEC R3, R6, R8): the approval applies them as the system
-# (``key_account.request._apply_approval``). The status, tier and
+# (``key_account.request._on_approved``). The status, tier and
 # designation data on every customer, so nobody turns a prospect into a key
 # account by hand; the credit profile on a key account.
 REQUEST_ONLY = (
@@ -182,7 +182,7 @@ class ResPartner(models.Model):
 
         Checked server-side on create and write, so RPC callers cannot skip
         it; approved requests apply their changes as the system through
-        ``key_account.request._apply_approval``.
+        ``key_account.request._on_approved``.
         """
         if self.env.su:
             return

@@ -591,7 +591,7 @@ class TestLifecycleRpc(HttpCase):
             ],
         )
         self._call(self.rep, "key_account.request", "action_submit", [[request_id]])
-        for method in ("validate_tier", "_validate_tier", "_apply_approval"):
+        for method in ("validate_tier", "_validate_tier", "_on_approved"):
             with self.subTest(method=method), self.assertRaises(Fault):
                 self._call(self.rep, "key_account.request", method, [[request_id]])
         with self.assertRaises(Fault):
