@@ -136,7 +136,14 @@ class KeyAccountApprovalMixin(models.AbstractModel):
         return self.requester_id
 
     def restart_validation(self):
-        raise UserError(self.env._("Cancel the request and create a new one."))
+        """The engine's restart deletes the reviews: the approval history is
+        kept instead, so a request is cancelled and a new one made."""
+        raise UserError(
+            self.env._(
+                "Approvals cannot be restarted: cancel the request and create "
+                "a new one."
+            )
+        )
 
     def _validate_tier(self, tiers=False):
         res = super()._validate_tier(tiers)
