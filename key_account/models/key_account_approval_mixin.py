@@ -30,9 +30,9 @@ class KeyAccountApprovalMixin(models.AbstractModel):
     steps, changed only through its buttons, cancelled by the requester or a
     director, never deleted once reviewed, rejected with a reason.
 
-    Models set ``_key_account_sequence``, may redefine the selection of
-    ``state`` (``fields.Selection(STATES)``, keeping at least draft,
-    submitted, approved, rejected and cancelled), and declare the
+    Models set ``_key_account_sequence``, define ``state`` with at least
+    draft, submitted, approved, rejected and cancelled (``REQUEST_STATES``
+    when they have no others), and declare the
     fields a user may set per state (``_key_account_user_fields``, see
     ``key_account.guard.mixin``): by default only the draft is written by
     hand."""
@@ -58,14 +58,6 @@ class KeyAccountApprovalMixin(models.AbstractModel):
     _key_account_transitions = TRANSITIONS
 
     # === FIELDS === #
-    state = fields.Selection(
-        REQUEST_STATES,
-        default="draft",
-        required=True,
-        copy=False,
-        tracking=True,
-        index=True,
-    )
     requester_id = fields.Many2one(
         "res.users",
         string="Requested By",

@@ -87,7 +87,9 @@ class KeyAccountDocument(models.Model):
         "the KA head and the general manager; each opening is a numbered "
         "copy.",
     )
-    state = fields.Selection(STATES)
+    state = fields.Selection(
+        STATES, default="draft", required=True, copy=False, tracking=True, index=True
+    )
     # The stored file: the system's alone (users download numbered copies).
     file = fields.Binary(
         string="Stored File", attachment=True, groups="base.group_system", copy=False

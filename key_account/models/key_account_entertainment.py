@@ -56,7 +56,9 @@ class KeyAccountEntertainment(models.Model):
     )
 
     # === FIELDS === #
-    state = fields.Selection(STATES)
+    state = fields.Selection(
+        STATES, default="draft", required=True, copy=False, tracking=True, index=True
+    )
     date = fields.Datetime(string="Planned For", required=True, tracking=True)
     venue = fields.Char(required=True, tracking=True)
     purpose = fields.Text(required=True)

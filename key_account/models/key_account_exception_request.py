@@ -3,6 +3,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
 from ..tools import is_blank
+from .key_account_approval_mixin import REQUEST_STATES
 from .key_account_authority_rule import EXCEPTION_TYPES, LEVEL_SELECTION
 
 
@@ -36,6 +37,14 @@ class KeyAccountExceptionRequest(models.Model):
     )
 
     # === FIELDS === #
+    state = fields.Selection(
+        REQUEST_STATES,
+        default="draft",
+        required=True,
+        copy=False,
+        tracking=True,
+        index=True,
+    )
     exception_type = fields.Selection(
         EXCEPTION_TYPES, string="Exception", required=True, tracking=True
     )

@@ -54,7 +54,9 @@ class KeyAccountExpenseClaim(models.Model):
     )
 
     # === FIELDS === #
-    state = fields.Selection(STATES)
+    state = fields.Selection(
+        STATES, default="draft", required=True, copy=False, tracking=True, index=True
+    )
     requester_id = fields.Many2one(string="Claimed By")
     rep_id = fields.Many2one(
         help="The customer's rep, whose account bears the expense."

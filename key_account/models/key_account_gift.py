@@ -49,7 +49,9 @@ class KeyAccountGift(models.Model):
     )
 
     # === FIELDS === #
-    state = fields.Selection(STATES)
+    state = fields.Selection(
+        STATES, default="draft", required=True, copy=False, tracking=True, index=True
+    )
     recipient_id = fields.Many2one(
         "res.partner",
         required=True,

@@ -4,7 +4,7 @@ from odoo.exceptions import AccessError
 from odoo.tools import clean_context, format_date
 
 from ..tools import BANDS, add_working_days, amount_band, missing_items
-from .key_account_approval_mixin import TRANSITIONS
+from .key_account_approval_mixin import REQUEST_STATES, TRANSITIONS
 from .key_account_document_type import REQUEST_KINDS
 from .key_account_guard_mixin import system_write
 
@@ -52,6 +52,14 @@ class KeyAccountRequest(models.Model):
     )
 
     # === FIELDS === #
+    state = fields.Selection(
+        REQUEST_STATES,
+        default="draft",
+        required=True,
+        copy=False,
+        tracking=True,
+        index=True,
+    )
     kind = fields.Selection(
         REQUEST_KINDS, required=True, default="designation", tracking=True
     )

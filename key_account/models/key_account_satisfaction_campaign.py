@@ -59,7 +59,9 @@ class KeyAccountSatisfactionCampaign(models.Model):
     )
 
     # === FIELDS === #
-    state = fields.Selection(STATES)
+    state = fields.Selection(
+        STATES, default="draft", required=True, copy=False, tracking=True, index=True
+    )
     title = fields.Char(required=True, tracking=True)
     kind = fields.Selection(
         [("survey", "Satisfaction Survey"), ("return_visit", "Return Visits")],

@@ -56,7 +56,9 @@ class KeyAccountWriteoffRequest(models.Model):
     )
 
     # === FIELDS === #
-    state = fields.Selection(STATES)
+    state = fields.Selection(
+        STATES, default="draft", required=True, copy=False, tracking=True, index=True
+    )
     partner_id = fields.Many2one(
         "res.partner",
         string="Customer",
