@@ -277,12 +277,11 @@ class KeyAccountTierSuggestion(models.Model):
         return {pid: float(amount or 0.0) for pid, amount in self.env.cr.fetchall()}
 
     @api.model
-    def _revenue_and_days(self, partners, company, since):
-        """{partner id: (revenue, weighted average days to pay)}: two queries
-        for the whole batch, the weighting in ``tools.average_days_to_pay``."""
+    def _days_to_pay(self, partners, company, since):
+        """{partner id: weighted average days to pay the invoices since the
+        date}, one query, the weighting in ``tools.average_days_to_pay``."""
         self.env["account.move.line"].flush_model()
         self.env["account.partial.reconcile"].flush_model()
-        revenue = self._revenue(partners, company, since)
         self.env.cr.execute(
             SQL(
                 """
@@ -299,9 +298,14 @@ class KeyAccountTierSuggestion(models.Model):
         for partner_id, days, amount in self.env.cr.fetchall():
             payments[partner_id].append((days, amount))
         return {
-            pid: (
-                revenue.get(pid, 0.0),
-                average_days_to_pay(payments.get(pid, ())) or 0.0,
-            )
+            pid: average_days_to_pay(payments.get(pid, ())) or 0.0
             for pid in partners.ids
         }
+
+    @api.model
+    def _revenue_and_days(self, partners, company, since):
+        """{partner id: (revenue, weighted average days to pay)}: two queries
+        for the whole batch."""
+        revenue = self._revenue(partners, company, since)
+        days = self._days_to_pay(partners, company, since)
+        return {pid: (revenue.get(pid, 0.0), days[pid]) for pid in partners.ids}

@@ -42,7 +42,7 @@ class ResPartner(models.Model):
         recent = Suggestion._revenue(
             self, company, today - datetime.timedelta(days=RECENT_DAYS)
         )
-        days = Suggestion._revenue_and_days(
+        days = Suggestion._days_to_pay(
             self, company, today - relativedelta(days=WINDOW_DAYS)
         )
         oldest_due = self._key_account_health_oldest_due(company, today)
@@ -56,7 +56,7 @@ class ResPartner(models.Model):
         results = {}
         for partner in self:
             last_order, in_window, in_recent = orders.get(partner.id, (None, 0, 0))
-            days_to_pay = days.get(partner.id, (0.0, 0.0))[1] or None
+            days_to_pay = days.get(partner.id) or None
             due = oldest_due.get(partner.id)
             stage = (
                 ladder_stage(due, today, levels, company.key_account_aging_unit)
