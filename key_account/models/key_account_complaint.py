@@ -82,10 +82,10 @@ class KeyAccountComplaint(models.Model):
     _key_account_forced_fields = ("name",)
     _key_account_transitions = {
         "action_start": (("new",), ("rep", "office_manager")),
-        "action_resolve": (("new", "in_progress"), ("rep", "office_manager")),
+        "action_resolve": (OPEN_STATES, ("rep", "office_manager")),
         "action_close": (("resolved",), ("rep", "office_manager")),
         "action_reopen": (("resolved",), ("rep", "office_manager")),
-        "action_cancel": (("new", "in_progress"), ("office_manager",)),
+        "action_cancel": (OPEN_STATES, ("office_manager",)),
         "action_mark_valid": (None, ("office_manager",)),
         "action_mark_invalid": (None, ("office_manager",)),
     }

@@ -56,8 +56,8 @@ class KeyAccountSatisfaction(models.Model):
     }
     _key_account_forced_fields = ("name",)
     _key_account_transitions = {
-        "action_close": (("draft", "sent", "answered"), ("rep", "office_manager")),
-        "action_cancel": (("draft", "sent", "answered"), ("rep", "office_manager")),
+        "action_close": (OPEN_STATES, ("rep", "office_manager")),
+        "action_cancel": (OPEN_STATES, ("rep", "office_manager")),
     }
     _order = "date desc, id desc"
 
